@@ -1,0 +1,708 @@
+//! The global class/method index and the call graph.
+//!
+//! Built from every file's [`FileModel`]: classes by qualified name (inner classes
+//! as `outer.inner`), the type hierarchy (extends/implements, with every transitive
+//! subtype for class-hierarchy analysis), and per method the resolved operations in
+//! source order: calls (with virtual/interface dispatch to every implementation in
+//! the repository), asynchronous work (`@future`, `System.enqueueJob`,
+//! `Database.executeBatch`, `System.schedule`), callouts (`Http.send`,
+//! `WebServiceCallout.invoke`) and test controls (`Test.setMock`, `Test.startTest`,
+//! `Test.stopTest`).
+
+use super::model::*;
+use std::collections::HashMap;
+
+pub type ClassId = u32;
+pub type MethodId = u32;
+
+/// The kinds of callout (and of mock), as a bit set.
+pub const HTTP: u8 = 1;
+pub const SOAP: u8 = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    Unknown,
+    Class(ClassId),
+    /// A platform type (`http`, `httprequest`, `string`, `id`, …).
+    Builtin(String),
+    /// `list<T>`, `set<T>`, `map<K,V>`.
+    Coll(String, Vec<Ty>),
+}
+
+/// What a call's receiver is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Recv {
+    Instance(Ty),
+    StaticClass(ClassId),
+    /// A platform namespace or class used statically: `test`, `system`, `database`,
+    /// `webservicecallout`.
+    StaticBuiltin(String),
+    Super(ClassId),
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    Call { targets: Vec<MethodId>, line: u32 },
+    Async { targets: Vec<MethodId>, line: u32 },
+    Callout { kind: u8, line: u32 },
+    SetMock { kinds: u8, line: u32 },
+    StartTest,
+    StopTest,
+}
+
+#[derive(Debug)]
+pub struct ClassInfo {
+    pub file: u32,
+    pub ty: u32,
+    pub qname: String,
+    pub display: String,
+    pub kind: TypeKind,
+    pub outer: Option<ClassId>,
+    pub extends: Option<ClassId>,
+    pub implements: Vec<ClassId>,
+    /// Direct subtypes (extends or implements this).
+    pub subtypes: Vec<ClassId>,
+    pub methods: Vec<MethodId>,
+    /// Synthetic method running field initialisers and initialiser blocks.
+    pub init: MethodId,
+    inner: HashMap<String, ClassId>,
+}
+
+#[derive(Debug)]
+pub struct MethodInfo {
+    pub class: ClassId,
+    /// Index in the type's `methods`, or None for the synthetic initialiser.
+    pub idx: Option<u32>,
+}
+
+pub struct Index {
+    pub files: Vec<FileModel>,
+    pub classes: Vec<ClassInfo>,
+    pub methods: Vec<MethodInfo>,
+    pub ops: Vec<Vec<Op>>,
+    by_name: HashMap<String, ClassId>,
+    /// Transitive subtypes per class (computed on demand, cached).
+    all_subtypes: Vec<Option<Vec<ClassId>>>,
+}
+
+fn split_generic(name: &str) -> (&str, Vec<&str>) {
+    match name.find('<') {
+        Some(i) if name.ends_with('>') => {
+            let base = &name[..i];
+            let inner = &name[i + 1..name.len() - 1];
+            let mut args = Vec::new();
+            let mut depth = 0i32;
+            let mut start = 0;
+            for (k, c) in inner.char_indices() {
+                match c {
+                    '<' => depth += 1,
+                    '>' => depth -= 1,
+                    ',' if depth == 0 => {
+                        args.push(&inner[start..k]);
+                        start = k + 1;
+                    }
+                    _ => {}
+                }
+            }
+            args.push(&inner[start..]);
+            (base, args)
+        }
+        _ => (name, Vec::new()),
+    }
+}
+
+impl Index {
+    pub fn build(files: Vec<FileModel>) -> Index {
+        let mut idx = Index {
+            files,
+            classes: Vec::new(),
+            methods: Vec::new(),
+            ops: Vec::new(),
+            by_name: HashMap::new(),
+            all_subtypes: Vec::new(),
+        };
+        // Classes and methods.
+        for (fi, f) in idx.files.iter().enumerate() {
+            let base = idx.classes.len() as ClassId;
+            for (ti, t) in f.types.iter().enumerate() {
+                let id = idx.classes.len() as ClassId;
+                let init = idx.methods.len() as MethodId;
+                idx.methods.push(MethodInfo {
+                    class: id,
+                    idx: None,
+                });
+                let mut methods = Vec::with_capacity(t.methods.len());
+                for mi in 0..t.methods.len() {
+                    methods.push(idx.methods.len() as MethodId);
+                    idx.methods.push(MethodInfo {
+                        class: id,
+                        idx: Some(mi as u32),
+                    });
+                }
+                idx.classes.push(ClassInfo {
+                    file: fi as u32,
+                    ty: ti as u32,
+                    qname: t.qname.clone(),
+                    display: t.display.clone(),
+                    kind: t.kind,
+                    outer: t.outer.map(|o| base + o as ClassId),
+                    extends: None,
+                    implements: Vec::new(),
+                    subtypes: Vec::new(),
+                    methods,
+                    init,
+                    inner: HashMap::new(),
+                });
+                idx.by_name.entry(t.qname.clone()).or_insert(id);
+            }
+        }
+        for id in 0..idx.classes.len() {
+            if let Some(o) = idx.classes[id].outer {
+                let simple = idx.decl(id as ClassId).name.to_ascii_lowercase();
+                idx.classes[o as usize].inner.insert(simple, id as ClassId);
+            }
+        }
+        // Hierarchy.
+        for id in 0..idx.classes.len() as ClassId {
+            let t = idx.decl(id);
+            let ext = t.extends.clone();
+            let imps = t.implements.clone();
+            let ext_id = ext.and_then(|e| idx.lookup_class(split_generic(&e).0, id));
+            let imp_ids: Vec<ClassId> = imps
+                .iter()
+                .filter_map(|i| idx.lookup_class(split_generic(i).0, id))
+                .filter(|&c| c != id)
+                .collect();
+            let ext_id = ext_id.filter(|&c| c != id);
+            if let Some(e) = ext_id {
+                idx.classes[e as usize].subtypes.push(id);
+            }
+            for &i in &imp_ids {
+                idx.classes[i as usize].subtypes.push(id);
+            }
+            idx.classes[id as usize].extends = ext_id;
+            idx.classes[id as usize].implements = imp_ids;
+        }
+        idx.all_subtypes = vec![None; idx.classes.len()];
+        for c in 0..idx.classes.len() as ClassId {
+            let subs = idx.compute_subtypes(c);
+            idx.all_subtypes[c as usize] = Some(subs);
+        }
+        // Operations.
+        let mut ops = Vec::with_capacity(idx.methods.len());
+        for m in 0..idx.methods.len() as MethodId {
+            ops.push(idx.resolve_ops(m));
+        }
+        idx.ops = ops;
+        idx
+    }
+
+    pub fn decl(&self, c: ClassId) -> &TypeDecl {
+        let ci = &self.classes[c as usize];
+        &self.files[ci.file as usize].types[ci.ty as usize]
+    }
+
+    /// The method's declaration; None for a synthetic initialiser.
+    pub fn method(&self, m: MethodId) -> Option<&Method> {
+        let mi = &self.methods[m as usize];
+        mi.idx
+            .map(|i| &self.decl(mi.class).methods[i as usize])
+    }
+
+    pub fn file_of_method(&self, m: MethodId) -> &FileModel {
+        let c = self.methods[m as usize].class;
+        &self.files[self.classes[c as usize].file as usize]
+    }
+
+    /// `Class.method` for messages (`Outer.Inner.method`; `Class.<init>`).
+    pub fn method_display(&self, m: MethodId) -> String {
+        let c = &self.classes[self.methods[m as usize].class as usize];
+        match self.method(m) {
+            Some(md) if c.kind == TypeKind::Trigger => format!("trigger {}", md.name),
+            Some(md) => format!("{}.{}", c.display, md.name),
+            None => format!("{}.<init>", c.display),
+        }
+    }
+
+    fn compute_subtypes(&self, c: ClassId) -> Vec<ClassId> {
+        let mut out = Vec::new();
+        let mut seen = vec![false; 0];
+        seen.resize(self.classes.len(), false);
+        seen[c as usize] = true;
+        let mut stack = self.classes[c as usize].subtypes.clone();
+        while let Some(s) = stack.pop() {
+            if seen[s as usize] {
+                continue;
+            }
+            seen[s as usize] = true;
+            out.push(s);
+            stack.extend(self.classes[s as usize].subtypes.iter().copied());
+        }
+        out
+    }
+
+    /// Every transitive subtype of `c`.
+    pub fn subtypes(&self, c: ClassId) -> &[ClassId] {
+        self.all_subtypes
+            .get(c as usize)
+            .and_then(|s| s.as_deref())
+            .unwrap_or(&[])
+    }
+
+    /// Resolves a (lower-case, generics stripped) class name as seen from `ctx`:
+    /// inner classes of `ctx` and its outers, then top-level, then dotted names.
+    pub fn lookup_class(&self, name: &str, ctx: ClassId) -> Option<ClassId> {
+        let name = name.strip_prefix("system.").unwrap_or(name);
+        if !name.contains('.') {
+            let mut cur = Some(ctx);
+            let mut guard = 0;
+            while let Some(c) = cur {
+                let ci = &self.classes[c as usize];
+                if let Some(&i) = ci.inner.get(name) {
+                    return Some(i);
+                }
+                if ci.qname.rsplit('.').next() == Some(name) {
+                    return Some(c);
+                }
+                // Inner classes of superclasses are visible too.
+                if let Some(e) = ci.extends {
+                    if let Some(&i) = self.classes[e as usize].inner.get(name) {
+                        return Some(i);
+                    }
+                }
+                cur = ci.outer;
+                guard += 1;
+                if guard > 64 {
+                    break;
+                }
+            }
+        }
+        self.by_name.get(name).copied().or_else(|| {
+            // `c.Foo` (default namespace) or `ns.Foo`: try the last segments.
+            let (_, rest) = name.split_once('.')?;
+            self.by_name.get(rest).copied()
+        })
+    }
+
+    /// Resolves a declared type name in the context of class `ctx`.
+    pub fn resolve_type(&self, name: &str, ctx: ClassId) -> Ty {
+        let (base, args) = split_generic(name);
+        match base {
+            "list" | "set" | "map" | "iterable" | "iterator" => Ty::Coll(
+                base.to_string(),
+                args.iter().map(|a| self.resolve_type(a, ctx)).collect(),
+            ),
+            "" => Ty::Unknown,
+            _ => match self.lookup_class(base, ctx) {
+                Some(c) => Ty::Class(c),
+                None => Ty::Builtin(base.to_string()),
+            },
+        }
+    }
+
+    /// A field's (or property's) type, searching the class, its superclasses and,
+    /// for static fields, its outer classes.
+    fn field_type(&self, c: ClassId, name: &str) -> Option<Ty> {
+        let mut cur = Some(c);
+        let mut guard = 0;
+        while let Some(k) = cur {
+            if let Some(f) = self.decl(k).fields.iter().find(|f| f.lname == name) {
+                return Some(self.resolve_type(&f.ty, k));
+            }
+            cur = self.classes[k as usize].extends;
+            guard += 1;
+            if guard > 64 {
+                break;
+            }
+        }
+        let mut cur = self.classes[c as usize].outer;
+        while let Some(k) = cur {
+            if let Some(f) = self.decl(k).fields.iter().find(|f| f.lname == name) {
+                return Some(self.resolve_type(&f.ty, k));
+            }
+            cur = self.classes[k as usize].outer;
+        }
+        None
+    }
+
+    /// A string constant's literal value: `NAME` in `ctx` (or its outers/supers),
+    /// or `Cls.NAME`.
+    pub fn constant_literal(&self, path: &[String], ctx: ClassId) -> Option<String> {
+        let (owner, field) = match path {
+            [f] => (ctx, f),
+            [.., cls, f] => {
+                let cname = path[..path.len() - 1].join(".");
+                let _ = cls;
+                (self.lookup_class(&cname, ctx)?, f)
+            }
+            [] => return None,
+        };
+        let mut cur = Some(owner);
+        let mut guard = 0;
+        while let Some(k) = cur {
+            if let Some(f) = self.decl(k).fields.iter().find(|x| &x.lname == field) {
+                return f.literal.clone();
+            }
+            cur = self.classes[k as usize]
+                .extends
+                .or(self.classes[k as usize].outer);
+            guard += 1;
+            if guard > 64 {
+                break;
+            }
+        }
+        None
+    }
+
+    fn recv_of(&self, e: &Expr, ctx: ClassId, depth: u32) -> Recv {
+        if depth > 32 {
+            return Recv::Unknown;
+        }
+        match e {
+            Expr::Name(path) => self.resolve_name(path, ctx),
+            Expr::Super => match self.classes[ctx as usize].extends {
+                Some(s) => Recv::Super(s),
+                None => Recv::Unknown,
+            },
+            other => Recv::Instance(self.type_of(other, ctx, depth + 1)),
+        }
+    }
+
+    fn resolve_name(&self, path: &[String], ctx: ClassId) -> Recv {
+        let Some(first) = path.first() else {
+            return Recv::Unknown;
+        };
+        // A field of this class (or its supers/outers), then further fields.
+        if let Some(t) = self.field_type(ctx, first) {
+            return Recv::Instance(self.field_chain(t, &path[1..]));
+        }
+        // The longest prefix naming a class, then static fields.
+        for k in (1..=path.len()).rev() {
+            let name = path[..k].join(".");
+            if let Some(c) = self.lookup_class(&name, ctx) {
+                if k == path.len() {
+                    return Recv::StaticClass(c);
+                }
+                return match self.field_type(c, &path[k]) {
+                    Some(t) => Recv::Instance(self.field_chain(t, &path[k + 1..])),
+                    None => Recv::Unknown,
+                };
+            }
+        }
+        // A platform class or namespace.
+        let segs: Vec<&str> = path.iter().map(|s| s.as_str()).collect();
+        let segs = match segs.as_slice() {
+            ["system", rest @ ..] if !rest.is_empty() => rest.to_vec(),
+            s => s.to_vec(),
+        };
+        if segs.len() == 1 {
+            Recv::StaticBuiltin(segs[0].to_string())
+        } else {
+            Recv::Unknown
+        }
+    }
+
+    fn field_chain(&self, mut t: Ty, rest: &[String]) -> Ty {
+        for f in rest {
+            t = match t {
+                Ty::Class(c) => self.field_type(c, f).unwrap_or(Ty::Unknown),
+                _ => Ty::Unknown,
+            };
+        }
+        t
+    }
+
+    /// The static type of an expression in class `ctx`.
+    pub fn type_of(&self, e: &Expr, ctx: ClassId, depth: u32) -> Ty {
+        if depth > 32 {
+            return Ty::Unknown;
+        }
+        match e {
+            Expr::Local { ty, .. } => self.resolve_type(ty, ctx),
+            Expr::New(t) | Expr::Cast(t) => self.resolve_type(t, ctx),
+            Expr::Str(_) | Expr::Concat(_) => Ty::Builtin("string".into()),
+            Expr::This => Ty::Class(ctx),
+            Expr::Super => self.classes[ctx as usize]
+                .extends
+                .map(Ty::Class)
+                .unwrap_or(Ty::Unknown),
+            Expr::Name(path) => match self.resolve_name(path, ctx) {
+                Recv::Instance(t) => t,
+                _ => Ty::Unknown,
+            },
+            Expr::Field(inner, f) => match self.type_of(inner, ctx, depth + 1) {
+                Ty::Class(c) => self.field_type(c, f).unwrap_or(Ty::Unknown),
+                _ => Ty::Unknown,
+            },
+            Expr::Index(inner) => match self.type_of(inner, ctx, depth + 1) {
+                Ty::Coll(base, args) => elem_type(&base, &args, "get"),
+                _ => Ty::Unknown,
+            },
+            Expr::Call(recv, name, argc) => {
+                let recv = recv.as_ref().map(|r| self.recv_of(r, ctx, depth + 1));
+                if let Some(Recv::Instance(Ty::Coll(base, args))) = &recv {
+                    return elem_type(base, args, name);
+                }
+                let targets = self.call_targets(recv.as_ref(), name, *argc as usize, ctx);
+                for t in targets {
+                    if let Some(md) = self.method(t) {
+                        if md.ret != "void" {
+                            return self.resolve_type(&md.ret, self.methods[t as usize].class);
+                        }
+                    }
+                }
+                Ty::Unknown
+            }
+            Expr::Unknown => Ty::Unknown,
+        }
+    }
+
+    /// Methods named `name` in `c` or its nearest superclass that has one,
+    /// preferring those with `argc` parameters.
+    fn find_methods(&self, c: ClassId, name: &str, argc: usize) -> Vec<MethodId> {
+        let mut cur = Some(c);
+        let mut guard = 0;
+        while let Some(k) = cur {
+            let found = self.methods_named(k, name, argc);
+            if !found.is_empty() {
+                return found;
+            }
+            // Interfaces extend other interfaces through `implements`.
+            for &i in &self.classes[k as usize].implements {
+                let found = self.methods_named(i, name, argc);
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+            cur = self.classes[k as usize].extends;
+            guard += 1;
+            if guard > 64 {
+                break;
+            }
+        }
+        Vec::new()
+    }
+
+    fn methods_named(&self, c: ClassId, name: &str, argc: usize) -> Vec<MethodId> {
+        let t = self.decl(c);
+        let ci = &self.classes[c as usize];
+        let named: Vec<(MethodId, &Method)> = ci
+            .methods
+            .iter()
+            .map(|&m| (m, &t.methods[self.methods[m as usize].idx.unwrap_or(0) as usize]))
+            .filter(|(_, md)| md.lname == name && !md.is_constructor)
+            .collect();
+        let exact: Vec<MethodId> = named
+            .iter()
+            .filter(|(_, md)| md.params.len() == argc)
+            .map(|(m, _)| *m)
+            .collect();
+        if exact.is_empty() {
+            named.into_iter().map(|(m, _)| m).collect()
+        } else {
+            exact
+        }
+    }
+
+    /// Targets of a call, with class-hierarchy analysis for instance calls: the
+    /// declared method and every override in every subtype in the repository.
+    fn call_targets(&self, recv: Option<&Recv>, name: &str, argc: usize, ctx: ClassId) -> Vec<MethodId> {
+        let (class, dispatch) = match recv {
+            None => {
+                // Unqualified: this class (and supers), else an outer class.
+                let mut cur = Some(ctx);
+                let mut out = Vec::new();
+                while let Some(c) = cur {
+                    let found = self.find_methods(c, name, argc);
+                    if !found.is_empty() {
+                        let is_static = found
+                            .iter()
+                            .all(|&m| self.method(m).map(|x| x.is_static).unwrap_or(false));
+                        out = found;
+                        if !is_static && c == ctx {
+                            self.add_overrides(&mut out, c, name, argc);
+                        }
+                        break;
+                    }
+                    cur = self.classes[c as usize].outer;
+                }
+                return out;
+            }
+            Some(Recv::Instance(Ty::Class(c))) => (*c, true),
+            Some(Recv::StaticClass(c)) => (*c, false),
+            Some(Recv::Super(c)) => (*c, false),
+            _ => return Vec::new(),
+        };
+        let mut out = self.find_methods(class, name, argc);
+        if dispatch {
+            self.add_overrides(&mut out, class, name, argc);
+        }
+        out
+    }
+
+    fn add_overrides(&self, out: &mut Vec<MethodId>, class: ClassId, name: &str, argc: usize) {
+        for &s in self.subtypes(class) {
+            for m in self.methods_named(s, name, argc) {
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+        }
+    }
+
+    fn class_of_expr(&self, e: &Expr, ctx: ClassId) -> Option<ClassId> {
+        match self.type_of(e, ctx, 0) {
+            Ty::Class(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Methods named `name` declared in `c` or inherited, for async entry points.
+    fn entry_points(&self, c: ClassId, names: &[&str]) -> Vec<MethodId> {
+        let mut out = Vec::new();
+        for n in names {
+            let mut cur = Some(c);
+            let mut guard = 0;
+            while let Some(k) = cur {
+                let found = self.methods_named(k, n, usize::MAX);
+                if !found.is_empty() {
+                    out.extend(found);
+                    break;
+                }
+                cur = self.classes[k as usize].extends;
+                guard += 1;
+                if guard > 64 {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    fn resolve_ops(&self, m: MethodId) -> Vec<Op> {
+        let mi = &self.methods[m as usize];
+        let ctx = mi.class;
+        let events: &[Event] = match mi.idx {
+            Some(i) => &self.decl(ctx).methods[i as usize].events,
+            None => &self.decl(ctx).init,
+        };
+        let mut ops = Vec::new();
+        for ev in events {
+            match ev {
+                Event::New { ty, line } => {
+                    if let Ty::Class(c) = self.resolve_type(ty, ctx) {
+                        let ci = &self.classes[c as usize];
+                        let mut targets = vec![ci.init];
+                        let t = self.decl(c);
+                        targets.extend(
+                            ci.methods
+                                .iter()
+                                .copied()
+                                .filter(|&mm| {
+                                    t.methods[self.methods[mm as usize].idx.unwrap_or(0) as usize]
+                                        .is_constructor
+                                }),
+                        );
+                        ops.push(Op::Call {
+                            targets,
+                            line: *line,
+                        });
+                    }
+                }
+                Event::Call(call) => {
+                    if let Some(op) = self.resolve_call(call, ctx) {
+                        ops.push(op);
+                    }
+                }
+            }
+        }
+        ops
+    }
+
+    fn resolve_call(&self, call: &Call, ctx: ClassId) -> Option<Op> {
+        let recv = call.recv.as_ref().map(|r| self.recv_of(r, ctx, 0));
+        let line = call.line;
+        let name = call.name.as_str();
+        if let Some(Recv::StaticBuiltin(b)) = &recv {
+            let arg_class = |i: usize| call.args.get(i).and_then(|a| self.class_of_expr(a, ctx));
+            return match (b.as_str(), name) {
+                ("test", "setmock") => Some(Op::SetMock {
+                    kinds: mock_kinds(call.args.first()),
+                    line,
+                }),
+                ("test", "starttest") => Some(Op::StartTest),
+                ("test", "stoptest") => Some(Op::StopTest),
+                ("webservicecallout", "invoke") => Some(Op::Callout { kind: SOAP, line }),
+                ("system", "enqueuejob") => arg_class(0).map(|c| Op::Async {
+                    targets: self.entry_points(c, &["execute"]),
+                    line,
+                }),
+                ("database", "executebatch") => arg_class(0).map(|c| Op::Async {
+                    targets: self.entry_points(c, &["start", "execute", "finish"]),
+                    line,
+                }),
+                ("system", "schedule") => arg_class(2).map(|c| Op::Async {
+                    targets: self.entry_points(c, &["execute"]),
+                    line,
+                }),
+                _ => None,
+            };
+        }
+        if name == "send" && call.args.len() == 1 {
+            if let Some(Recv::Instance(Ty::Builtin(b))) = &recv {
+                if b == "http" {
+                    return Some(Op::Callout { kind: HTTP, line });
+                }
+            }
+        }
+        let targets = self.call_targets(recv.as_ref(), name, call.args.len(), ctx);
+        if targets.is_empty() {
+            return None;
+        }
+        let (asyncs, syncs): (Vec<MethodId>, Vec<MethodId>) = targets
+            .into_iter()
+            .partition(|&t| self.method(t).map(|m| m.is_future).unwrap_or(false));
+        match (asyncs.is_empty(), syncs.is_empty()) {
+            (true, _) => Some(Op::Call {
+                targets: syncs,
+                line,
+            }),
+            (false, true) => Some(Op::Async {
+                targets: asyncs,
+                line,
+            }),
+            (false, false) => Some(Op::Call {
+                targets: syncs.into_iter().chain(asyncs).collect(),
+                line,
+            }),
+        }
+    }
+}
+
+/// `Test.setMock(HttpCalloutMock.class, …)` → HTTP; `WebServiceMock.class` → SOAP;
+/// anything else (a `Type` variable) might be either.
+fn mock_kinds(arg: Option<&Expr>) -> u8 {
+    match arg {
+        Some(Expr::Name(path)) if path.last().map(|s| s.as_str()) == Some("class") && path.len() >= 2 => {
+            match path[path.len() - 2].as_str() {
+                "httpcalloutmock" => HTTP,
+                "webservicemock" => SOAP,
+                _ => 0,
+            }
+        }
+        _ => HTTP | SOAP,
+    }
+}
+
+fn elem_type(base: &str, args: &[Ty], method: &str) -> Ty {
+    match (base, method) {
+        ("list" | "set" | "iterable" | "iterator", "get" | "next" | "remove") => {
+            args.first().cloned().unwrap_or(Ty::Unknown)
+        }
+        ("map", "get" | "remove") => args.get(1).cloned().unwrap_or(Ty::Unknown),
+        ("map", "values") => Ty::Coll("list".into(), args.get(1).cloned().into_iter().collect()),
+        ("map", "keyset") => Ty::Coll("set".into(), args.first().cloned().into_iter().collect()),
+        _ => Ty::Unknown,
+    }
+}

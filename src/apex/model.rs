@@ -1,0 +1,172 @@
+//! What the parser keeps of an Apex file: declarations and, per method, the ordered
+//! events the analyses need (calls with their receivers, object creation, endpoints,
+//! timeouts). Names are lower-cased (Apex identifiers are case-insensitive); display
+//! names keep the source's casing. Tokens and source text are dropped after parsing,
+//! so memory stays proportional to declarations and calls, not bytes.
+
+/// A type as written (`list<iservice>`, `outer.inner`, `httprequest`), lower-cased,
+/// without a `system.` prefix, generics kept.
+pub type TypeName = String;
+
+/// An expression's shape, as far as typing calls needs it. Resolved against the
+/// global index later (fields, return types, class names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    /// A local variable or parameter of a known declared type.
+    Local { name: String, ty: TypeName },
+    This,
+    Super,
+    /// A dotted name not bound locally: a field, a class, `Outer.Inner`, a static
+    /// field `Cls.FIELD`, or `X.class` (last segment `class`).
+    Name(Vec<String>),
+    /// `new T(...)`, `new T[]{}`.
+    New(TypeName),
+    /// `(T) expr`.
+    Cast(TypeName),
+    /// A call's result: receiver (None = unqualified), name, argument count.
+    Call(Option<Box<Expr>>, String, u8),
+    /// `expr.field`.
+    Field(Box<Expr>, String),
+    /// `expr[i]`.
+    Index(Box<Expr>),
+    /// A string literal (its text without quotes).
+    Str(String),
+    /// `'a' + b`: the leftmost operand of a `+` chain (used for endpoints).
+    Concat(Box<Expr>),
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// None for an unqualified call `m()`.
+    pub recv: Option<Expr>,
+    pub name: String,
+    pub args: Vec<Expr>,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Call(Call),
+    /// `new T(...)`: runs T's constructor and initialisers.
+    New { ty: TypeName, line: u32 },
+}
+
+/// An HTTP request variable's life in one method (for `callout-without-timeout`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UntimedSend {
+    /// The request variable (`req`), or `new HttpRequest()` when sent inline.
+    pub var: String,
+    /// Line where the request was created.
+    pub created_line: u32,
+    /// The `send(` call.
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A `setEndpoint(...)` on an HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointSet {
+    pub arg: Expr,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Annotation {
+    /// Lower-cased name (`istest`, `future`, `suppresswarnings`).
+    pub name: String,
+    /// Lower-cased `key=value` pairs and bare values inside the parentheses.
+    pub params: Vec<(String, String)>,
+    /// String literals among the parameters, as written (for `@SuppressWarnings`).
+    pub strings: Vec<String>,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Method {
+    /// As written in the source.
+    pub name: String,
+    pub lname: String,
+    pub params: Vec<(String, TypeName)>,
+    /// `void` for constructors and void methods.
+    pub ret: TypeName,
+    pub is_static: bool,
+    pub is_constructor: bool,
+    /// `@IsTest` or `testMethod`.
+    pub is_test: bool,
+    /// `@TestSetup`.
+    pub is_test_setup: bool,
+    /// `@future` (with or without `callout=true`): runs asynchronously.
+    pub is_future: bool,
+    pub annotations: Vec<Annotation>,
+    /// Line of the first annotation or modifier of the declaration.
+    pub decl_line: u32,
+    /// Position of the method's name.
+    pub line: u32,
+    pub column: u32,
+    pub events: Vec<Event>,
+    /// Test.setMock / Test.startTest / … are plain calls in `events`.
+    pub untimed_sends: Vec<UntimedSend>,
+    pub endpoints: Vec<EndpointSet>,
+    pub has_body: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeKind {
+    Class,
+    Interface,
+    Enum,
+    Trigger,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub lname: String,
+    pub ty: TypeName,
+    pub is_static: bool,
+    /// The initialiser when it is a plain string literal (constants for endpoints).
+    pub literal: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDecl {
+    /// As written.
+    pub name: String,
+    /// Lower-cased qualified name within the file: `outer` or `outer.inner`.
+    pub qname: String,
+    /// As written, qualified: `Outer.Inner`.
+    pub display: String,
+    pub kind: TypeKind,
+    /// Index of the enclosing type in the file's `types`.
+    pub outer: Option<usize>,
+    pub extends: Option<TypeName>,
+    pub implements: Vec<TypeName>,
+    pub is_test: bool,
+    pub annotations: Vec<Annotation>,
+    pub fields: Vec<Field>,
+    pub methods: Vec<Method>,
+    /// Events of field initialisers and initialiser blocks (run by `new`).
+    pub init: Vec<Event>,
+    /// For triggers: the sObject (`account`).
+    pub trigger_object: Option<String>,
+    pub decl_line: u32,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FileModel {
+    /// Repository-relative path with `/`.
+    pub rel: String,
+    pub types: Vec<TypeDecl>,
+    pub directives: Vec<crate::apex::lexer::DirectiveComment>,
+    /// Line of the first code token at or after each directive's line (for
+    /// own-line comments): `(directive index, target line)`.
+    pub directive_targets: Vec<u32>,
+    /// Problems that stopped or limited the analysis of this file.
+    pub problems: Vec<crate::apex::lexer::LexError>,
+    pub bytes: u64,
+}

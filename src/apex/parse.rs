@@ -1,0 +1,1249 @@
+//! A tolerant hand-written Apex parser over the lexer's tokens.
+//!
+//! It recovers declarations (classes, interfaces, enums, triggers, inner types,
+//! fields, properties, methods, constructors, annotations, modifiers) and walks
+//! method bodies for the events the analyses need: calls with typed receivers,
+//! `new`, local variables and their declared types, HTTP request creation,
+//! `setTimeout`, `setEndpoint` and `send`. It never panics: every token access is
+//! bounds-checked, recursion is depth-limited, and every loop makes progress.
+
+use super::lexer::{self, Kind, Lexed, Token};
+use super::model::*;
+use std::collections::HashMap;
+
+const MAX_DEPTH: u32 = 200;
+
+/// Keywords that start statements or are operators, never types or variables.
+const KEYWORDS: &[&str] = &[
+    "return",
+    "throw",
+    "new",
+    "if",
+    "else",
+    "for",
+    "while",
+    "do",
+    "try",
+    "catch",
+    "finally",
+    "switch",
+    "when",
+    "break",
+    "continue",
+    "insert",
+    "update",
+    "upsert",
+    "delete",
+    "undelete",
+    "merge",
+    "instanceof",
+    "final",
+    "null",
+    "true",
+    "false",
+    "this",
+    "super",
+    "class",
+    "interface",
+    "enum",
+];
+
+const MODIFIERS: &[&str] = &[
+    "public",
+    "private",
+    "protected",
+    "global",
+    "static",
+    "final",
+    "abstract",
+    "virtual",
+    "override",
+    "transient",
+    "webservice",
+    "testmethod",
+    "with",
+    "without",
+    "inherited",
+    "sharing",
+];
+
+/// Parses one file. Lexing problems (unterminated comment or string) and
+/// structural problems are returned in `problems`; what could be parsed is kept.
+pub fn parse_file(rel: &str, src: &[u8]) -> FileModel {
+    let mut model = FileModel {
+        rel: rel.to_string(),
+        bytes: src.len() as u64,
+        ..Default::default()
+    };
+    let lexed = match lexer::lex(src) {
+        Ok(l) => l,
+        Err(e) => {
+            model.problems.push(e);
+            return model;
+        }
+    };
+    let mut p = Parser {
+        src,
+        toks: &lexed.tokens,
+        lx: &lexed,
+        pos: 0,
+        depth: 0,
+        types: Vec::new(),
+        problems: Vec::new(),
+    };
+    p.parse_top();
+    if p.types.is_empty() && !lexed.tokens.is_empty() {
+        p.problems.push(lexer::LexError {
+            line: lexed.tokens[0].line,
+            column: 1,
+            message: "no class, interface, enum or trigger declaration found".into(),
+        });
+    }
+    model.types = p.types;
+    model.problems = p.problems;
+    model.directive_targets = lexed
+        .directives
+        .iter()
+        .map(|d| {
+            if d.trailing {
+                d.line
+            } else {
+                let i = lexed.tokens.partition_point(|t| t.line <= d.line);
+                lexed.tokens.get(i).map(|t| t.line).unwrap_or(d.line)
+            }
+        })
+        .collect();
+    model.directives = lexed.directives;
+    model
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    toks: &'a [Token],
+    lx: &'a Lexed,
+    pos: usize,
+    depth: u32,
+    types: Vec<TypeDecl>,
+    problems: Vec<lexer::LexError>,
+}
+
+/// Per-body state: local scopes and HTTP request tracking.
+#[derive(Default)]
+struct Body {
+    events: Vec<Event>,
+    /// (name, type, block depth, string literal value)
+    locals: Vec<(String, TypeName, u32, Option<String>)>,
+    block_depth: u32,
+    requests: HashMap<String, ReqState>,
+    untimed: Vec<UntimedSend>,
+    endpoints: Vec<EndpointSet>,
+}
+
+#[derive(Clone, Copy)]
+struct ReqState {
+    created_line: u32,
+    timed: bool,
+    /// Passed to another method before sending: that method may set the timeout.
+    escaped: bool,
+}
+
+impl Body {
+    fn local(&self, lname: &str) -> Option<&(String, TypeName, u32, Option<String>)> {
+        self.locals.iter().rev().find(|l| l.0 == lname)
+    }
+}
+
+fn is_http_request(ty: &str) -> bool {
+    ty == "httprequest"
+}
+
+impl<'a> Parser<'a> {
+    // ---- token helpers -------------------------------------------------
+    fn tok(&self, i: usize) -> Option<&Token> {
+        self.toks.get(i)
+    }
+    fn text(&self, i: usize) -> &'a [u8] {
+        match self.toks.get(i) {
+            Some(t) => &self.src[t.start as usize..t.end as usize],
+            None => b"",
+        }
+    }
+    fn is_p(&self, i: usize, c: u8) -> bool {
+        matches!(self.tok(i), Some(t) if t.kind == Kind::Punct(c))
+    }
+    fn is_op(&self, i: usize, op: &str) -> bool {
+        matches!(self.tok(i), Some(t) if t.kind == Kind::Op) && self.text(i) == op.as_bytes()
+    }
+    fn is_ident(&self, i: usize) -> bool {
+        matches!(self.tok(i), Some(t) if t.kind == Kind::Ident)
+    }
+    fn is_kw(&self, i: usize, kw: &str) -> bool {
+        self.is_ident(i) && self.text(i).eq_ignore_ascii_case(kw.as_bytes())
+    }
+    fn is_any_kw(&self, i: usize, list: &[&str]) -> bool {
+        self.is_ident(i) && {
+            let t = self.text(i);
+            list.iter().any(|k| t.eq_ignore_ascii_case(k.as_bytes()))
+        }
+    }
+    /// An identifier usable as a name (not a statement keyword).
+    fn is_name(&self, i: usize) -> bool {
+        self.is_ident(i) && !self.is_any_kw(i, KEYWORDS)
+    }
+    fn lower(&self, i: usize) -> String {
+        String::from_utf8_lossy(self.text(i)).to_ascii_lowercase()
+    }
+    fn orig(&self, i: usize) -> String {
+        String::from_utf8_lossy(self.text(i)).into_owned()
+    }
+    fn line(&self, i: usize) -> u32 {
+        self.tok(i)
+            .or(self.toks.last())
+            .map(|t| t.line)
+            .unwrap_or(1)
+    }
+    fn col(&self, i: usize) -> u32 {
+        self.tok(i).map(|t| self.lx.column(t.start)).unwrap_or(1)
+    }
+    fn eof(&self) -> bool {
+        self.pos >= self.toks.len()
+    }
+    /// From an opening bracket at `i`, the index just past its match (or EOF).
+    fn skip_balanced(&self, i: usize) -> usize {
+        let (open, close) = match self.tok(i).map(|t| t.kind) {
+            Some(Kind::Punct(b'{')) => (b'{', b'}'),
+            Some(Kind::Punct(b'(')) => (b'(', b')'),
+            Some(Kind::Punct(b'[')) => (b'[', b']'),
+            _ => return i + 1,
+        };
+        let mut depth = 0usize;
+        let mut j = i;
+        while j < self.toks.len() {
+            if self.is_p(j, open) {
+                depth += 1;
+            } else if self.is_p(j, close) {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            j += 1;
+        }
+        j
+    }
+    fn problem(&mut self, i: usize, message: String) {
+        let line = self.line(i);
+        let column = self.col(i);
+        self.problems.push(lexer::LexError {
+            line,
+            column,
+            message,
+        });
+    }
+
+    // ---- types ---------------------------------------------------------
+
+    /// Parses a type at `i`: `A.B<C, D<E>>[]`. Returns the normalised name and the
+    /// index after it, without moving `pos`.
+    fn type_at(&self, i: usize, depth: u32) -> Option<(TypeName, usize)> {
+        if depth > 32 || !self.is_ident(i) || self.is_any_kw(i, KEYWORDS) {
+            return None;
+        }
+        let mut name = self.lower(i);
+        let mut j = i + 1;
+        while self.is_p(j, b'.') && self.is_ident(j + 1) {
+            name.push('.');
+            name.push_str(&self.lower(j + 1));
+            j += 2;
+        }
+        if self.is_p(j, b'<') {
+            let mut args = Vec::new();
+            let mut k = j + 1;
+            loop {
+                let (a, next) = self.type_at(k, depth + 1)?;
+                args.push(a);
+                k = next;
+                if self.is_p(k, b',') {
+                    k += 1;
+                    continue;
+                }
+                if self.is_p(k, b'>') {
+                    k += 1;
+                    break;
+                }
+                return None;
+            }
+            name.push('<');
+            name.push_str(&args.join(","));
+            name.push('>');
+            j = k;
+        }
+        let mut array = false;
+        while self.is_p(j, b'[') && self.is_p(j + 1, b']') {
+            array = true;
+            j += 2;
+        }
+        let name = normalise_type(name);
+        Some((
+            if array {
+                format!("list<{name}>")
+            } else {
+                name
+            },
+            j,
+        ))
+    }
+
+    // ---- declarations --------------------------------------------------
+
+    fn parse_annotations_and_modifiers(&mut self) -> (Vec<Annotation>, Vec<String>, u32) {
+        let start_line = self.line(self.pos);
+        let mut anns = Vec::new();
+        let mut mods = Vec::new();
+        loop {
+            if self.is_p(self.pos, b'@') && self.is_ident(self.pos + 1) {
+                let mut ann = Annotation {
+                    name: self.lower(self.pos + 1),
+                    line: self.line(self.pos),
+                    column: self.col(self.pos),
+                    ..Default::default()
+                };
+                self.pos += 2;
+                while self.is_p(self.pos, b'.') && self.is_ident(self.pos + 1) {
+                    ann.name = self.lower(self.pos + 1);
+                    self.pos += 2;
+                }
+                if self.is_p(self.pos, b'(') {
+                    let end = self.skip_balanced(self.pos);
+                    let mut k = self.pos + 1;
+                    while k + 1 < end {
+                        match self.tok(k).map(|t| t.kind) {
+                            Some(Kind::Ident) if self.is_p(k + 1, b'=') => {
+                                let v = if self.tok(k + 2).map(|t| t.kind) == Some(Kind::Str) {
+                                    unquote(self.text(k + 2)).to_ascii_lowercase()
+                                } else {
+                                    self.lower(k + 2)
+                                };
+                                ann.params.push((self.lower(k), v));
+                                k += 3;
+                            }
+                            Some(Kind::Str) => {
+                                ann.strings.push(unquote(self.text(k)));
+                                k += 1;
+                            }
+                            _ => k += 1,
+                        }
+                    }
+                    self.pos = end;
+                }
+                anns.push(ann);
+            } else if self.is_any_kw(self.pos, MODIFIERS) {
+                mods.push(self.lower(self.pos));
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        (anns, mods, start_line)
+    }
+
+    fn parse_top(&mut self) {
+        while !self.eof() {
+            let (anns, mods, decl_line) = self.parse_annotations_and_modifiers();
+            if self.is_any_kw(self.pos, &["class", "interface", "enum"]) && self.is_ident(self.pos + 1)
+            {
+                self.parse_type_decl(anns, mods, None, decl_line);
+            } else if self.is_kw(self.pos, "trigger") && self.is_ident(self.pos + 1) {
+                self.parse_trigger(decl_line);
+            } else if !self.eof() {
+                self.pos += 1;
+            }
+        }
+    }
+
+    fn parse_type_decl(
+        &mut self,
+        anns: Vec<Annotation>,
+        mods: Vec<String>,
+        outer: Option<usize>,
+        decl_line: u32,
+    ) {
+        let kind = if self.is_kw(self.pos, "interface") {
+            TypeKind::Interface
+        } else if self.is_kw(self.pos, "enum") {
+            TypeKind::Enum
+        } else {
+            TypeKind::Class
+        };
+        let name_i = self.pos + 1;
+        let name = self.orig(name_i);
+        let (qname, display) = match outer {
+            Some(o) => (
+                format!("{}.{}", self.types[o].qname, name.to_ascii_lowercase()),
+                format!("{}.{}", self.types[o].display, name),
+            ),
+            None => (name.to_ascii_lowercase(), name.clone()),
+        };
+        let is_test = anns.iter().any(|a| a.name == "istest") || mods.iter().any(|m| m == "testmethod");
+        let idx = self.types.len();
+        self.types.push(TypeDecl {
+            name: name.clone(),
+            qname,
+            display,
+            kind,
+            outer,
+            extends: None,
+            implements: Vec::new(),
+            is_test,
+            annotations: anns,
+            fields: Vec::new(),
+            methods: Vec::new(),
+            init: Vec::new(),
+            trigger_object: None,
+            decl_line,
+            line: self.line(name_i),
+        });
+        self.pos = name_i + 1;
+        // Header: extends / implements, up to the body.
+        while !self.eof() && !self.is_p(self.pos, b'{') {
+            if self.is_kw(self.pos, "extends") || self.is_kw(self.pos, "implements") {
+                let is_ext = self.is_kw(self.pos, "extends");
+                self.pos += 1;
+                while let Some((t, next)) = self.type_at(self.pos, 0) {
+                    if is_ext && kind == TypeKind::Class && self.types[idx].extends.is_none() {
+                        self.types[idx].extends = Some(t);
+                    } else {
+                        self.types[idx].implements.push(t);
+                    }
+                    self.pos = next;
+                    if self.is_p(self.pos, b',') {
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
+                }
+            } else if self.is_p(self.pos, b';') || self.is_p(self.pos, b'}') {
+                self.problem(self.pos, format!("expected `{{` to open the body of {name}"));
+                return;
+            } else {
+                self.pos += 1;
+            }
+        }
+        if self.eof() {
+            self.problem(
+                self.toks.len().saturating_sub(1),
+                format!("unexpected end of file in the declaration of {name}"),
+            );
+            return;
+        }
+        if kind == TypeKind::Enum {
+            self.pos = self.skip_balanced(self.pos);
+            return;
+        }
+        self.parse_class_body(idx);
+    }
+
+    fn parse_trigger(&mut self, decl_line: u32) {
+        let name_i = self.pos + 1;
+        let name = self.orig(name_i);
+        let mut obj = None;
+        let mut j = name_i + 1;
+        if self.is_kw(j, "on") {
+            if let Some((t, next)) = self.type_at(j + 1, 0) {
+                obj = Some(t);
+                j = next;
+            }
+        }
+        while j < self.toks.len() && !self.is_p(j, b'{') {
+            j += 1;
+        }
+        let idx = self.types.len();
+        self.types.push(TypeDecl {
+            name: name.clone(),
+            qname: name.to_ascii_lowercase(),
+            display: name.clone(),
+            kind: TypeKind::Trigger,
+            outer: None,
+            extends: None,
+            implements: Vec::new(),
+            is_test: false,
+            annotations: Vec::new(),
+            fields: Vec::new(),
+            methods: Vec::new(),
+            init: Vec::new(),
+            trigger_object: obj,
+            decl_line,
+            line: self.line(name_i),
+        });
+        self.pos = j;
+        if self.eof() {
+            self.problem(j.saturating_sub(1), format!("trigger {name} has no body"));
+            return;
+        }
+        let mut method = Method {
+            name: name.clone(),
+            lname: name.to_ascii_lowercase(),
+            ret: "void".into(),
+            decl_line,
+            line: self.line(name_i),
+            column: self.col(name_i),
+            has_body: true,
+            ..Default::default()
+        };
+        let mut body = Body::default();
+        self.walk_block(&mut body);
+        finish_method(&mut method, body);
+        self.types[idx].methods.push(method);
+    }
+
+    fn parse_class_body(&mut self, idx: usize) {
+        self.depth += 1;
+        if self.depth > 64 {
+            self.problem(self.pos, "classes nested too deeply".into());
+            self.pos = self.skip_balanced(self.pos);
+            self.depth -= 1;
+            return;
+        }
+        let class_name = self.types[idx].name.to_ascii_lowercase();
+        self.pos += 1; // `{`
+        loop {
+            if self.eof() {
+                let name = self.types[idx].display.clone();
+                self.problem(
+                    self.toks.len().saturating_sub(1),
+                    format!("unexpected end of file: the body of {name} is not closed (missing `}}`)"),
+                );
+                break;
+            }
+            if self.is_p(self.pos, b'}') {
+                self.pos += 1;
+                break;
+            }
+            if self.is_p(self.pos, b';') {
+                self.pos += 1;
+                continue;
+            }
+            let start = self.pos;
+            let (anns, mods, decl_line) = self.parse_annotations_and_modifiers();
+            if self.is_any_kw(self.pos, &["class", "interface", "enum"]) && self.is_ident(self.pos + 1)
+            {
+                self.parse_type_decl(anns, mods, Some(idx), decl_line);
+                continue;
+            }
+            if self.is_p(self.pos, b'{') {
+                // Initialiser block (static or instance).
+                let mut body = Body::default();
+                self.walk_block(&mut body);
+                self.types[idx].init.extend(body.events);
+                continue;
+            }
+            let is_static = mods.iter().any(|m| m == "static");
+            // Constructor: `Name(`.
+            if self.is_ident(self.pos)
+                && self.is_p(self.pos + 1, b'(')
+                && self.lower(self.pos) == class_name
+            {
+                let name_i = self.pos;
+                self.parse_method(idx, anns, &mods, decl_line, name_i, "void".into(), true);
+                continue;
+            }
+            if let Some((ty, next)) = self.type_at(self.pos, 0) {
+                if self.is_ident(next) {
+                    let name_i = next;
+                    if self.is_p(name_i + 1, b'(') {
+                        self.pos = name_i;
+                        self.parse_method(idx, anns, &mods, decl_line, name_i, ty, false);
+                        continue;
+                    }
+                    if self.is_p(name_i + 1, b'{') {
+                        // Property with accessors.
+                        let field = Field {
+                            lname: self.lower(name_i),
+                            ty,
+                            is_static,
+                            literal: None,
+                            line: self.line(name_i),
+                        };
+                        self.types[idx].fields.push(field);
+                        self.pos = self.skip_balanced(name_i + 1);
+                        continue;
+                    }
+                    // Field declarators: `a = expr, b;`
+                    self.pos = name_i;
+                    loop {
+                        if !self.is_ident(self.pos) {
+                            break;
+                        }
+                        let fname_i = self.pos;
+                        let mut literal = None;
+                        self.pos += 1;
+                        if self.is_p(self.pos, b'=') {
+                            self.pos += 1;
+                            if self.tok(self.pos).map(|t| t.kind) == Some(Kind::Str)
+                                && (self.is_p(self.pos + 1, b';') || self.is_p(self.pos + 1, b','))
+                            {
+                                literal = Some(unquote(self.text(self.pos)));
+                            }
+                            let mut body = Body::default();
+                            self.parse_expr(&mut body);
+                            self.types[idx].init.extend(body.events);
+                        }
+                        let field = Field {
+                            lname: self.lower(fname_i),
+                            ty: ty.clone(),
+                            is_static,
+                            literal,
+                            line: self.line(fname_i),
+                        };
+                        self.types[idx].fields.push(field);
+                        if self.is_p(self.pos, b',') {
+                            self.pos += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    if self.is_p(self.pos, b';') {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
+            }
+            // Unrecognised member: skip one token (or a balanced group) and go on.
+            if self.pos == start {
+                if self.is_p(self.pos, b'(') || self.is_p(self.pos, b'[') {
+                    self.pos = self.skip_balanced(self.pos);
+                } else {
+                    self.pos += 1;
+                }
+            }
+        }
+        self.depth -= 1;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn parse_method(
+        &mut self,
+        idx: usize,
+        anns: Vec<Annotation>,
+        mods: &[String],
+        decl_line: u32,
+        name_i: usize,
+        ret: TypeName,
+        is_constructor: bool,
+    ) {
+        let mut method = Method {
+            name: self.orig(name_i),
+            lname: self.lower(name_i),
+            ret,
+            is_static: mods.iter().any(|m| m == "static"),
+            is_constructor,
+            is_test: anns.iter().any(|a| a.name == "istest") || mods.iter().any(|m| m == "testmethod"),
+            is_test_setup: anns.iter().any(|a| a.name == "testsetup"),
+            is_future: anns.iter().any(|a| a.name == "future"),
+            annotations: anns,
+            decl_line,
+            line: self.line(name_i),
+            column: self.col(name_i),
+            ..Default::default()
+        };
+        // Parameters.
+        let open = name_i + 1;
+        let close = self.skip_balanced(open);
+        let mut k = open + 1;
+        let mut body = Body::default();
+        while k + 1 < close {
+            while self.is_p(k, b'@') || self.is_kw(k, "final") {
+                k += if self.is_p(k, b'@') { 2 } else { 1 };
+            }
+            match self.type_at(k, 0) {
+                Some((ty, next)) if self.is_ident(next) => {
+                    let pname = self.lower(next);
+                    method.params.push((pname.clone(), ty.clone()));
+                    body.locals.push((pname, ty, 0, None));
+                    k = next + 1;
+                }
+                _ => k += 1,
+            }
+            while k + 1 < close && !self.is_p(k, b',') {
+                k += 1;
+            }
+            k += 1;
+        }
+        self.pos = close;
+        if self.is_p(self.pos, b'{') {
+            method.has_body = true;
+            self.walk_block(&mut body);
+        } else if self.is_p(self.pos, b';') {
+            self.pos += 1;
+        }
+        finish_method(&mut method, body);
+        self.types[idx].methods.push(method);
+    }
+
+    // ---- bodies --------------------------------------------------------
+
+    /// Walks a `{ ... }` block at `pos`, statement by statement.
+    fn walk_block(&mut self, b: &mut Body) {
+        let base = b.block_depth;
+        let mut stmt_start = true;
+        while !self.eof() {
+            let i = self.pos;
+            if self.is_p(i, b'{') {
+                b.block_depth += 1;
+                stmt_start = true;
+                self.pos += 1;
+                continue;
+            }
+            if self.is_p(i, b'}') {
+                let d = b.block_depth;
+                b.locals.retain(|l| l.2 < d);
+                b.block_depth = b.block_depth.saturating_sub(1);
+                self.pos += 1;
+                if b.block_depth <= base {
+                    return;
+                }
+                stmt_start = true;
+                continue;
+            }
+            if self.is_p(i, b';') {
+                stmt_start = true;
+                self.pos += 1;
+                continue;
+            }
+            if self.is_any_kw(i, &["for", "catch"]) && self.is_p(i + 1, b'(') {
+                // Header declarations belong to the following block.
+                self.pos = i + 2;
+                let depth = b.block_depth + 1;
+                self.try_local_decl(b, depth);
+                stmt_start = false;
+                continue;
+            }
+            if stmt_start && self.try_local_decl(b, b.block_depth) {
+                stmt_start = false;
+                continue;
+            }
+            if self.starts_primary(i) {
+                self.parse_expr(b);
+                if self.pos == i {
+                    self.pos += 1;
+                }
+                stmt_start = false;
+                continue;
+            }
+            stmt_start = self.is_any_kw(i, &["else", "try", "finally", "do"]);
+            self.pos += 1;
+        }
+    }
+
+    fn starts_primary(&self, i: usize) -> bool {
+        match self.tok(i).map(|t| t.kind) {
+            Some(Kind::Ident) => {
+                !self.is_any_kw(i, KEYWORDS) || self.is_any_kw(i, &["new", "this", "super"])
+            }
+            Some(Kind::Str) | Some(Kind::Punct(b'(')) | Some(Kind::Punct(b'[')) => true,
+            _ => false,
+        }
+    }
+
+    /// `Type name [= expr] [, name [= expr]]` at `pos`. Registers the locals at
+    /// `depth` and consumes the declaration (initialisers included).
+    fn try_local_decl(&mut self, b: &mut Body, depth: u32) -> bool {
+        let mut i = self.pos;
+        while self.is_kw(i, "final") {
+            i += 1;
+        }
+        let Some((ty, next)) = self.type_at(i, 0) else {
+            return false;
+        };
+        if !self.is_name(next) {
+            return false;
+        }
+        let after = next + 1;
+        let ok = self.is_p(after, b'=')
+            || self.is_p(after, b';')
+            || self.is_p(after, b',')
+            || self.is_p(after, b':')
+            || self.is_p(after, b')');
+        if !ok {
+            return false;
+        }
+        self.pos = next;
+        loop {
+            if !self.is_name(self.pos) {
+                break;
+            }
+            let name = self.lower(self.pos);
+            let name_line = self.line(self.pos);
+            self.pos += 1;
+            let mut literal = None;
+            if self.is_p(self.pos, b'=') {
+                self.pos += 1;
+                let e = self.parse_expr(b);
+                if is_http_request(&ty) {
+                    if let Expr::New(t) = &e {
+                        if is_http_request(t) {
+                            b.requests.insert(
+                                name.clone(),
+                                ReqState {
+                                    created_line: name_line,
+                                    timed: false,
+                                    escaped: false,
+                                },
+                            );
+                        }
+                    }
+                }
+                if let Expr::Str(s) = e {
+                    literal = Some(s);
+                }
+            }
+            b.locals.push((name, ty.clone(), depth, literal));
+            if self.is_p(self.pos, b',') && self.is_name(self.pos + 1) {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        true
+    }
+
+    /// Parses an expression at `pos`, recording events. Stops before `,` `)` `;`
+    /// `]` `}` `{` (and `:` outside a ternary).
+    fn parse_expr(&mut self, b: &mut Body) -> Expr {
+        self.depth += 1;
+        let e = if self.depth > MAX_DEPTH {
+            self.pos += 1;
+            Expr::Unknown
+        } else {
+            self.parse_expr_inner(b)
+        };
+        self.depth -= 1;
+        e
+    }
+
+    fn parse_expr_inner(&mut self, b: &mut Body) -> Expr {
+        let mut left = self.parse_unary(b);
+        loop {
+            let i = self.pos;
+            let Some(t) = self.tok(i) else { break };
+            match t.kind {
+                Kind::Punct(b'=') => {
+                    self.pos += 1;
+                    let right = self.parse_expr(b);
+                    if let (Expr::Local { name, ty }, Expr::New(t)) = (&left, &right) {
+                        if is_http_request(ty) && is_http_request(t) {
+                            b.requests.insert(
+                                name.clone(),
+                                ReqState {
+                                    created_line: self.line(i),
+                                    timed: false,
+                                    escaped: false,
+                                },
+                            );
+                        }
+                    }
+                    left = right;
+                    break;
+                }
+                Kind::Punct(b'+') => {
+                    self.pos += 1;
+                    let _ = self.parse_unary(b);
+                    left = match left {
+                        Expr::Str(_) | Expr::Local { .. } | Expr::Name(_) => Expr::Concat(Box::new(left)),
+                        c @ Expr::Concat(_) => c,
+                        _ => Expr::Unknown,
+                    };
+                }
+                Kind::Punct(b'?') => {
+                    self.pos += 1;
+                    let _ = self.parse_expr(b);
+                    if self.is_p(self.pos, b':') {
+                        self.pos += 1;
+                        let _ = self.parse_expr(b);
+                    }
+                    left = Expr::Unknown;
+                }
+                Kind::Punct(c) if b"-*/<>%&|^!".contains(&c) => {
+                    self.pos += 1;
+                    let _ = self.parse_unary(b);
+                    left = Expr::Unknown;
+                }
+                Kind::Op => {
+                    self.pos += 1;
+                    if self.text(i) == b"++" || self.text(i) == b"--" {
+                        continue;
+                    }
+                    let _ = self.parse_unary(b);
+                    left = Expr::Unknown;
+                }
+                Kind::Ident if self.is_kw(i, "instanceof") => {
+                    self.pos += 1;
+                    if let Some((_, next)) = self.type_at(self.pos, 0) {
+                        self.pos = next;
+                    }
+                    left = Expr::Unknown;
+                }
+                _ => break,
+            }
+        }
+        left
+    }
+
+    fn parse_unary(&mut self, b: &mut Body) -> Expr {
+        let i = self.pos;
+        match self.tok(i).map(|t| t.kind) {
+            Some(Kind::Punct(b'!')) | Some(Kind::Punct(b'-')) | Some(Kind::Punct(b'+'))
+            | Some(Kind::Punct(b'~')) => {
+                self.pos += 1;
+                self.depth += 1;
+                let r = if self.depth > MAX_DEPTH {
+                    Expr::Unknown
+                } else {
+                    self.parse_unary(b)
+                };
+                self.depth -= 1;
+                let _ = r;
+                Expr::Unknown
+            }
+            Some(Kind::Op) if self.text(i) == b"++" || self.text(i) == b"--" => {
+                self.pos += 1;
+                self.parse_unary(b);
+                Expr::Unknown
+            }
+            _ => {
+                let p = self.parse_primary(b);
+                self.parse_postfix(b, p)
+            }
+        }
+    }
+
+    fn parse_args(&mut self, b: &mut Body) -> Vec<Expr> {
+        // At `(`.
+        let close = self.skip_balanced(self.pos);
+        self.pos += 1;
+        let mut args = Vec::new();
+        while self.pos < close.saturating_sub(1) {
+            let before = self.pos;
+            let e = self.parse_expr(b);
+            args.push(e);
+            if self.is_p(self.pos, b',') || self.pos == before {
+                self.pos += 1;
+            } else if self.pos < close.saturating_sub(1) {
+                // Something the expression parser did not consume: skip to the next
+                // argument separator at this level.
+                while self.pos < close.saturating_sub(1) && !self.is_p(self.pos, b',') {
+                    if self.is_p(self.pos, b'(') || self.is_p(self.pos, b'[') || self.is_p(self.pos, b'{') {
+                        self.pos = self.skip_balanced(self.pos);
+                    } else {
+                        self.pos += 1;
+                    }
+                }
+                if self.is_p(self.pos, b',') {
+                    self.pos += 1;
+                }
+            }
+        }
+        self.pos = close;
+        args
+    }
+
+    fn parse_primary(&mut self, b: &mut Body) -> Expr {
+        let i = self.pos;
+        let Some(t) = self.tok(i).copied() else {
+            return Expr::Unknown;
+        };
+        match t.kind {
+            Kind::Str => {
+                self.pos += 1;
+                Expr::Str(unquote(self.text(i)))
+            }
+            Kind::Number => {
+                self.pos += 1;
+                Expr::Unknown
+            }
+            Kind::Punct(b'[') => {
+                // Inline SOQL/SOSL: calls in bind expressions are rare; skip.
+                self.pos = self.skip_balanced(i);
+                Expr::Local {
+                    name: String::new(),
+                    ty: "list<sobject>".into(),
+                }
+            }
+            Kind::Punct(b'(') => {
+                // Cast or parenthesised expression.
+                if let Some((ty, next)) = self.type_at(i + 1, 0) {
+                    if self.is_p(next, b')') {
+                        let after = next + 1;
+                        let cast = match self.tok(after).map(|t| t.kind) {
+                            Some(Kind::Ident) => {
+                                !self.is_any_kw(after, KEYWORDS)
+                                    || self.is_any_kw(after, &["new", "this", "super"])
+                            }
+                            Some(Kind::Str) | Some(Kind::Punct(b'(')) => true,
+                            _ => false,
+                        };
+                        if cast {
+                            self.pos = after;
+                            let inner = self.parse_unary(b);
+                            let _ = inner;
+                            return Expr::Cast(ty);
+                        }
+                    }
+                }
+                self.pos += 1;
+                let inner = self.parse_expr(b);
+                if self.is_p(self.pos, b')') {
+                    self.pos += 1;
+                }
+                inner
+            }
+            Kind::Ident if self.is_kw(i, "new") => {
+                let Some((ty, next)) = self.type_at(i + 1, 0) else {
+                    self.pos += 1;
+                    return Expr::Unknown;
+                };
+                self.pos = next;
+                let line = t.line;
+                if self.is_p(self.pos, b'(') {
+                    let _ = self.parse_args(b);
+                    b.events.push(Event::New {
+                        ty: ty.clone(),
+                        line,
+                    });
+                    if self.is_p(self.pos, b'{') {
+                        // Collection initialiser after constructor args (rare).
+                        self.parse_initialiser(b);
+                    }
+                    Expr::New(ty)
+                } else if self.is_p(self.pos, b'[') {
+                    self.pos = self.skip_balanced(self.pos);
+                    if self.is_p(self.pos, b'{') {
+                        self.parse_initialiser(b);
+                    }
+                    Expr::New(format!("list<{ty}>"))
+                } else if self.is_p(self.pos, b'{') {
+                    self.parse_initialiser(b);
+                    Expr::New(ty)
+                } else {
+                    Expr::New(ty)
+                }
+            }
+            Kind::Ident if self.is_kw(i, "this") => {
+                self.pos += 1;
+                Expr::This
+            }
+            Kind::Ident if self.is_kw(i, "super") => {
+                self.pos += 1;
+                Expr::Super
+            }
+            Kind::Ident if self.is_any_kw(i, &["null", "true", "false"]) => {
+                self.pos += 1;
+                Expr::Unknown
+            }
+            Kind::Ident if !self.is_any_kw(i, KEYWORDS) => {
+                if self.is_p(i + 1, b'(') {
+                    // Unqualified call.
+                    let name = self.lower(i);
+                    self.pos = i + 1;
+                    let args = self.parse_args(b);
+                    let argc = args.len().min(255) as u8;
+                    self.record_call(b, None, name.clone(), args, i);
+                    return Expr::Call(None, name, argc);
+                }
+                self.pos += 1;
+                let name = self.lower(i);
+                match b.local(&name) {
+                    Some(l) => Expr::Local {
+                        name,
+                        ty: l.1.clone(),
+                    },
+                    None => Expr::Name(vec![name]),
+                }
+            }
+            _ => {
+                self.pos += 1;
+                Expr::Unknown
+            }
+        }
+    }
+
+    /// `{ a, b }` or `{ k => v }` after `new T`.
+    fn parse_initialiser(&mut self, b: &mut Body) {
+        let close = self.skip_balanced(self.pos);
+        self.pos += 1;
+        while self.pos < close.saturating_sub(1) {
+            let before = self.pos;
+            let _ = self.parse_expr(b);
+            if self.is_p(self.pos, b',') || self.is_op(self.pos, "=>") || self.pos == before {
+                self.pos += 1;
+            }
+        }
+        self.pos = close;
+    }
+
+    fn parse_postfix(&mut self, b: &mut Body, mut e: Expr) -> Expr {
+        loop {
+            let i = self.pos;
+            let dot = self.is_p(i, b'.') || self.is_op(i, "?.");
+            if dot && self.is_ident(i + 1) {
+                let name_i = i + 1;
+                let name = self.lower(name_i);
+                if self.is_p(name_i + 1, b'(') {
+                    self.pos = name_i + 1;
+                    let args = self.parse_args(b);
+                    let argc = args.len().min(255) as u8;
+                    let recv = e;
+                    self.record_call(b, Some(recv.clone()), name.clone(), args, name_i);
+                    e = Expr::Call(Some(Box::new(recv)), name, argc);
+                } else {
+                    self.pos = name_i + 1;
+                    e = match e {
+                        Expr::Name(mut path) => {
+                            path.push(name);
+                            Expr::Name(path)
+                        }
+                        other => Expr::Field(Box::new(other), name),
+                    };
+                }
+            } else if self.is_p(i, b'[') {
+                self.pos += 1;
+                let _ = self.parse_expr(b);
+                if self.is_p(self.pos, b']') {
+                    self.pos += 1;
+                }
+                e = Expr::Index(Box::new(e));
+            } else if self.is_op(i, "++") || self.is_op(i, "--") {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        e
+    }
+
+    /// Records a call event and the intraprocedural facts about HTTP requests.
+    fn record_call(&mut self, b: &mut Body, recv: Option<Expr>, name: String, args: Vec<Expr>, name_i: usize) {
+        let line = self.line(name_i);
+        let column = self.col(name_i);
+        let recv_var = match &recv {
+            Some(Expr::Local { name, ty }) if is_http_request(ty) => Some(name.clone()),
+            _ => None,
+        };
+        match name.as_str() {
+            "settimeout" => {
+                if let Some(v) = &recv_var {
+                    if let Some(r) = b.requests.get_mut(v) {
+                        r.timed = true;
+                    }
+                }
+            }
+            "setendpoint" if args.len() == 1 => {
+                let mut arg = args[0].clone();
+                // A local holding a literal is as hard-coded as the literal.
+                if let Expr::Local { name, .. } = &arg {
+                    if let Some(lit) = b.local(name).and_then(|l| l.3.clone()) {
+                        arg = Expr::Str(lit);
+                    }
+                }
+                if let Expr::Concat(inner) = &arg {
+                    if let Expr::Local { name, .. } = inner.as_ref() {
+                        if let Some(lit) = b.local(name).and_then(|l| l.3.clone()) {
+                            arg = Expr::Concat(Box::new(Expr::Str(lit)));
+                        }
+                    }
+                }
+                b.endpoints.push(EndpointSet { arg, line, column });
+            }
+            "send" if args.len() == 1 && is_http_receiver(recv.as_ref()) => match &args[0] {
+                Expr::Local { name: v, ty } if is_http_request(ty) => {
+                    if let Some(r) = b.requests.get(v) {
+                        if !r.timed && !r.escaped {
+                            b.untimed.push(UntimedSend {
+                                var: v.clone(),
+                                created_line: r.created_line,
+                                line,
+                                column,
+                            });
+                        }
+                    }
+                }
+                Expr::New(t) if is_http_request(t) => b.untimed.push(UntimedSend {
+                    var: "new HttpRequest()".into(),
+                    created_line: line,
+                    line,
+                    column,
+                }),
+                _ => {}
+            },
+            _ => {
+                // A request handed to another method may get its timeout there.
+                for a in &args {
+                    if let Expr::Local { name: v, ty } = a {
+                        if is_http_request(ty) {
+                            if let Some(r) = b.requests.get_mut(v) {
+                                r.escaped = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        b.events.push(Event::Call(Call {
+            recv,
+            name,
+            args,
+            line,
+            column,
+        }));
+    }
+}
+
+/// Whether a `send` receiver can be an `Http`: a local typed `Http`, `new Http()`,
+/// or a receiver whose type is only known globally (a field).
+fn is_http_receiver(recv: Option<&Expr>) -> bool {
+    match recv {
+        Some(Expr::Local { ty, .. }) => ty == "http",
+        Some(Expr::New(t)) => t == "http",
+        Some(Expr::Name(_)) | Some(Expr::Field(..)) | Some(Expr::Call(..)) => true,
+        _ => false,
+    }
+}
+
+fn finish_method(m: &mut Method, b: Body) {
+    m.events = b.events;
+    m.untimed_sends = b.untimed;
+    m.endpoints = b.endpoints;
+}
+
+/// Lower-case type names arrive here; `system.` is the default namespace.
+fn normalise_type(name: String) -> TypeName {
+    match name.strip_prefix("system.") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => name,
+    }
+}
+
+/// The text of a string literal token without its quotes, escapes resolved.
+fn unquote(tok: &[u8]) -> String {
+    let inner = if tok.len() >= 2 {
+        &tok[1..tok.len() - 1]
+    } else {
+        tok
+    };
+    let s = String::from_utf8_lossy(inner);
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(o) => out.push(o),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! sfci: merge-request checks and release gates for Salesforce teams.
+//!
+//! Data flows one way: inputs → model → checks → outcomes → reports + exit code.
+pub mod apex;
+pub mod ci;
+pub mod config;
+pub mod duration;
+pub mod git;
+pub mod lint;
+pub mod report;
+pub mod source;

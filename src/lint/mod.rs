@@ -1,0 +1,367 @@
+//! `lint-callout-mocks`: the rules (one file each, whose doc comment is the rule's
+//! documentation) and the run that ties sources, the Apex index, suppressions,
+//! configuration, the change and the baseline together.
+
+pub mod baseline;
+pub mod callout_without_mock;
+pub mod callout_without_timeout;
+pub mod hardcoded_endpoint;
+pub mod invalid_suppression;
+pub mod parse_error;
+pub mod suppress;
+
+use crate::apex::index::{ClassId, Index, MethodId};
+use crate::apex::model::{FileModel, TypeKind};
+use crate::apex::parse::parse_file;
+use crate::config::{Config, RuleSeverity};
+use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub const TOOL: &str = "lint-callout-mocks";
+
+/// Every rule, in documentation order. Ids are part of the interface.
+pub const RULES: [RuleInfo; 5] = [
+    callout_without_mock::RULE,
+    callout_without_timeout::RULE,
+    hardcoded_endpoint::RULE,
+    parse_error::RULE,
+    invalid_suppression::RULE,
+];
+
+pub fn rule_ids() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.id).collect()
+}
+
+/// Where a hit sits, for suppressions: its class and method (annotations) and the
+/// first line of its declaration (a comment above the annotations applies).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope {
+    pub class: Option<ClassId>,
+    pub method: Option<MethodId>,
+    pub anchor_from: u32,
+}
+
+/// A rule's raw result, before configuration, suppressions, change and baseline.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule: &'static str,
+    pub file: u32,
+    pub line: u32,
+    pub column: u32,
+    pub symbol: Option<String>,
+    pub message: String,
+    /// Rule-specific part of the fingerprint (never a line number).
+    pub key: String,
+    pub chain: Vec<String>,
+    /// Files the chain passes through (indexes into the index's files).
+    pub chain_files: Vec<u32>,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    pub paths: Vec<PathBuf>,
+    /// `--base REV`: limit findings to the change (analysis stays global).
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    /// `--config FILE`; default `<root>/.sfci.yml` when present.
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Source(#[from] crate::source::SourceError),
+    #[error("{0}")]
+    Git(#[from] crate::git::GitError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Reads and parses every file in parallel. Unreadable files are recorded as
+/// problems of the file; the scan goes on.
+pub fn parse_sources(files: &[(PathBuf, String)]) -> Vec<FileModel> {
+    files
+        .par_iter()
+        .map(|(path, rel)| match std::fs::read(path) {
+            Ok(bytes) => {
+                // Apex keywords and identifiers are ASCII: a file in another
+                // encoding (Latin-1 comments or strings) is analysed as it is.
+                parse_file(rel, &bytes)
+            }
+            Err(e) => FileModel {
+                rel: rel.clone(),
+                problems: vec![crate::apex::lexer::LexError {
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read the file: {e}"),
+                }],
+                ..Default::default()
+            },
+        })
+        .collect()
+}
+
+/// Runs every rule over an index, returning raw hits (parse errors included).
+pub fn check_all(idx: &Index) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (fi, f) in idx.files.iter().enumerate() {
+        for p in &f.problems {
+            hits.push(Hit {
+                rule: parse_error::RULE.id,
+                file: fi as u32,
+                line: p.line,
+                column: p.column,
+                symbol: None,
+                message: p.message.clone(),
+                key: String::new(),
+                chain: Vec::new(),
+                chain_files: Vec::new(),
+                scope: Scope {
+                    anchor_from: p.line,
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    callout_without_mock::check(idx, &mut hits);
+    callout_without_timeout::check(idx, &mut hits);
+    hardcoded_endpoint::check(idx, &mut hits);
+    hits
+}
+
+/// The files each rule examined (for passing JUnit cases).
+fn checked_files(idx: &Index, enabled: &dyn Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
+    let mut checked: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut add = |rule: &str, file: &str| {
+        if enabled(rule) {
+            checked.entry(rule.to_string()).or_default().push(file.to_string());
+        }
+    };
+    for (fi, f) in idx.files.iter().enumerate() {
+        add(parse_error::RULE.id, &f.rel);
+        let has_tests = f
+            .types
+            .iter()
+            .any(|t| t.methods.iter().any(|m| m.is_test || m.is_test_setup));
+        if has_tests {
+            add(callout_without_mock::RULE.id, &f.rel);
+        }
+        let non_test = |t: &crate::apex::model::TypeDecl| !t.is_test;
+        let sends = idx.classes.iter().enumerate().any(|(c, ci)| {
+            ci.file == fi as u32
+                && non_test(idx.decl(c as ClassId))
+                && ci.methods.iter().any(|&m| {
+                    idx.ops[m as usize]
+                        .iter()
+                        .any(|o| matches!(o, crate::apex::index::Op::Callout { .. }))
+                })
+        });
+        if sends {
+            add(callout_without_timeout::RULE.id, &f.rel);
+        }
+        let endpoints = f
+            .types
+            .iter()
+            .filter(|t| non_test(t))
+            .any(|t| t.methods.iter().any(|m| !m.endpoints.is_empty()));
+        if endpoints {
+            add(hardcoded_endpoint::RULE.id, &f.rel);
+        }
+        let suppressions = !f.directives.is_empty()
+            || f.types.iter().any(|t| {
+                t.annotations.iter().chain(t.methods.iter().flat_map(|m| &m.annotations)).any(|a| {
+                    a.name == "suppresswarnings"
+                        && a.strings.iter().any(|s| s.to_ascii_lowercase().contains("sfci:"))
+                })
+            });
+        if suppressions {
+            add(invalid_suppression::RULE.id, &f.rel);
+        }
+    }
+    checked
+}
+
+/// The whole run: discover, parse, index, check, then apply configuration,
+/// suppressions, the change and the baseline.
+pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
+    let started = Instant::now();
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    // Excluded files still take part in the call graph (a chain through them is
+    // real); only findings located in them are dropped.
+    let sources = crate::source::discover_apex(&paths, None)?;
+    let config = match &opts.config {
+        Some(p) => Config::load(p)?,
+        None => Config::discover(&sources.root)?,
+    };
+    let exclude = config.lint.exclude_set()?;
+    let severity = |rule: &str, default: Severity| -> Option<Severity> {
+        match config.lint.severity_override(rule) {
+            Some(RuleSeverity::Off) => None,
+            Some(RuleSeverity::Error) => Some(Severity::Error),
+            Some(RuleSeverity::Warning) => Some(Severity::Warning),
+            None => Some(default),
+        }
+    };
+    let changed: Option<HashSet<String>> = match &opts.base {
+        Some(base) => {
+            let base = resolve_base(base)?;
+            Some(
+                crate::git::changed_files(&sources.root, &base, opts.head.as_deref())?
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+
+    let list: Vec<(PathBuf, String)> = sources
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.rel.clone()))
+        .collect();
+    let models = parse_sources(&list);
+    let bytes: u64 = models.iter().map(|m| m.bytes).sum();
+    let idx = Index::build(models);
+    let mut hits = check_all(&idx);
+    let ids = rule_ids();
+    let sup = suppress::Suppressions::collect(&idx, &ids, &mut hits);
+
+    let mut suppressed = 0usize;
+    let mut findings = Vec::new();
+    let mut fp_seen: HashMap<String, usize> = HashMap::new();
+    for h in hits {
+        let rel = &idx.files[h.file as usize].rel;
+        let default = RULES
+            .iter()
+            .find(|r| r.id == h.rule)
+            .map(|r| r.default_severity)
+            .unwrap_or(Severity::Warning);
+        let Some(sev) = severity(h.rule, default) else {
+            continue;
+        };
+        if exclude.is_match(rel) {
+            continue;
+        }
+        if h.rule != invalid_suppression::RULE.id && sup.covers(&idx, &h) {
+            suppressed += 1;
+            continue;
+        }
+        let in_change = match &changed {
+            Some(set) => {
+                set.contains(rel)
+                    || h.chain_files
+                        .iter()
+                        .any(|&f| set.contains(&idx.files[f as usize].rel))
+            }
+            None => false,
+        };
+        if changed.is_some() && !in_change {
+            continue;
+        }
+        let base_fp = fingerprint(&[h.rule, rel, h.symbol.as_deref().unwrap_or(""), &h.key]);
+        let n = fp_seen.entry(base_fp.clone()).or_default();
+        let fp = if *n == 0 {
+            base_fp.clone()
+        } else {
+            fingerprint(&[&base_fp, &n.to_string()])
+        };
+        *n += 1;
+        findings.push(Finding {
+            rule: h.rule.to_string(),
+            severity: sev,
+            file: rel.clone(),
+            line: h.line,
+            column: h.column,
+            symbol: h.symbol,
+            message: h.message,
+            fingerprint: fp,
+            chain: h.chain,
+            in_change,
+        });
+    }
+
+    if let Some(path) = &opts.write_baseline {
+        baseline::Baseline::from_findings(TOOL, &findings)
+            .write(path)
+            .map_err(LintError::Other)?;
+    }
+    let mut baselined = 0;
+    if let Some(path) = &opts.baseline {
+        let b = baseline::Baseline::load(path).map_err(LintError::Other)?;
+        baselined = b.filter(&mut findings);
+    }
+
+    let enabled = |rule: &str| severity(rule, Severity::Warning).is_some();
+    let mut checked = checked_files(&idx, &enabled);
+    for files in checked.values_mut() {
+        files.retain(|f| !exclude.is_match(f) && changed.as_ref().is_none_or(|c| c.contains(f)));
+    }
+    let tests = idx
+        .methods
+        .iter()
+        .enumerate()
+        .filter(|(m, _)| idx.method(*m as u32).is_some_and(|md| md.is_test))
+        .count();
+    let classes = idx
+        .classes
+        .iter()
+        .filter(|c| c.kind != TypeKind::Trigger)
+        .count();
+    let mut summary = BTreeMap::new();
+    summary.insert("files".into(), idx.files.len().into());
+    summary.insert("bytes".into(), bytes.into());
+    summary.insert("classes".into(), classes.into());
+    summary.insert("test_methods".into(), tests.into());
+    summary.insert("suppressed".into(), suppressed.into());
+    summary.insert("baselined".into(), baselined.into());
+    for w in &sources.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut report = FindingsReport {
+        tool: TOOL,
+        version: env!("CARGO_PKG_VERSION"),
+        rules: RULES.to_vec(),
+        findings,
+        checked,
+        summary,
+        changed_files: changed
+            .map(|c| {
+                let mut v: Vec<String> = c.into_iter().collect();
+                v.sort();
+                v
+            })
+            .unwrap_or_default(),
+        duration: started.elapsed(),
+    };
+    report.sort();
+    Ok(report)
+}
+
+/// `--base auto` takes the base revision from the CI context.
+fn resolve_base(base: &str) -> Result<String, LintError> {
+    if base != "auto" {
+        return Ok(base.to_string());
+    }
+    crate::ci::CiContext::detect().base_rev.ok_or_else(|| {
+        LintError::Other(
+            "--base auto: no merge-request base revision in the CI environment \
+             (GitLab: CI_MERGE_REQUEST_DIFF_BASE_SHA; GitHub: GITHUB_BASE_REF); pass --base REV"
+                .into(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,595 @@
+//! Rule tests on inline Apex: each asserts the findings a user would see
+//! (rule, file, line, symbol, chain) for one case named in the rule docs.
+
+use super::*;
+use crate::apex::parse::parse_file;
+
+#[derive(Debug)]
+struct Out {
+    rule: &'static str,
+    file: String,
+    line: u32,
+    symbol: Option<String>,
+    message: String,
+}
+
+fn lint(files: &[(&str, &str)]) -> Vec<Out> {
+    let models = files
+        .iter()
+        .map(|(rel, src)| parse_file(rel, src.as_bytes()))
+        .collect();
+    let idx = Index::build(models);
+    let mut hits = check_all(&idx);
+    let ids = rule_ids();
+    let sup = suppress::Suppressions::collect(&idx, &ids, &mut hits);
+    let mut out: Vec<Out> = hits
+        .into_iter()
+        .filter(|h| h.rule == invalid_suppression::RULE.id || !sup.covers(&idx, h))
+        .map(|h| Out {
+            rule: h.rule,
+            file: idx.files[h.file as usize].rel.clone(),
+            line: h.line,
+            symbol: h.symbol.clone(),
+            message: h.message.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.file, a.line, a.rule).cmp(&(&b.file, b.line, b.rule)));
+    out
+}
+
+fn of<'a>(out: &'a [Out], rule: &str) -> Vec<&'a Out> {
+    out.iter().filter(|o| o.rule == rule).collect()
+}
+
+const SERVICE: &str = "public with sharing class ExternalSyncService {
+    public static void syncAccounts(List<Id> ids) {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('callout:External/sync');
+        req.setTimeout(20000);
+        Http http = new Http();
+        HttpResponse res = http.send(req);
+    }
+}";
+
+const FACADE: &str = "public class AccountFacade {
+    public static void run() {
+        ExternalSyncService.syncAccounts(new List<Id>());
+    }
+}";
+
+#[test]
+fn chain_through_facade_and_service() {
+    let test = "@IsTest
+private class AccountFacadeTest {
+    @IsTest
+    static void testSync() {
+        Test.startTest();
+        AccountFacade.run();
+        Test.stopTest();
+    }
+}";
+    let out = lint(&[
+        ("classes/ExternalSyncService.cls", SERVICE),
+        ("classes/AccountFacade.cls", FACADE),
+        ("classes/AccountFacadeTest.cls", test),
+    ]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert_eq!(f[0].file, "classes/AccountFacadeTest.cls");
+    assert_eq!(f[0].line, 4);
+    assert_eq!(f[0].symbol.as_deref(), Some("AccountFacadeTest.testSync"));
+    assert!(
+        f[0].message.ends_with(
+            "testSync → AccountFacade.run → ExternalSyncService.syncAccounts → Http.send (ExternalSyncService.cls:7)"
+        ),
+        "{}",
+        f[0].message
+    );
+    assert!(of(&out, "callout-without-timeout").is_empty());
+}
+
+#[test]
+fn mock_before_callout_is_clean_and_after_is_not() {
+    let test = "@IsTest
+private class T {
+    @IsTest static void before() {
+        Test.setMock(HttpCalloutMock.class, new M());
+        AccountFacade.run();
+    }
+    @IsTest static void after() {
+        AccountFacade.run();
+        Test.setMock(HttpCalloutMock.class, new M());
+    }
+}";
+    let out = lint(&[
+        ("ExternalSyncService.cls", SERVICE),
+        ("AccountFacade.cls", FACADE),
+        ("T.cls", test),
+    ]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert_eq!(f[0].symbol.as_deref(), Some("T.after"));
+    assert_eq!(f[0].line, 7);
+}
+
+#[test]
+fn mock_in_comment_or_string_is_not_a_mock() {
+    let test = "@IsTest
+private class T {
+    @IsTest static void commented() {
+        // Test.setMock(HttpCalloutMock.class, new M());
+        /* Test.setMock(HttpCalloutMock.class, new M()); */
+        String s = 'Test.setMock(HttpCalloutMock.class, new M())';
+        AccountFacade.run();
+    }
+}";
+    let out = lint(&[
+        ("ExternalSyncService.cls", SERVICE),
+        ("AccountFacade.cls", FACADE),
+        ("T.cls", test),
+    ]);
+    assert_eq!(of(&out, "callout-without-mock").len(), 1, "{out:?}");
+}
+
+#[test]
+fn all_caps_lowercase_test_method_keyword_and_multiline_setmock() {
+    let caps = "@ISTEST
+PRIVATE CLASS CAPSTEST {
+    STATIC TESTMETHOD VOID TESTIT() {
+        ACCOUNTFACADE.RUN();
+    }
+    @ISTEST STATIC VOID MOCKED() {
+        SYSTEM.TEST.SETMOCK(
+            HTTPCALLOUTMOCK.CLASS,
+            NEW M()
+        );
+        ACCOUNTFACADE.RUN();
+    }
+}";
+    let lower = "@istest
+private class lowertest {
+    static testmethod void testit() {
+        accountfacade.run();
+    }
+    @istest static void mocked() {
+        system.Test
+            .setMock(httpcalloutmock.class,
+                     new m());
+        accountfacade.run();
+    }
+}";
+    let out = lint(&[
+        ("ExternalSyncService.cls", SERVICE),
+        ("AccountFacade.cls", FACADE),
+        ("CAPSTEST.cls", caps),
+        ("lowertest.cls", lower),
+    ]);
+    let f = of(&out, "callout-without-mock");
+    let syms: Vec<_> = f.iter().map(|o| o.symbol.clone().unwrap()).collect();
+    assert_eq!(syms, vec!["CAPSTEST.TESTIT", "lowertest.testit"], "{out:?}");
+}
+
+#[test]
+fn interface_call_reaches_every_implementation() {
+    let iface = "public interface IPaymentGateway { void charge(Decimal amount); }";
+    let stripe = "public class StripeGateway implements IPaymentGateway {
+    public void charge(Decimal amount) {
+        HttpRequest r = new HttpRequest();
+        r.setTimeout(1000);
+        new Http().send(r);
+    }
+}";
+    let noop = "public class NoopGateway implements IPaymentGateway { public void charge(Decimal a) {} }";
+    let app = "public class Application {
+    public static Object newInstance(Type t) { return t.newInstance(); }
+}";
+    let svc = "public class PaymentService {
+    private IPaymentGateway gateway;
+    public PaymentService() {
+        gateway = (IPaymentGateway) Application.newInstance(IPaymentGateway.class);
+    }
+    public void pay(Decimal amount) { gateway.charge(amount); }
+    public static IPaymentGateway gw() { return (IPaymentGateway) Application.newInstance(IPaymentGateway.class); }
+}";
+    let test = "@IsTest
+private class PaymentServiceTest {
+    @IsTest static void viaField() {
+        new PaymentService().pay(10);
+    }
+    @IsTest static void viaReturnType() {
+        PaymentService.gw().charge(5);
+    }
+}";
+    let out = lint(&[
+        ("IPaymentGateway.cls", iface),
+        ("StripeGateway.cls", stripe),
+        ("NoopGateway.cls", noop),
+        ("Application.cls", app),
+        ("PaymentService.cls", svc),
+        ("PaymentServiceTest.cls", test),
+    ]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 2, "{out:?}");
+    assert!(f[0].message.contains(
+        "viaField → PaymentService.pay → StripeGateway.charge → Http.send (StripeGateway.cls:5)"
+    ), "{}", f[0].message);
+    assert!(f[1].message.contains("viaReturnType → StripeGateway.charge → Http.send"), "{}", f[1].message);
+}
+
+#[test]
+fn virtual_override_and_inner_classes() {
+    let base = "public virtual class Notifier {
+    public virtual void send(String msg) {}
+    public class Webhook extends Notifier {
+        public override void send(String msg) {
+            HttpRequest q = new HttpRequest();
+            q.setTimeout(5000);
+            new Http().send(q);
+        }
+    }
+}";
+    let test = "@IsTest
+private class NotifierTest {
+    @IsTest static void viaBase() {
+        Notifier n = new Notifier();
+        n.send('x');
+    }
+    @IsTest static void viaInner() {
+        Notifier.Webhook w = new Notifier.Webhook();
+        w.send('x');
+    }
+}";
+    let out = lint(&[("Notifier.cls", base), ("NotifierTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 2, "{out:?}");
+    assert!(f[1].message.contains("viaInner → Notifier.Webhook.send → Http.send (Notifier.cls:7)"), "{}", f[1].message);
+}
+
+const QUEUEABLE: &str = "public class SyncJob implements Queueable, Database.AllowsCallouts {
+    public void execute(QueueableContext ctx) {
+        HttpRequest req = new HttpRequest();
+        req.setTimeout(1000);
+        new Http().send(req);
+    }
+}";
+
+#[test]
+fn async_work_runs_at_stop_test() {
+    let test = "@IsTest
+private class SyncJobTest {
+    @IsTest static void mockAfterEnqueueBeforeStop() {
+        Test.startTest();
+        System.enqueueJob(new SyncJob());
+        Test.setMock(HttpCalloutMock.class, new M());
+        Test.stopTest();
+    }
+    @IsTest static void noMock() {
+        Test.startTest();
+        System.enqueueJob(new SyncJob());
+        Test.stopTest();
+    }
+    @IsTest static void mockAfterStop() {
+        Test.startTest();
+        System.enqueueJob(new SyncJob());
+        Test.stopTest();
+        Test.setMock(HttpCalloutMock.class, new M());
+    }
+}";
+    let out = lint(&[("SyncJob.cls", QUEUEABLE), ("SyncJobTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    let syms: Vec<_> = f.iter().map(|o| o.symbol.clone().unwrap()).collect();
+    assert_eq!(syms, vec!["SyncJobTest.noMock", "SyncJobTest.mockAfterStop"], "{out:?}");
+    assert!(f[0].message.contains("noMock → SyncJob.execute (async) → Http.send (SyncJob.cls:5)"), "{}", f[0].message);
+}
+
+#[test]
+fn future_and_batch() {
+    let svc = "public class Outbound {
+    @future(callout=true)
+    public static void push(Set<Id> ids) {
+        HttpRequest req = new HttpRequest();
+        req.setTimeout(1000);
+        new Http().send(req);
+    }
+    public static void trigger(Set<Id> ids) { push(ids); }
+}";
+    let batch = "public class SyncBatch implements Database.Batchable<SObject>, Database.AllowsCallouts {
+    public Database.QueryLocator start(Database.BatchableContext bc) { return null; }
+    public void execute(Database.BatchableContext bc, List<SObject> scope) { Outbound.trigger(null); }
+    public void finish(Database.BatchableContext bc) {}
+}";
+    let test = "@IsTest
+private class OutboundTest {
+    @IsTest static void future() {
+        Test.startTest();
+        Outbound.trigger(new Set<Id>());
+        Test.setMock(HttpCalloutMock.class, new M());
+        Test.stopTest();
+    }
+    @IsTest static void batch() {
+        Test.startTest();
+        Database.executeBatch(new SyncBatch(), 10);
+        Test.stopTest();
+    }
+}";
+    let out = lint(&[("Outbound.cls", svc), ("SyncBatch.cls", batch), ("OutboundTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert_eq!(f[0].symbol.as_deref(), Some("OutboundTest.batch"));
+    assert!(f[0].message.contains("batch → SyncBatch.execute (async) → Outbound.trigger → Outbound.push (async) → Http.send"), "{}", f[0].message);
+}
+
+#[test]
+fn soap_stub_needs_webservice_mock() {
+    let stub = "public class BillingStub {
+    public class BillingPort {
+        public String endpoint_x = 'https://billing.example.com/soap';
+        public String createInvoice(String acct) {
+            Map<String, Object> response_map_x = new Map<String, Object>();
+            WebServiceCallout.invoke(this, null, response_map_x, new String[]{endpoint_x, '', 'urn', 'createInvoice'});
+            return null;
+        }
+    }
+}";
+    let test = "@IsTest
+private class BillingTest {
+    @IsTest static void httpMockOnly() {
+        Test.setMock(HttpCalloutMock.class, new M());
+        new BillingStub.BillingPort().createInvoice('a');
+    }
+    @IsTest static void soapMock() {
+        Test.setMock(WebServiceMock.class, new BillingMock());
+        new BillingStub.BillingPort().createInvoice('a');
+    }
+}";
+    let out = lint(&[("BillingStub.cls", stub), ("BillingTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert_eq!(f[0].symbol.as_deref(), Some("BillingTest.httpMockOnly"));
+    assert!(f[0].message.contains("a SOAP callout"), "{}", f[0].message);
+    assert!(f[0].message.contains("WebServiceCallout.invoke (BillingStub.cls:6)"), "{}", f[0].message);
+}
+
+#[test]
+fn helper_and_factory_mocks_count_static_resource_mock_and_run_as() {
+    let factory = "@IsTest
+public class MockFactory {
+    public static void httpOk() {
+        StaticResourceCalloutMock m = new StaticResourceCalloutMock();
+        m.setStaticResource('sync_ok');
+        Test.setMock(HttpCalloutMock.class, m);
+    }
+}";
+    let test = "@IsTest
+private class T {
+    static void setup() { Test.setMock(HttpCalloutMock.class, new M()); }
+    @IsTest static void viaHelper() {
+        setup();
+        AccountFacade.run();
+    }
+    @IsTest static void viaFactory() {
+        MockFactory.httpOk();
+        AccountFacade.run();
+    }
+    @IsTest static void runAsUnmocked() {
+        User u = new User();
+        System.runAs(u) {
+            AccountFacade.run();
+        }
+    }
+}";
+    let out = lint(&[
+        ("ExternalSyncService.cls", SERVICE),
+        ("AccountFacade.cls", FACADE),
+        ("MockFactory.cls", factory),
+        ("T.cls", test),
+    ]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert_eq!(f[0].symbol.as_deref(), Some("T.runAsUnmocked"));
+    assert_eq!(f[0].line, 12);
+}
+
+#[test]
+fn scenario_three_direct_callout_in_test() {
+    let test = "@isTest
+public class AccountIntegrationTest {
+    @isTest
+    static void testExternalSync() {
+        HttpRequest req = new HttpRequest();
+        req.setEndpoint('https://external-api.example.com/sync');
+        req.setMethod('POST');
+
+        Http http = new Http();
+        HttpResponse res = http.send(req);
+
+        System.assertEquals(200, res.getStatusCode());
+    }
+}";
+    let out = lint(&[("AccountIntegrationTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].line, 4);
+    assert!(f[0].message.ends_with("testExternalSync → Http.send (AccountIntegrationTest.cls:10)"), "{}", f[0].message);
+    // Test code is not judged for timeouts; a real URL in a test is an endpoint finding.
+    assert!(of(&out, "callout-without-timeout").is_empty());
+    let e = of(&out, "hardcoded-endpoint");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].line, 6);
+}
+
+#[test]
+fn timeouts_tracked_per_variable() {
+    let src = "public class Client {
+    public void two() {
+        HttpRequest a = new HttpRequest();
+        a.setTimeout(5000);
+        HttpRequest b = new HttpRequest();
+        b.setEndpoint('callout:X');
+        Http h = new Http();
+        h.send(a);
+        h.send(b);
+    }
+    public void builtNeverSent() {
+        HttpRequest c = new HttpRequest();
+        c.setEndpoint('callout:X');
+    }
+    public void timeoutAfterSend() {
+        HttpRequest d = new HttpRequest();
+        new Http().send(d);
+        d.setTimeout(100);
+    }
+    public void handedToHelper() {
+        HttpRequest e = new HttpRequest();
+        RequestDefaults.apply(e);
+        new Http().send(e);
+    }
+    public void inline() { new Http().send(new HttpRequest()); }
+}";
+    let out = lint(&[("Client.cls", src)]);
+    let f = of(&out, "callout-without-timeout");
+    let lines: Vec<u32> = f.iter().map(|o| o.line).collect();
+    assert_eq!(lines, vec![9, 17, 25], "{out:?}");
+    assert!(f[0].message.contains("`b` (created at line 5)"), "{}", f[0].message);
+    assert_eq!(f[0].symbol.as_deref(), Some("Client.two"));
+}
+
+#[test]
+fn hardcoded_endpoints_literal_constant_and_named_credential() {
+    let src = "public class Endpoints {
+    private static final String ENDPOINT = 'https://api.example.com/v1';
+    public static final String NAMED = 'callout:Example/v1';
+    public void a() { HttpRequest r = new HttpRequest(); r.setEndpoint('https://api.example.com/x?token=s3cr3t'); }
+    public void b() { HttpRequest r = new HttpRequest(); r.setEndpoint(ENDPOINT); }
+    public void c() { HttpRequest r = new HttpRequest(); r.setEndpoint(NAMED); }
+    public void d() { HttpRequest r = new HttpRequest(); r.setEndpoint(ENDPOINT + '/items'); }
+    public void e() { HttpRequest r = new HttpRequest(); r.setEndpoint(Other.BASE); }
+    public void f() { HttpRequest r = new HttpRequest(); String u = 'http://plain.example.com'; r.setEndpoint(u); }
+}";
+    let other = "public class Other { public static final String BASE = 'https://other.example.com'; }";
+    let out = lint(&[("Endpoints.cls", src), ("Other.cls", other)]);
+    let f = of(&out, "hardcoded-endpoint");
+    let lines: Vec<u32> = f.iter().map(|o| o.line).collect();
+    assert_eq!(lines, vec![4, 5, 7, 8, 9], "{out:?}");
+    assert!(!f[0].message.contains("s3cr3t"), "query strings are not shown: {}", f[0].message);
+    assert!(f[1].message.contains("through the constant ENDPOINT"), "{}", f[1].message);
+}
+
+#[test]
+fn suppressions_valid_and_invalid() {
+    let src = "public class Client {
+    public void a() {
+        HttpRequest r = new HttpRequest();
+        // sfci-ignore callout-without-timeout: the vendor gateway enforces 5 s
+        new Http().send(r);
+    }
+    public void b() {
+        HttpRequest r = new HttpRequest();
+        new Http().send(r); // sfci-ignore callout-without-timeout
+    }
+    public void c() {
+        HttpRequest r = new HttpRequest();
+        // sfci-ignore callout-without-timout: typo
+        new Http().send(r);
+    }
+    @SuppressWarnings('PMD.ApexDoc, sfci:hardcoded-endpoint: sandbox-only diagnostics')
+    public void d() { HttpRequest r = new HttpRequest(); r.setTimeout(1); r.setEndpoint('https://diag.example.com'); }
+    @SuppressWarnings('sfci:hardcoded-endpoint')
+    public void e() { HttpRequest r = new HttpRequest(); r.setEndpoint('https://diag.example.com'); }
+}";
+    let out = lint(&[("Client.cls", src)]);
+    let timeouts: Vec<u32> = of(&out, "callout-without-timeout").iter().map(|o| o.line).collect();
+    assert_eq!(timeouts, vec![9, 14], "{out:?}");
+    let endpoints: Vec<u32> = of(&out, "hardcoded-endpoint").iter().map(|o| o.line).collect();
+    assert_eq!(endpoints, vec![19]);
+    let invalid = of(&out, "invalid-suppression");
+    let lines: Vec<u32> = invalid.iter().map(|o| o.line).collect();
+    assert_eq!(lines, vec![9, 13, 18], "{out:?}");
+    assert!(invalid[0].message.contains("no reason"));
+    assert!(invalid[1].message.contains("unknown rule `callout-without-timout`"));
+}
+
+#[test]
+fn suppression_above_annotations_covers_the_test_method() {
+    let test = "@IsTest
+private class T {
+    // sfci-ignore callout-without-mock: the org's test settings mock all callouts (INC-42)
+    @IsTest
+    static void covered() { AccountFacade.run(); }
+    @IsTest
+    @SuppressWarnings('sfci:callout-without-mock: exercised against the sandbox stub')
+    static void annotated() { AccountFacade.run(); }
+}";
+    let out = lint(&[
+        ("ExternalSyncService.cls", SERVICE),
+        ("AccountFacade.cls", FACADE),
+        ("T.cls", test),
+    ]);
+    assert!(out.is_empty(), "{out:?}");
+}
+
+#[test]
+fn parse_errors_do_not_stop_the_scan() {
+    let out = lint(&[
+        ("Broken.cls", "public class Broken {\n  /* never closed\n"),
+        ("Str.cls", "public class Str {\n  String s = 'oops;\n}\n"),
+        ("Open.cls", "public class Open {\n  void m() {\n"),
+        ("Empty.cls", ""),
+        ("AccountIntegrationTest.cls", "@IsTest class A { @IsTest static void t() { new Http().send(new HttpRequest()); } }"),
+    ]);
+    let pe = of(&out, "parse-error");
+    let files: Vec<&str> = pe.iter().map(|o| o.file.as_str()).collect();
+    assert_eq!(files, vec!["Broken.cls", "Open.cls", "Str.cls"], "{out:?}");
+    assert_eq!(pe[0].line, 2);
+    assert!(pe[0].message.contains("unterminated block comment"));
+    assert!(pe[2].message.contains("unterminated string"));
+    assert_eq!(of(&out, "callout-without-mock").len(), 1);
+}
+
+#[test]
+fn huge_single_line_file_and_deep_nesting_do_not_crash() {
+    let mut big = String::from("public class Big { public void m() { Integer x = 0; ");
+    while big.len() < 5 * 1024 * 1024 {
+        big.push_str("x = x + foo(bar(1), 'str', new List<Integer>{1,2}); ");
+    }
+    big.push_str("} }");
+    let deep = format!("public class Deep {{ void m() {{ x = {}1{}; }} }}", "(".repeat(5000), ")".repeat(5000));
+    let braces = format!("public class B {{ void m() {} }}", "{".repeat(10000));
+    let out = lint(&[("Big.cls", &big), ("Deep.cls", &deep), ("B.cls", &braces)]);
+    assert!(of(&out, "callout-without-mock").is_empty());
+    // The unclosed braces are reported, the others are fine.
+    let pe = of(&out, "parse-error");
+    assert_eq!(pe.len(), 1, "{out:?}");
+    assert_eq!(pe[0].file, "B.cls");
+}
+
+#[test]
+fn triggers_and_test_setup() {
+    let trig = "trigger AccountTrigger on Account (after insert) {
+    Outbound.push(Trigger.newMap.keySet());
+}";
+    let svc = "public class Outbound {
+    public static void push(Set<Id> ids) { HttpRequest r = new HttpRequest(); r.setTimeout(1); new Http().send(r); }
+}";
+    let test = "@IsTest
+private class SetupTest {
+    @TestSetup static void makeData() { Outbound.push(null); }
+    @IsTest static void ok() {}
+}";
+    let out = lint(&[("AccountTrigger.trigger", trig), ("Outbound.cls", svc), ("SetupTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert_eq!(f[0].symbol.as_deref(), Some("SetupTest.makeData"));
+    assert!(f[0].message.starts_with("test setup makeData"));
+}
+
+#[test]
+fn recursion_does_not_hang() {
+    let src = "public class R {
+    public static void a(Integer n) { if (n > 0) b(n - 1); }
+    public static void b(Integer n) { a(n); HttpRequest r = new HttpRequest(); r.setTimeout(1); new Http().send(r); }
+}";
+    let test = "@IsTest class RT { @IsTest static void t() { R.a(3); } }";
+    let out = lint(&[("R.cls", src), ("RT.cls", test)]);
+    assert_eq!(of(&out, "callout-without-mock").len(), 1, "{out:?}");
+}
