@@ -272,7 +272,7 @@ pub fn resolve_commit(repo: &Path, rev: &str) -> Result<String, GitError> {
     })
 }
 
-/// The merge base of `base` and `head` (both already validated), as a commit id.
+/// The merge base of `base` and `head` as a commit id; names the cause when there is none.
 pub fn merge_base(repo: &Path, base: &str, head: &str) -> Result<String, GitError> {
     ensure_repository(repo)?;
     let base_id = resolve_commit(repo, base)?;

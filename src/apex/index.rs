@@ -206,8 +206,7 @@ impl Index {
     /// The method's declaration; None for a synthetic initialiser.
     pub fn method(&self, m: MethodId) -> Option<&Method> {
         let mi = &self.methods[m as usize];
-        mi.idx
-            .map(|i| &self.decl(mi.class).methods[i as usize])
+        mi.idx.map(|i| &self.decl(mi.class).methods[i as usize])
     }
 
     pub fn file_of_method(&self, m: MethodId) -> &FileModel {
@@ -490,7 +489,12 @@ impl Index {
         let named: Vec<(MethodId, &Method)> = ci
             .methods
             .iter()
-            .map(|&m| (m, &t.methods[self.methods[m as usize].idx.unwrap_or(0) as usize]))
+            .map(|&m| {
+                (
+                    m,
+                    &t.methods[self.methods[m as usize].idx.unwrap_or(0) as usize],
+                )
+            })
             .filter(|(_, md)| md.lname == name && !md.is_constructor)
             .collect();
         let exact: Vec<MethodId> = named
@@ -507,7 +511,13 @@ impl Index {
 
     /// Targets of a call, with class-hierarchy analysis for instance calls: the
     /// declared method and every override in every subtype in the repository.
-    fn call_targets(&self, recv: Option<&Recv>, name: &str, argc: usize, ctx: ClassId) -> Vec<MethodId> {
+    fn call_targets(
+        &self,
+        recv: Option<&Recv>,
+        name: &str,
+        argc: usize,
+        ctx: ClassId,
+    ) -> Vec<MethodId> {
         let (class, dispatch) = match recv {
             None => {
                 // Unqualified: this class (and supers), else an outer class.
@@ -595,15 +605,10 @@ impl Index {
                         let ci = &self.classes[c as usize];
                         let mut targets = vec![ci.init];
                         let t = self.decl(c);
-                        targets.extend(
-                            ci.methods
-                                .iter()
-                                .copied()
-                                .filter(|&mm| {
-                                    t.methods[self.methods[mm as usize].idx.unwrap_or(0) as usize]
-                                        .is_constructor
-                                }),
-                        );
+                        targets.extend(ci.methods.iter().copied().filter(|&mm| {
+                            t.methods[self.methods[mm as usize].idx.unwrap_or(0) as usize]
+                                .is_constructor
+                        }));
                         ops.push(Op::Call {
                             targets,
                             line: *line,
@@ -684,7 +689,9 @@ impl Index {
 /// anything else (a `Type` variable) might be either.
 fn mock_kinds(arg: Option<&Expr>) -> u8 {
     match arg {
-        Some(Expr::Name(path)) if path.last().map(|s| s.as_str()) == Some("class") && path.len() >= 2 => {
+        Some(Expr::Name(path))
+            if path.last().map(|s| s.as_str()) == Some("class") && path.len() >= 2 =>
+        {
             match path[path.len() - 2].as_str() {
                 "httpcalloutmock" => HTTP,
                 "webservicemock" => SOAP,

@@ -13,7 +13,10 @@ pub type TypeName = String;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// A local variable or parameter of a known declared type.
-    Local { name: String, ty: TypeName },
+    Local {
+        name: String,
+        ty: TypeName,
+    },
     This,
     Super,
     /// A dotted name not bound locally: a field, a class, `Outer.Inner`, a static
@@ -50,7 +53,10 @@ pub struct Call {
 pub enum Event {
     Call(Call),
     /// `new T(...)`: runs T's constructor and initialisers.
-    New { ty: TypeName, line: u32 },
+    New {
+        ty: TypeName,
+        line: u32,
+    },
 }
 
 /// An HTTP request variable's life in one method (for `callout-without-timeout`).

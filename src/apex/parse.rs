@@ -284,14 +284,7 @@ impl<'a> Parser<'a> {
             j += 2;
         }
         let name = normalise_type(name);
-        Some((
-            if array {
-                format!("list<{name}>")
-            } else {
-                name
-            },
-            j,
-        ))
+        Some((if array { format!("list<{name}>") } else { name }, j))
     }
 
     // ---- declarations --------------------------------------------------
@@ -350,7 +343,8 @@ impl<'a> Parser<'a> {
     fn parse_top(&mut self) {
         while !self.eof() {
             let (anns, mods, decl_line) = self.parse_annotations_and_modifiers();
-            if self.is_any_kw(self.pos, &["class", "interface", "enum"]) && self.is_ident(self.pos + 1)
+            if self.is_any_kw(self.pos, &["class", "interface", "enum"])
+                && self.is_ident(self.pos + 1)
             {
                 self.parse_type_decl(anns, mods, None, decl_line);
             } else if self.is_kw(self.pos, "trigger") && self.is_ident(self.pos + 1) {
@@ -384,7 +378,8 @@ impl<'a> Parser<'a> {
             ),
             None => (name.to_ascii_lowercase(), name.clone()),
         };
-        let is_test = anns.iter().any(|a| a.name == "istest") || mods.iter().any(|m| m == "testmethod");
+        let is_test =
+            anns.iter().any(|a| a.name == "istest") || mods.iter().any(|m| m == "testmethod");
         let idx = self.types.len();
         self.types.push(TypeDecl {
             name: name.clone(),
@@ -423,7 +418,10 @@ impl<'a> Parser<'a> {
                     }
                 }
             } else if self.is_p(self.pos, b';') || self.is_p(self.pos, b'}') {
-                self.problem(self.pos, format!("expected `{{` to open the body of {name}"));
+                self.problem(
+                    self.pos,
+                    format!("expected `{{` to open the body of {name}"),
+                );
                 return;
             } else {
                 self.pos += 1;
@@ -511,7 +509,9 @@ impl<'a> Parser<'a> {
                 let name = self.types[idx].display.clone();
                 self.problem(
                     self.toks.len().saturating_sub(1),
-                    format!("unexpected end of file: the body of {name} is not closed (missing `}}`)"),
+                    format!(
+                        "unexpected end of file: the body of {name} is not closed (missing `}}`)"
+                    ),
                 );
                 break;
             }
@@ -525,7 +525,8 @@ impl<'a> Parser<'a> {
             }
             let start = self.pos;
             let (anns, mods, decl_line) = self.parse_annotations_and_modifiers();
-            if self.is_any_kw(self.pos, &["class", "interface", "enum"]) && self.is_ident(self.pos + 1)
+            if self.is_any_kw(self.pos, &["class", "interface", "enum"])
+                && self.is_ident(self.pos + 1)
             {
                 self.parse_type_decl(anns, mods, Some(idx), decl_line);
                 continue;
@@ -637,7 +638,8 @@ impl<'a> Parser<'a> {
             ret,
             is_static: mods.iter().any(|m| m == "static"),
             is_constructor,
-            is_test: anns.iter().any(|a| a.name == "istest") || mods.iter().any(|m| m == "testmethod"),
+            is_test: anns.iter().any(|a| a.name == "istest")
+                || mods.iter().any(|m| m == "testmethod"),
             is_test_setup: anns.iter().any(|a| a.name == "testsetup"),
             is_future: anns.iter().any(|a| a.name == "future"),
             annotations: anns,
@@ -849,7 +851,9 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     let _ = self.parse_unary(b);
                     left = match left {
-                        Expr::Str(_) | Expr::Local { .. } | Expr::Name(_) => Expr::Concat(Box::new(left)),
+                        Expr::Str(_) | Expr::Local { .. } | Expr::Name(_) => {
+                            Expr::Concat(Box::new(left))
+                        }
                         c @ Expr::Concat(_) => c,
                         _ => Expr::Unknown,
                     };
@@ -892,7 +896,9 @@ impl<'a> Parser<'a> {
     fn parse_unary(&mut self, b: &mut Body) -> Expr {
         let i = self.pos;
         match self.tok(i).map(|t| t.kind) {
-            Some(Kind::Punct(b'!')) | Some(Kind::Punct(b'-')) | Some(Kind::Punct(b'+'))
+            Some(Kind::Punct(b'!'))
+            | Some(Kind::Punct(b'-'))
+            | Some(Kind::Punct(b'+'))
             | Some(Kind::Punct(b'~')) => {
                 self.pos += 1;
                 self.depth += 1;
@@ -932,7 +938,10 @@ impl<'a> Parser<'a> {
                 // Something the expression parser did not consume: skip to the next
                 // argument separator at this level.
                 while self.pos < close.saturating_sub(1) && !self.is_p(self.pos, b',') {
-                    if self.is_p(self.pos, b'(') || self.is_p(self.pos, b'[') || self.is_p(self.pos, b'{') {
+                    if self.is_p(self.pos, b'(')
+                        || self.is_p(self.pos, b'[')
+                        || self.is_p(self.pos, b'{')
+                    {
                         self.pos = self.skip_balanced(self.pos);
                     } else {
                         self.pos += 1;
@@ -1122,7 +1131,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Records a call event and the intraprocedural facts about HTTP requests.
-    fn record_call(&mut self, b: &mut Body, recv: Option<Expr>, name: String, args: Vec<Expr>, name_i: usize) {
+    fn record_call(
+        &mut self,
+        b: &mut Body,
+        recv: Option<Expr>,
+        name: String,
+        args: Vec<Expr>,
+        name_i: usize,
+    ) {
         let line = self.line(name_i);
         let column = self.col(name_i);
         let recv_var = match &recv {

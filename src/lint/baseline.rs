@@ -44,7 +44,8 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let text = std::fs::read(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
         let b: Baseline = serde_json::from_slice(&text).map_err(|e| {
             format!(
                 "{}:{}:{}: not a sfci baseline: {e}",
@@ -70,7 +71,8 @@ impl Baseline {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(path, text).map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+        std::fs::write(path, text)
+            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
     }
 
     /// Removes the findings the baseline holds; returns how many were removed.

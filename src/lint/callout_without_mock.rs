@@ -72,7 +72,11 @@ pub const RULE: RuleInfo = RuleInfo {
 enum Link {
     Frame(MethodId, Rc<Link>),
     Async(MethodId, Rc<Link>),
-    Callout { kind: u8, method: MethodId, line: u32 },
+    Callout {
+        kind: u8,
+        method: MethodId,
+        line: u32,
+    },
 }
 
 #[derive(Clone, Default)]
@@ -188,7 +192,13 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Runs queued asynchronous work with the mocks set so far.
-    fn flush(&mut self, pending: Vec<(MethodId, Vec<MethodId>)>, state: u8, out: &mut Summary, depth: u32) {
+    fn flush(
+        &mut self,
+        pending: Vec<(MethodId, Vec<MethodId>)>,
+        state: u8,
+        out: &mut Summary,
+        depth: u32,
+    ) {
         for (entry, chain) in pending {
             let s = self.eval(entry, state, depth + 1);
             // Work the async job queues itself runs in the same flush.
@@ -204,7 +214,11 @@ impl<'a> Analyzer<'a> {
                 let w = s.unmocked[slot]
                     .clone()
                     .map(|w| Rc::new(Link::Async(entry, w)))
-                    .or_else(|| inner.unmocked[slot].clone().map(|w| Rc::new(Link::Async(entry, w))));
+                    .or_else(|| {
+                        inner.unmocked[slot]
+                            .clone()
+                            .map(|w| Rc::new(Link::Async(entry, w)))
+                    });
                 if let Some(mut w) = w {
                     for &f in chain.iter().rev() {
                         w = Rc::new(Link::Frame(f, w));
@@ -256,7 +270,11 @@ pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
         } else {
             ""
         };
-        let kind_word = if md.is_test_setup { "test setup" } else { "test" };
+        let kind_word = if md.is_test_setup {
+            "test setup"
+        } else {
+            "test"
+        };
         let message = format!(
             "{kind_word} {} can reach {what} with no {mock} set before it{also}: {}",
             md.name,

@@ -42,7 +42,9 @@ pub const RULE: RuleInfo = RuleInfo {
 
 pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
     for (m, mi) in idx.methods.iter().enumerate() {
-        let Some(md) = idx.method(m as u32) else { continue };
+        let Some(md) = idx.method(m as u32) else {
+            continue;
+        };
         let class = mi.class;
         if md.is_test || idx.decl(class).is_test || md.untimed_sends.is_empty() {
             continue;
@@ -53,7 +55,8 @@ pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
             let occurrence = seen.iter().filter(|v| **v == s.var.as_str()).count();
             seen.push(&s.var);
             let message = if s.var.starts_with("new ") {
-                "HttpRequest created inline is sent without setTimeout (platform default 10 s)".to_string()
+                "HttpRequest created inline is sent without setTimeout (platform default 10 s)"
+                    .to_string()
             } else {
                 format!(
                     "HttpRequest `{}` (created at line {}) is sent without {}.setTimeout(...) (platform default 10 s)",

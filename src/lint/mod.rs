@@ -142,7 +142,10 @@ fn checked_files(idx: &Index, enabled: &dyn Fn(&str) -> bool) -> BTreeMap<String
     let mut checked: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut add = |rule: &str, file: &str| {
         if enabled(rule) {
-            checked.entry(rule.to_string()).or_default().push(file.to_string());
+            checked
+                .entry(rule.to_string())
+                .or_default()
+                .push(file.to_string());
         }
     };
     for (fi, f) in idx.files.iter().enumerate() {
@@ -177,10 +180,15 @@ fn checked_files(idx: &Index, enabled: &dyn Fn(&str) -> bool) -> BTreeMap<String
         }
         let suppressions = !f.directives.is_empty()
             || f.types.iter().any(|t| {
-                t.annotations.iter().chain(t.methods.iter().flat_map(|m| &m.annotations)).any(|a| {
-                    a.name == "suppresswarnings"
-                        && a.strings.iter().any(|s| s.to_ascii_lowercase().contains("sfci:"))
-                })
+                t.annotations
+                    .iter()
+                    .chain(t.methods.iter().flat_map(|m| &m.annotations))
+                    .any(|a| {
+                        a.name == "suppresswarnings"
+                            && a.strings
+                                .iter()
+                                .any(|s| s.to_ascii_lowercase().contains("sfci:"))
+                    })
             });
         if suppressions {
             add(invalid_suppression::RULE.id, &f.rel);

@@ -35,7 +35,9 @@ fn parse_spec(spec: &str, known: &[&str], form: &str) -> Parsed {
         .filter(|r| !r.is_empty())
         .collect();
     if rules.is_empty() {
-        return Parsed::Invalid(format!("{form} names no rule; write `{form} <rule>: <reason>`"));
+        return Parsed::Invalid(format!(
+            "{form} names no rule; write `{form} <rule>: <reason>`"
+        ));
     }
     if let Some(bad) = rules.iter().find(|r| !known.contains(&r.as_str())) {
         return Parsed::Invalid(format!(
@@ -60,7 +62,11 @@ fn annotation_specs(a: &Annotation) -> Vec<String> {
         let mut open = false;
         for item in s.split(',') {
             let t = item.trim();
-            if let Some(rest) = t.get(..5).filter(|p| p.eq_ignore_ascii_case("sfci:")).map(|_| &t[5..]) {
+            if let Some(rest) = t
+                .get(..5)
+                .filter(|p| p.eq_ignore_ascii_case("sfci:"))
+                .map(|_| &t[5..])
+            {
                 out.push(rest.to_string());
                 open = rest.contains(':');
             } else if open && !looks_like_other_tool(t) {
@@ -98,7 +104,9 @@ impl Suppressions {
                         .entry(fi as u32)
                         .or_default()
                         .push((rules, *target)),
-                    Parsed::Invalid(msg) => hits.push(invalid(fi as u32, d.line, d.column, msg, &d.text, None)),
+                    Parsed::Invalid(msg) => {
+                        hits.push(invalid(fi as u32, d.line, d.column, msg, &d.text, None))
+                    }
                 }
             }
         }
@@ -160,14 +168,22 @@ impl Suppressions {
             }
         }
         if let Some(m) = h.scope.method {
-            if self.methods.get(&m).is_some_and(|r| r.iter().any(|r| r == h.rule)) {
+            if self
+                .methods
+                .get(&m)
+                .is_some_and(|r| r.iter().any(|r| r == h.rule))
+            {
                 return true;
             }
         }
         let mut cur = h.scope.class;
         let mut guard = 0;
         while let Some(c) = cur {
-            if self.classes.get(&c).is_some_and(|r| r.iter().any(|r| r == h.rule)) {
+            if self
+                .classes
+                .get(&c)
+                .is_some_and(|r| r.iter().any(|r| r == h.rule))
+            {
                 return true;
             }
             cur = idx.classes[c as usize].outer;
@@ -180,7 +196,14 @@ impl Suppressions {
     }
 }
 
-fn invalid(file: u32, line: u32, column: u32, message: String, text: &str, class: Option<ClassId>) -> Hit {
+fn invalid(
+    file: u32,
+    line: u32,
+    column: u32,
+    message: String,
+    text: &str,
+    class: Option<ClassId>,
+) -> Hit {
     Hit {
         rule: invalid_suppression::RULE.id,
         file,
@@ -206,20 +229,35 @@ mod tests {
 
     #[test]
     fn specs() {
-        assert!(matches!(parse_spec(" callout-without-timeout: SDK sets it", KNOWN, "sfci-ignore"), Parsed::Valid(r) if r == vec!["callout-without-timeout"]));
-        assert!(matches!(parse_spec(" callout-without-timeout", KNOWN, "sfci-ignore"), Parsed::Invalid(m) if m.contains("no reason")));
-        assert!(matches!(parse_spec(" callout-without-timeout:   ", KNOWN, "sfci-ignore"), Parsed::Invalid(m) if m.contains("no reason")));
-        assert!(matches!(parse_spec(" calout-without-timeout: x", KNOWN, "sfci-ignore"), Parsed::Invalid(m) if m.contains("unknown rule `calout-without-timeout`")));
-        assert!(matches!(parse_spec(" hardcoded-endpoint, callout-without-timeout: x", KNOWN, "sfci-ignore"), Parsed::Valid(r) if r.len() == 2));
+        assert!(
+            matches!(parse_spec(" callout-without-timeout: SDK sets it", KNOWN, "sfci-ignore"), Parsed::Valid(r) if r == vec!["callout-without-timeout"])
+        );
+        assert!(
+            matches!(parse_spec(" callout-without-timeout", KNOWN, "sfci-ignore"), Parsed::Invalid(m) if m.contains("no reason"))
+        );
+        assert!(
+            matches!(parse_spec(" callout-without-timeout:   ", KNOWN, "sfci-ignore"), Parsed::Invalid(m) if m.contains("no reason"))
+        );
+        assert!(
+            matches!(parse_spec(" calout-without-timeout: x", KNOWN, "sfci-ignore"), Parsed::Invalid(m) if m.contains("unknown rule `calout-without-timeout`"))
+        );
+        assert!(
+            matches!(parse_spec(" hardcoded-endpoint, callout-without-timeout: x", KNOWN, "sfci-ignore"), Parsed::Valid(r) if r.len() == 2)
+        );
     }
 
     #[test]
     fn annotation_items() {
         let a = Annotation {
             name: "suppresswarnings".into(),
-            strings: vec!["PMD.ApexDoc, sfci:hardcoded-endpoint: sandbox only, see INC-12, PMD.Other".into()],
+            strings: vec![
+                "PMD.ApexDoc, sfci:hardcoded-endpoint: sandbox only, see INC-12, PMD.Other".into(),
+            ],
             ..Default::default()
         };
-        assert_eq!(annotation_specs(&a), vec!["hardcoded-endpoint: sandbox only, see INC-12"]);
+        assert_eq!(
+            annotation_specs(&a),
+            vec!["hardcoded-endpoint: sandbox only, see INC-12"]
+        );
     }
 }

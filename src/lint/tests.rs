@@ -179,7 +179,8 @@ fn interface_call_reaches_every_implementation() {
         new Http().send(r);
     }
 }";
-    let noop = "public class NoopGateway implements IPaymentGateway { public void charge(Decimal a) {} }";
+    let noop =
+        "public class NoopGateway implements IPaymentGateway { public void charge(Decimal a) {} }";
     let app = "public class Application {
     public static Object newInstance(Type t) { return t.newInstance(); }
 }";
@@ -213,7 +214,12 @@ private class PaymentServiceTest {
     assert!(f[0].message.contains(
         "viaField → PaymentService.pay → StripeGateway.charge → Http.send (StripeGateway.cls:5)"
     ), "{}", f[0].message);
-    assert!(f[1].message.contains("viaReturnType → StripeGateway.charge → Http.send"), "{}", f[1].message);
+    assert!(
+        f[1].message
+            .contains("viaReturnType → StripeGateway.charge → Http.send"),
+        "{}",
+        f[1].message
+    );
 }
 
 #[test]
@@ -242,7 +248,12 @@ private class NotifierTest {
     let out = lint(&[("Notifier.cls", base), ("NotifierTest.cls", test)]);
     let f = of(&out, "callout-without-mock");
     assert_eq!(f.len(), 2, "{out:?}");
-    assert!(f[1].message.contains("viaInner → Notifier.Webhook.send → Http.send (Notifier.cls:7)"), "{}", f[1].message);
+    assert!(
+        f[1].message
+            .contains("viaInner → Notifier.Webhook.send → Http.send (Notifier.cls:7)"),
+        "{}",
+        f[1].message
+    );
 }
 
 const QUEUEABLE: &str = "public class SyncJob implements Queueable, Database.AllowsCallouts {
@@ -278,8 +289,17 @@ private class SyncJobTest {
     let out = lint(&[("SyncJob.cls", QUEUEABLE), ("SyncJobTest.cls", test)]);
     let f = of(&out, "callout-without-mock");
     let syms: Vec<_> = f.iter().map(|o| o.symbol.clone().unwrap()).collect();
-    assert_eq!(syms, vec!["SyncJobTest.noMock", "SyncJobTest.mockAfterStop"], "{out:?}");
-    assert!(f[0].message.contains("noMock → SyncJob.execute (async) → Http.send (SyncJob.cls:5)"), "{}", f[0].message);
+    assert_eq!(
+        syms,
+        vec!["SyncJobTest.noMock", "SyncJobTest.mockAfterStop"],
+        "{out:?}"
+    );
+    assert!(
+        f[0].message
+            .contains("noMock → SyncJob.execute (async) → Http.send (SyncJob.cls:5)"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
@@ -312,7 +332,11 @@ private class OutboundTest {
         Test.stopTest();
     }
 }";
-    let out = lint(&[("Outbound.cls", svc), ("SyncBatch.cls", batch), ("OutboundTest.cls", test)]);
+    let out = lint(&[
+        ("Outbound.cls", svc),
+        ("SyncBatch.cls", batch),
+        ("OutboundTest.cls", test),
+    ]);
     let f = of(&out, "callout-without-mock");
     assert_eq!(f.len(), 1, "{out:?}");
     assert_eq!(f[0].symbol.as_deref(), Some("OutboundTest.batch"));
@@ -347,7 +371,12 @@ private class BillingTest {
     assert_eq!(f.len(), 1, "{out:?}");
     assert_eq!(f[0].symbol.as_deref(), Some("BillingTest.httpMockOnly"));
     assert!(f[0].message.contains("a SOAP callout"), "{}", f[0].message);
-    assert!(f[0].message.contains("WebServiceCallout.invoke (BillingStub.cls:6)"), "{}", f[0].message);
+    assert!(
+        f[0].message
+            .contains("WebServiceCallout.invoke (BillingStub.cls:6)"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
@@ -410,7 +439,12 @@ public class AccountIntegrationTest {
     let f = of(&out, "callout-without-mock");
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].line, 4);
-    assert!(f[0].message.ends_with("testExternalSync → Http.send (AccountIntegrationTest.cls:10)"), "{}", f[0].message);
+    assert!(
+        f[0].message
+            .ends_with("testExternalSync → Http.send (AccountIntegrationTest.cls:10)"),
+        "{}",
+        f[0].message
+    );
     // Test code is not judged for timeouts; a real URL in a test is an endpoint finding.
     assert!(of(&out, "callout-without-timeout").is_empty());
     let e = of(&out, "hardcoded-endpoint");
@@ -450,7 +484,11 @@ fn timeouts_tracked_per_variable() {
     let f = of(&out, "callout-without-timeout");
     let lines: Vec<u32> = f.iter().map(|o| o.line).collect();
     assert_eq!(lines, vec![9, 17, 25], "{out:?}");
-    assert!(f[0].message.contains("`b` (created at line 5)"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("`b` (created at line 5)"),
+        "{}",
+        f[0].message
+    );
     assert_eq!(f[0].symbol.as_deref(), Some("Client.two"));
 }
 
@@ -466,13 +504,22 @@ fn hardcoded_endpoints_literal_constant_and_named_credential() {
     public void e() { HttpRequest r = new HttpRequest(); r.setEndpoint(Other.BASE); }
     public void f() { HttpRequest r = new HttpRequest(); String u = 'http://plain.example.com'; r.setEndpoint(u); }
 }";
-    let other = "public class Other { public static final String BASE = 'https://other.example.com'; }";
+    let other =
+        "public class Other { public static final String BASE = 'https://other.example.com'; }";
     let out = lint(&[("Endpoints.cls", src), ("Other.cls", other)]);
     let f = of(&out, "hardcoded-endpoint");
     let lines: Vec<u32> = f.iter().map(|o| o.line).collect();
     assert_eq!(lines, vec![4, 5, 7, 8, 9], "{out:?}");
-    assert!(!f[0].message.contains("s3cr3t"), "query strings are not shown: {}", f[0].message);
-    assert!(f[1].message.contains("through the constant ENDPOINT"), "{}", f[1].message);
+    assert!(
+        !f[0].message.contains("s3cr3t"),
+        "query strings are not shown: {}",
+        f[0].message
+    );
+    assert!(
+        f[1].message.contains("through the constant ENDPOINT"),
+        "{}",
+        f[1].message
+    );
 }
 
 #[test]
@@ -498,15 +545,23 @@ fn suppressions_valid_and_invalid() {
     public void e() { HttpRequest r = new HttpRequest(); r.setEndpoint('https://diag.example.com'); }
 }";
     let out = lint(&[("Client.cls", src)]);
-    let timeouts: Vec<u32> = of(&out, "callout-without-timeout").iter().map(|o| o.line).collect();
+    let timeouts: Vec<u32> = of(&out, "callout-without-timeout")
+        .iter()
+        .map(|o| o.line)
+        .collect();
     assert_eq!(timeouts, vec![9, 14], "{out:?}");
-    let endpoints: Vec<u32> = of(&out, "hardcoded-endpoint").iter().map(|o| o.line).collect();
+    let endpoints: Vec<u32> = of(&out, "hardcoded-endpoint")
+        .iter()
+        .map(|o| o.line)
+        .collect();
     assert_eq!(endpoints, vec![19]);
     let invalid = of(&out, "invalid-suppression");
     let lines: Vec<u32> = invalid.iter().map(|o| o.line).collect();
     assert_eq!(lines, vec![9, 13, 18], "{out:?}");
     assert!(invalid[0].message.contains("no reason"));
-    assert!(invalid[1].message.contains("unknown rule `callout-without-timout`"));
+    assert!(invalid[1]
+        .message
+        .contains("unknown rule `callout-without-timout`"));
 }
 
 #[test]
@@ -535,7 +590,10 @@ fn parse_errors_do_not_stop_the_scan() {
         ("Str.cls", "public class Str {\n  String s = 'oops;\n}\n"),
         ("Open.cls", "public class Open {\n  void m() {\n"),
         ("Empty.cls", ""),
-        ("AccountIntegrationTest.cls", "@IsTest class A { @IsTest static void t() { new Http().send(new HttpRequest()); } }"),
+        (
+            "AccountIntegrationTest.cls",
+            "@IsTest class A { @IsTest static void t() { new Http().send(new HttpRequest()); } }",
+        ),
     ]);
     let pe = of(&out, "parse-error");
     let files: Vec<&str> = pe.iter().map(|o| o.file.as_str()).collect();
@@ -553,7 +611,11 @@ fn huge_single_line_file_and_deep_nesting_do_not_crash() {
         big.push_str("x = x + foo(bar(1), 'str', new List<Integer>{1,2}); ");
     }
     big.push_str("} }");
-    let deep = format!("public class Deep {{ void m() {{ x = {}1{}; }} }}", "(".repeat(5000), ")".repeat(5000));
+    let deep = format!(
+        "public class Deep {{ void m() {{ x = {}1{}; }} }}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
     let braces = format!("public class B {{ void m() {} }}", "{".repeat(10000));
     let out = lint(&[("Big.cls", &big), ("Deep.cls", &deep), ("B.cls", &braces)]);
     assert!(of(&out, "callout-without-mock").is_empty());
@@ -576,7 +638,11 @@ private class SetupTest {
     @TestSetup static void makeData() { Outbound.push(null); }
     @IsTest static void ok() {}
 }";
-    let out = lint(&[("AccountTrigger.trigger", trig), ("Outbound.cls", svc), ("SetupTest.cls", test)]);
+    let out = lint(&[
+        ("AccountTrigger.trigger", trig),
+        ("Outbound.cls", svc),
+        ("SetupTest.cls", test),
+    ]);
     let f = of(&out, "callout-without-mock");
     assert_eq!(f.len(), 1, "{out:?}");
     assert_eq!(f[0].symbol.as_deref(), Some("SetupTest.makeData"));
