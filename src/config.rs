@@ -639,7 +639,7 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
         } else {
             column += 1;
         }
-        let token_start = prev.map_or(true, char::is_whitespace);
+        let token_start = prev.is_none_or(char::is_whitespace);
         let quote_start = token_start || matches!(prev, Some('[' | '{' | ',' | ':'));
         match state {
             State::Plain => match c {
@@ -1269,7 +1269,7 @@ lint:
                 for (k, p) in props {
                     if p.get("description")
                         .and_then(|d| d.as_str())
-                        .map_or(true, str::is_empty)
+                        .is_none_or(str::is_empty)
                     {
                         problems.push(format!("{at}.{k}: no description"));
                     }
