@@ -73,6 +73,11 @@ struct Cli {
 
 fn main() {
     let cli = Cli::parse();
+    // Bad output flags (two reports on stdout, one file twice) fail before the scan.
+    if let Err(e) = cli.output.validate() {
+        eprintln!("lint-callout-mocks: {e}");
+        std::process::exit(ExitCode::Broken.code());
+    }
     let opts = LintOptions {
         paths: cli.paths,
         base: cli.base,
@@ -100,8 +105,11 @@ fn main() {
         }
     };
     if let Err(e) = emit(&report, &cli.output) {
-        eprintln!("lint-callout-mocks: {e}");
-        std::process::exit(ExitCode::Broken.code());
+        // A closed pipe (`| head`) is the reader's choice, not a failure to report.
+        if !e.is_broken_pipe() {
+            eprintln!("lint-callout-mocks: {e}");
+            std::process::exit(ExitCode::Broken.code());
+        }
     }
     if let Some(path) = &cli.write_baseline {
         eprintln!(
