@@ -190,9 +190,19 @@ impl Index {
             idx.all_subtypes[c as usize] = Some(subs);
         }
         // Operations.
+        // Operations. A method's events are dropped once resolved: the analyses
+        // work on operations, and this keeps peak memory near one copy.
         let mut ops = Vec::with_capacity(idx.methods.len());
         for m in 0..idx.methods.len() as MethodId {
-            ops.push(idx.resolve_ops(m));
+            let resolved = idx.resolve_ops(m);
+            ops.push(resolved);
+            let mi = &idx.methods[m as usize];
+            let ci = &idx.classes[mi.class as usize];
+            let t = &mut idx.files[ci.file as usize].types[ci.ty as usize];
+            match mi.idx {
+                Some(i) => t.methods[i as usize].events = Vec::new(),
+                None => t.init = Vec::new(),
+            }
         }
         idx.ops = ops;
         idx
@@ -327,7 +337,7 @@ impl Index {
 
     /// A string constant's literal value: `NAME` in `ctx` (or its outers/supers),
     /// or `Cls.NAME`.
-    pub fn constant_literal(&self, path: &[String], ctx: ClassId) -> Option<String> {
+    pub fn constant_literal(&self, path: &[Ident], ctx: ClassId) -> Option<String> {
         let (owner, field) = match path {
             [f] => (ctx, f),
             [.., cls, f] => {
@@ -340,7 +350,7 @@ impl Index {
         let mut cur = Some(owner);
         let mut guard = 0;
         while let Some(k) = cur {
-            if let Some(f) = self.decl(k).fields.iter().find(|x| &x.lname == field) {
+            if let Some(f) = self.decl(k).fields.iter().find(|x| x.lname == *field) {
                 return f.literal.clone();
             }
             cur = self.classes[k as usize]
@@ -368,7 +378,7 @@ impl Index {
         }
     }
 
-    fn resolve_name(&self, path: &[String], ctx: ClassId) -> Recv {
+    fn resolve_name(&self, path: &[Ident], ctx: ClassId) -> Recv {
         let Some(first) = path.first() else {
             return Recv::Unknown;
         };
@@ -402,7 +412,7 @@ impl Index {
         }
     }
 
-    fn field_chain(&self, mut t: Ty, rest: &[String]) -> Ty {
+    fn field_chain(&self, mut t: Ty, rest: &[Ident]) -> Ty {
         for f in rest {
             t = match t {
                 Ty::Class(c) => self.field_type(c, f).unwrap_or(Ty::Unknown),
@@ -654,14 +664,14 @@ impl Index {
                 _ => None,
             };
         }
-        if name == "send" && call.args.len() == 1 {
+        if name == "send" && call.argc == 1 {
             if let Some(Recv::Instance(Ty::Builtin(b))) = &recv {
                 if b == "http" {
                     return Some(Op::Callout { kind: HTTP, line });
                 }
             }
         }
-        let targets = self.call_targets(recv.as_ref(), name, call.args.len(), ctx);
+        let targets = self.call_targets(recv.as_ref(), name, call.argc as usize, ctx);
         if targets.is_empty() {
             return None;
         }

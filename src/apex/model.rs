@@ -6,7 +6,11 @@
 
 /// A type as written (`list<iservice>`, `outer.inner`, `httprequest`), lower-cased,
 /// without a `system.` prefix, generics kept.
-pub type TypeName = String;
+pub type TypeName = Ident;
+
+/// A lower-cased identifier or type name. Short names (up to 24 bytes, nearly
+/// all of them) are stored inline, without a heap allocation.
+pub type Ident = compact_str::CompactString;
 
 /// An expression's shape, as far as typing calls needs it. Resolved against the
 /// global index later (fields, return types, class names).
@@ -14,22 +18,22 @@ pub type TypeName = String;
 pub enum Expr {
     /// A local variable or parameter of a known declared type.
     Local {
-        name: String,
+        name: Ident,
         ty: TypeName,
     },
     This,
     Super,
     /// A dotted name not bound locally: a field, a class, `Outer.Inner`, a static
     /// field `Cls.FIELD`, or `X.class` (last segment `class`).
-    Name(Vec<String>),
+    Name(Vec<Ident>),
     /// `new T(...)`, `new T[]{}`.
     New(TypeName),
     /// `(T) expr`.
     Cast(TypeName),
     /// A call's result: receiver (None = unqualified), name, argument count.
-    Call(Option<Box<Expr>>, String, u8),
+    Call(Option<Box<Expr>>, Ident, u8),
     /// `expr.field`.
-    Field(Box<Expr>, String),
+    Field(Box<Expr>, Ident),
     /// `expr[i]`.
     Index(Box<Expr>),
     /// A string literal (its text without quotes).
@@ -43,7 +47,12 @@ pub enum Expr {
 pub struct Call {
     /// None for an unqualified call `m()`.
     pub recv: Option<Expr>,
-    pub name: String,
+    pub name: Ident,
+    /// Argument count.
+    pub argc: u8,
+    /// The arguments, kept only for calls on platform classes whose arguments
+    /// matter (`Test.setMock`, `System.enqueueJob`, `Database.executeBatch`,
+    /// `System.schedule`); empty otherwise, to keep the model small.
     pub args: Vec<Expr>,
     pub line: u32,
     pub column: u32,
@@ -82,9 +91,9 @@ pub struct EndpointSet {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Annotation {
     /// Lower-cased name (`istest`, `future`, `suppresswarnings`).
-    pub name: String,
-    /// Lower-cased `key=value` pairs and bare values inside the parentheses.
-    pub params: Vec<(String, String)>,
+    pub name: Ident,
+    /// Lower-cased `key=value` pairs inside the parentheses.
+    pub params: Vec<(Ident, Ident)>,
     /// String literals among the parameters, as written (for `@SuppressWarnings`).
     pub strings: Vec<String>,
     pub line: u32,
@@ -95,8 +104,8 @@ pub struct Annotation {
 pub struct Method {
     /// As written in the source.
     pub name: String,
-    pub lname: String,
-    pub params: Vec<(String, TypeName)>,
+    pub lname: Ident,
+    pub params: Vec<(Ident, TypeName)>,
     /// `void` for constructors and void methods.
     pub ret: TypeName,
     pub is_static: bool,
@@ -130,7 +139,7 @@ pub enum TypeKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    pub lname: String,
+    pub lname: Ident,
     pub ty: TypeName,
     pub is_static: bool,
     /// The initialiser when it is a plain string literal (constants for endpoints).
@@ -158,7 +167,7 @@ pub struct TypeDecl {
     /// Events of field initialisers and initialiser blocks (run by `new`).
     pub init: Vec<Event>,
     /// For triggers: the sObject (`account`).
-    pub trigger_object: Option<String>,
+    pub trigger_object: Option<TypeName>,
     pub decl_line: u32,
     pub line: u32,
 }

@@ -132,9 +132,9 @@ struct Parser<'a> {
 struct Body {
     events: Vec<Event>,
     /// (name, type, block depth, string literal value)
-    locals: Vec<(String, TypeName, u32, Option<String>)>,
+    locals: Vec<(Ident, TypeName, u32, Option<String>)>,
     block_depth: u32,
-    requests: HashMap<String, ReqState>,
+    requests: HashMap<Ident, ReqState>,
     untimed: Vec<UntimedSend>,
     endpoints: Vec<EndpointSet>,
 }
@@ -148,7 +148,7 @@ struct ReqState {
 }
 
 impl Body {
-    fn local(&self, lname: &str) -> Option<&(String, TypeName, u32, Option<String>)> {
+    fn local(&self, lname: &str) -> Option<&(Ident, TypeName, u32, Option<String>)> {
         self.locals.iter().rev().find(|l| l.0 == lname)
     }
 }
@@ -190,8 +190,12 @@ impl<'a> Parser<'a> {
     fn is_name(&self, i: usize) -> bool {
         self.is_ident(i) && !self.is_any_kw(i, KEYWORDS)
     }
-    fn lower(&self, i: usize) -> String {
-        String::from_utf8_lossy(self.text(i)).to_ascii_lowercase()
+    fn lower(&self, i: usize) -> Ident {
+        let t = self.text(i);
+        match std::str::from_utf8(t) {
+            Ok(s) => Ident::from(s).to_ascii_lowercase(),
+            Err(_) => Ident::from(String::from_utf8_lossy(t).to_ascii_lowercase()),
+        }
     }
     fn orig(&self, i: usize) -> String {
         String::from_utf8_lossy(self.text(i)).into_owned()
@@ -284,12 +288,19 @@ impl<'a> Parser<'a> {
             j += 2;
         }
         let name = normalise_type(name);
-        Some((if array { format!("list<{name}>") } else { name }, j))
+        Some((
+            if array {
+                format!("list<{name}>").into()
+            } else {
+                name
+            },
+            j,
+        ))
     }
 
     // ---- declarations --------------------------------------------------
 
-    fn parse_annotations_and_modifiers(&mut self) -> (Vec<Annotation>, Vec<String>, u32) {
+    fn parse_annotations_and_modifiers(&mut self) -> (Vec<Annotation>, Vec<Ident>, u32) {
         let start_line = self.line(self.pos);
         let mut anns = Vec::new();
         let mut mods = Vec::new();
@@ -313,7 +324,7 @@ impl<'a> Parser<'a> {
                         match self.tok(k).map(|t| t.kind) {
                             Some(Kind::Ident) if self.is_p(k + 1, b'=') => {
                                 let v = if self.tok(k + 2).map(|t| t.kind) == Some(Kind::Str) {
-                                    unquote(self.text(k + 2)).to_ascii_lowercase()
+                                    Ident::from(unquote(self.text(k + 2)).to_ascii_lowercase())
                                 } else {
                                     self.lower(k + 2)
                                 };
@@ -358,7 +369,7 @@ impl<'a> Parser<'a> {
     fn parse_type_decl(
         &mut self,
         anns: Vec<Annotation>,
-        mods: Vec<String>,
+        mods: Vec<Ident>,
         outer: Option<usize>,
         decl_line: u32,
     ) {
@@ -480,7 +491,7 @@ impl<'a> Parser<'a> {
         }
         let mut method = Method {
             name: name.clone(),
-            lname: name.to_ascii_lowercase(),
+            lname: name.to_ascii_lowercase().into(),
             ret: "void".into(),
             decl_line,
             line: self.line(name_i),
@@ -626,7 +637,7 @@ impl<'a> Parser<'a> {
         &mut self,
         idx: usize,
         anns: Vec<Annotation>,
-        mods: &[String],
+        mods: &[Ident],
         decl_line: u32,
         name_i: usize,
         ret: TypeName,
@@ -974,7 +985,7 @@ impl<'a> Parser<'a> {
                 // Inline SOQL/SOSL: calls in bind expressions are rare; skip.
                 self.pos = self.skip_balanced(i);
                 Expr::Local {
-                    name: String::new(),
+                    name: Ident::default(),
                     ty: "list<sobject>".into(),
                 }
             }
@@ -1029,7 +1040,7 @@ impl<'a> Parser<'a> {
                     if self.is_p(self.pos, b'{') {
                         self.parse_initialiser(b);
                     }
-                    Expr::New(format!("list<{ty}>"))
+                    Expr::New(format!("list<{ty}>").into())
                 } else if self.is_p(self.pos, b'{') {
                     self.parse_initialiser(b);
                     Expr::New(ty)
@@ -1135,7 +1146,7 @@ impl<'a> Parser<'a> {
         &mut self,
         b: &mut Body,
         recv: Option<Expr>,
-        name: String,
+        name: Ident,
         args: Vec<Expr>,
         name_i: usize,
     ) {
@@ -1148,7 +1159,7 @@ impl<'a> Parser<'a> {
         match name.as_str() {
             "settimeout" => {
                 if let Some(v) = &recv_var {
-                    if let Some(r) = b.requests.get_mut(v) {
+                    if let Some(r) = b.requests.get_mut(v.as_str()) {
                         r.timed = true;
                     }
                 }
@@ -1172,10 +1183,10 @@ impl<'a> Parser<'a> {
             }
             "send" if args.len() == 1 && is_http_receiver(recv.as_ref()) => match &args[0] {
                 Expr::Local { name: v, ty } if is_http_request(ty) => {
-                    if let Some(r) = b.requests.get(v) {
+                    if let Some(r) = b.requests.get(v.as_str()) {
                         if !r.timed && !r.escaped {
                             b.untimed.push(UntimedSend {
-                                var: v.clone(),
+                                var: v.to_string(),
                                 created_line: r.created_line,
                                 line,
                                 column,
@@ -1196,7 +1207,7 @@ impl<'a> Parser<'a> {
                 for a in &args {
                     if let Expr::Local { name: v, ty } = a {
                         if is_http_request(ty) {
-                            if let Some(r) = b.requests.get_mut(v) {
+                            if let Some(r) = b.requests.get_mut(v.as_str()) {
                                 r.escaped = true;
                             }
                         }
@@ -1204,10 +1215,21 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        if !may_matter(recv.as_ref(), &name) {
+            return;
+        }
+        let argc = args.len().min(255) as u8;
+        let keep_args = matches!(&recv, Some(Expr::Name(p))
+            if matches!(p.first().map(Ident::as_str), Some("test" | "system" | "database")));
         b.events.push(Event::Call(Call {
-            recv,
+            recv: recv.map(strip_names),
             name,
-            args,
+            argc,
+            args: if keep_args {
+                args.into_iter().map(strip_names).collect()
+            } else {
+                Vec::new()
+            },
             line,
             column,
         }));
@@ -1225,16 +1247,124 @@ fn is_http_receiver(recv: Option<&Expr>) -> bool {
     }
 }
 
+/// Platform classes whose static methods never reach repository code or a callout.
+const PLATFORM_STATICS: &[&str] = &[
+    "system",
+    "database",
+    "string",
+    "integer",
+    "long",
+    "decimal",
+    "double",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "math",
+    "json",
+    "limits",
+    "userinfo",
+    "schema",
+    "assert",
+    "label",
+    "id",
+    "blob",
+    "crypto",
+    "encodingutil",
+    "url",
+    "pattern",
+    "apexpages",
+    "messaging",
+    "trigger",
+    "type",
+    "eventbus",
+    "search",
+    "approval",
+];
+
+/// Value types whose instance methods never reach repository code or a callout
+/// (request setters are tracked while parsing, not as events).
+fn is_platform_value_type(ty: &str) -> bool {
+    let base = ty.split('<').next().unwrap_or(ty);
+    matches!(
+        base,
+        "string"
+            | "integer"
+            | "long"
+            | "decimal"
+            | "double"
+            | "boolean"
+            | "id"
+            | "date"
+            | "datetime"
+            | "time"
+            | "blob"
+            | "list"
+            | "set"
+            | "map"
+            | "object"
+            | "sobject"
+            | "httprequest"
+            | "httpresponse"
+            | "dom.document"
+            | "dom.xmlnode"
+            | "jsongenerator"
+            | "jsonparser"
+            | "pagereference"
+            | "savepoint"
+    ) || base.ends_with("__c")
+        || base.ends_with("__mdt")
+        || base.ends_with("__e")
+}
+
+/// Whether a call can matter to the call graph: calls that can only be platform
+/// methods (`String.valueOf`, `System.debug`, `myList.add`) are not kept.
+fn may_matter(recv: Option<&Expr>, name: &str) -> bool {
+    match recv {
+        Some(Expr::Local { ty, .. }) => !is_platform_value_type(ty),
+        Some(Expr::Str(_)) | Some(Expr::Concat(_)) => false,
+        Some(Expr::Name(p)) => {
+            let segs: Vec<&str> = p.iter().map(Ident::as_str).collect();
+            match segs.as_slice() {
+                ["test", ..] | ["system", "test", ..] | ["webservicecallout"] => true,
+                ["system"] => matches!(name, "enqueuejob" | "schedule"),
+                ["database"] => name == "executebatch",
+                [first, ..] => !PLATFORM_STATICS.contains(first),
+                [] => false,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// Local variable names matter only while parsing (request tracking); the
+/// stored model keeps their types.
+fn strip_names(e: Expr) -> Expr {
+    match e {
+        Expr::Local { ty, .. } => Expr::Local {
+            name: Ident::default(),
+            ty,
+        },
+        Expr::Call(Some(r), n, c) => Expr::Call(Some(Box::new(strip_names(*r))), n, c),
+        Expr::Field(r, n) => Expr::Field(Box::new(strip_names(*r)), n),
+        Expr::Index(r) => Expr::Index(Box::new(strip_names(*r))),
+        Expr::Concat(r) => Expr::Concat(Box::new(strip_names(*r))),
+        Expr::Str(_) => Expr::Str(String::new()),
+        other => other,
+    }
+}
+
 fn finish_method(m: &mut Method, b: Body) {
     m.events = b.events;
+    m.events.shrink_to_fit();
     m.untimed_sends = b.untimed;
     m.endpoints = b.endpoints;
 }
 
 /// Lower-case type names arrive here; `system.` is the default namespace.
-fn normalise_type(name: String) -> TypeName {
+fn normalise_type(name: Ident) -> TypeName {
     match name.strip_prefix("system.") {
-        Some(rest) if !rest.is_empty() => rest.to_string(),
+        Some(rest) if !rest.is_empty() => rest.into(),
         _ => name,
     }
 }
