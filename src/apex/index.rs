@@ -200,8 +200,8 @@ impl Index {
             let ci = &idx.classes[mi.class as usize];
             let t = &mut idx.files[ci.file as usize].types[ci.ty as usize];
             match mi.idx {
-                Some(i) => t.methods[i as usize].events = Vec::new(),
-                None => t.init = Vec::new(),
+                Some(i) => t.methods[i as usize].events = Default::default(),
+                None => t.init = Default::default(),
             }
         }
         idx.ops = ops;
@@ -509,7 +509,7 @@ impl Index {
             .collect();
         let exact: Vec<MethodId> = named
             .iter()
-            .filter(|(_, md)| md.params.len() == argc)
+            .filter(|(_, md)| md.param_count as usize == argc)
             .map(|(m, _)| *m)
             .collect();
         if exact.is_empty() {
@@ -603,15 +603,15 @@ impl Index {
     fn resolve_ops(&self, m: MethodId) -> Vec<Op> {
         let mi = &self.methods[m as usize];
         let ctx = mi.class;
-        let events: &[Event] = match mi.idx {
+        let events = match mi.idx {
             Some(i) => &self.decl(ctx).methods[i as usize].events,
             None => &self.decl(ctx).init,
         };
         let mut ops = Vec::new();
-        for ev in events {
+        for ev in events.iter() {
             match ev {
                 Event::New { ty, line } => {
-                    if let Ty::Class(c) = self.resolve_type(ty, ctx) {
+                    if let Ty::Class(c) = self.resolve_type(&ty, ctx) {
                         let ci = &self.classes[c as usize];
                         let mut targets = vec![ci.init];
                         let t = self.decl(c);
@@ -619,14 +619,11 @@ impl Index {
                             t.methods[self.methods[mm as usize].idx.unwrap_or(0) as usize]
                                 .is_constructor
                         }));
-                        ops.push(Op::Call {
-                            targets,
-                            line: *line,
-                        });
+                        ops.push(Op::Call { targets, line });
                     }
                 }
                 Event::Call(call) => {
-                    if let Some(op) = self.resolve_call(call, ctx) {
+                    if let Some(op) = self.resolve_call(&call, ctx) {
                         ops.push(op);
                     }
                 }

@@ -55,7 +55,6 @@ pub struct Call {
     /// `System.schedule`); empty otherwise, to keep the model small.
     pub args: Vec<Expr>,
     pub line: u32,
-    pub column: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,9 +91,9 @@ pub struct EndpointSet {
 pub struct Annotation {
     /// Lower-cased name (`istest`, `future`, `suppresswarnings`).
     pub name: Ident,
-    /// Lower-cased `key=value` pairs inside the parentheses.
-    pub params: Vec<(Ident, Ident)>,
     /// String literals among the parameters, as written (for `@SuppressWarnings`).
+    /// Only `@SuppressWarnings` annotations are kept in the model; the others
+    /// (`@IsTest`, `@TestSetup`, `@future`) become flags of the method or class.
     pub strings: Vec<String>,
     pub line: u32,
     pub column: u32,
@@ -105,7 +104,7 @@ pub struct Method {
     /// As written in the source.
     pub name: String,
     pub lname: Ident,
-    pub params: Vec<(Ident, TypeName)>,
+    pub param_count: u16,
     /// `void` for constructors and void methods.
     pub ret: TypeName,
     pub is_static: bool,
@@ -122,7 +121,7 @@ pub struct Method {
     /// Position of the method's name.
     pub line: u32,
     pub column: u32,
-    pub events: Vec<Event>,
+    pub events: crate::apex::events::EventBuf,
     /// Test.setMock / Test.startTest / … are plain calls in `events`.
     pub untimed_sends: Vec<UntimedSend>,
     pub endpoints: Vec<EndpointSet>,
@@ -165,7 +164,7 @@ pub struct TypeDecl {
     pub fields: Vec<Field>,
     pub methods: Vec<Method>,
     /// Events of field initialisers and initialiser blocks (run by `new`).
-    pub init: Vec<Event>,
+    pub init: crate::apex::events::EventBuf,
     /// For triggers: the sObject (`account`).
     pub trigger_object: Option<TypeName>,
     pub decl_line: u32,

@@ -130,7 +130,7 @@ struct Parser<'a> {
 /// Per-body state: local scopes and HTTP request tracking.
 #[derive(Default)]
 struct Body {
-    events: Vec<Event>,
+    events: crate::apex::events::EventBuf,
     /// (name, type, block depth, string literal value)
     locals: Vec<(Ident, TypeName, u32, Option<String>)>,
     block_depth: u32,
@@ -321,22 +321,10 @@ impl<'a> Parser<'a> {
                     let end = self.skip_balanced(self.pos);
                     let mut k = self.pos + 1;
                     while k + 1 < end {
-                        match self.tok(k).map(|t| t.kind) {
-                            Some(Kind::Ident) if self.is_p(k + 1, b'=') => {
-                                let v = if self.tok(k + 2).map(|t| t.kind) == Some(Kind::Str) {
-                                    Ident::from(unquote(self.text(k + 2)).to_ascii_lowercase())
-                                } else {
-                                    self.lower(k + 2)
-                                };
-                                ann.params.push((self.lower(k), v));
-                                k += 3;
-                            }
-                            Some(Kind::Str) => {
-                                ann.strings.push(unquote(self.text(k)));
-                                k += 1;
-                            }
-                            _ => k += 1,
+                        if self.tok(k).map(|t| t.kind) == Some(Kind::Str) {
+                            ann.strings.push(unquote(self.text(k)));
                         }
+                        k += 1;
                     }
                     self.pos = end;
                 }
@@ -401,10 +389,10 @@ impl<'a> Parser<'a> {
             extends: None,
             implements: Vec::new(),
             is_test,
-            annotations: anns,
+            annotations: kept_annotations(anns),
             fields: Vec::new(),
             methods: Vec::new(),
-            init: Vec::new(),
+            init: Default::default(),
             trigger_object: None,
             decl_line,
             line: self.line(name_i),
@@ -479,7 +467,7 @@ impl<'a> Parser<'a> {
             annotations: Vec::new(),
             fields: Vec::new(),
             methods: Vec::new(),
-            init: Vec::new(),
+            init: Default::default(),
             trigger_object: obj,
             decl_line,
             line: self.line(name_i),
@@ -653,7 +641,7 @@ impl<'a> Parser<'a> {
                 || mods.iter().any(|m| m == "testmethod"),
             is_test_setup: anns.iter().any(|a| a.name == "testsetup"),
             is_future: anns.iter().any(|a| a.name == "future"),
-            annotations: anns,
+            annotations: kept_annotations(anns),
             decl_line,
             line: self.line(name_i),
             column: self.col(name_i),
@@ -671,7 +659,7 @@ impl<'a> Parser<'a> {
             match self.type_at(k, 0) {
                 Some((ty, next)) if self.is_ident(next) => {
                     let pname = self.lower(next);
-                    method.params.push((pname.clone(), ty.clone()));
+                    method.param_count = method.param_count.saturating_add(1);
                     body.locals.push((pname, ty, 0, None));
                     k = next + 1;
                 }
@@ -1026,7 +1014,7 @@ impl<'a> Parser<'a> {
                 let line = t.line;
                 if self.is_p(self.pos, b'(') {
                     let _ = self.parse_args(b);
-                    b.events.push(Event::New {
+                    b.events.push(&Event::New {
                         ty: ty.clone(),
                         line,
                     });
@@ -1221,7 +1209,7 @@ impl<'a> Parser<'a> {
         let argc = args.len().min(255) as u8;
         let keep_args = matches!(&recv, Some(Expr::Name(p))
             if matches!(p.first().map(Ident::as_str), Some("test" | "system" | "database")));
-        b.events.push(Event::Call(Call {
+        b.events.push(&Event::Call(Call {
             recv: recv.map(strip_names),
             name,
             argc,
@@ -1231,7 +1219,6 @@ impl<'a> Parser<'a> {
                 Vec::new()
             },
             line,
-            column,
         }));
     }
 }
@@ -1335,6 +1322,13 @@ fn may_matter(recv: Option<&Expr>, name: &str) -> bool {
         }
         _ => true,
     }
+}
+
+/// Annotations the model keeps after parsing (the others became flags).
+fn kept_annotations(anns: Vec<Annotation>) -> Vec<Annotation> {
+    anns.into_iter()
+        .filter(|a| a.name == "suppresswarnings")
+        .collect()
 }
 
 /// Local variable names matter only while parsing (request tracking); the
