@@ -90,6 +90,7 @@ pub fn parse_file(rel: &str, src: &[u8]) -> FileModel {
         depth: 0,
         types: Vec::new(),
         problems: Vec::new(),
+        not_in_tests: Vec::new(),
     };
     p.parse_top();
     if p.types.is_empty() && !lexed.tokens.is_empty() {
@@ -125,6 +126,9 @@ struct Parser<'a> {
     depth: u32,
     types: Vec<TypeDecl>,
     problems: Vec<lexer::LexError>,
+    /// Token ranges `[start, end)` that never run in a test: the branch of an
+    /// `if (Test.isRunningTest())` guard that tests skip.
+    not_in_tests: Vec<(usize, usize)>,
 }
 
 /// Per-body state: local scopes and HTTP request tracking.
@@ -683,6 +687,75 @@ impl<'a> Parser<'a> {
 
     // ---- bodies --------------------------------------------------------
 
+    fn in_not_in_tests(&self, i: usize) -> bool {
+        self.not_in_tests.iter().any(|&(s, e)| i >= s && i < e)
+    }
+
+    /// At `if (` (index `i`): when the condition is exactly `Test.isRunningTest()`
+    /// or its negation, records the branch that tests never run, so calls there
+    /// are not part of the call graph of tests (timeouts are still tracked).
+    fn note_running_test_guard(&mut self, i: usize) {
+        let open = i + 1;
+        let close = self.skip_balanced(open); // just past `)`
+        let mut k = open + 1;
+        let negated = self.is_p(k, b'!');
+        if negated {
+            k += 1;
+        }
+        if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
+            k += 2;
+        }
+        let guard = self.is_kw(k, "test")
+            && self.is_p(k + 1, b'.')
+            && self.is_kw(k + 2, "isrunningtest")
+            && self.is_p(k + 3, b'(')
+            && self.is_p(k + 4, b')')
+            && k + 6 == close;
+        if !guard {
+            return;
+        }
+        let then_end = self.statement_end(close, 0);
+        if negated {
+            self.not_in_tests.push((close, then_end));
+        } else if self.is_kw(then_end, "else") {
+            let else_end = self.statement_end(then_end + 1, 0);
+            self.not_in_tests.push((then_end + 1, else_end));
+        }
+    }
+
+    /// The index just past the statement starting at `j` (a block, an `if` with
+    /// its `else`, or a simple statement up to its `;`).
+    fn statement_end(&self, j: usize, depth: u32) -> usize {
+        if depth > 64 {
+            return j;
+        }
+        if self.is_p(j, b'{') {
+            return self.skip_balanced(j);
+        }
+        if self.is_kw(j, "if") && self.is_p(j + 1, b'(') {
+            let after_cond = self.skip_balanced(j + 1);
+            let then_end = self.statement_end(after_cond, depth + 1);
+            if self.is_kw(then_end, "else") {
+                return self.statement_end(then_end + 1, depth + 1);
+            }
+            return then_end;
+        }
+        let mut k = j;
+        while k < self.toks.len() {
+            if self.is_p(k, b';') {
+                return k + 1;
+            }
+            if self.is_p(k, b'(') || self.is_p(k, b'[') || self.is_p(k, b'{') {
+                k = self.skip_balanced(k);
+            } else if self.is_p(k, b'}') {
+                return k;
+            } else {
+                k += 1;
+            }
+        }
+        k
+    }
+
     /// Walks a `{ ... }` block at `pos`, statement by statement.
     fn walk_block(&mut self, b: &mut Body) {
         let base = b.block_depth;
@@ -710,6 +783,9 @@ impl<'a> Parser<'a> {
                 stmt_start = true;
                 self.pos += 1;
                 continue;
+            }
+            if self.is_kw(i, "if") && self.is_p(i + 1, b'(') {
+                self.note_running_test_guard(i);
             }
             if self.is_any_kw(i, &["for", "catch"]) && self.is_p(i + 1, b'(') {
                 // Header declarations belong to the following block.
@@ -1014,10 +1090,12 @@ impl<'a> Parser<'a> {
                 let line = t.line;
                 if self.is_p(self.pos, b'(') {
                     let _ = self.parse_args(b);
-                    b.events.push(&Event::New {
-                        ty: ty.clone(),
-                        line,
-                    });
+                    if !self.in_not_in_tests(i) {
+                        b.events.push(&Event::New {
+                            ty: ty.clone(),
+                            line,
+                        });
+                    }
                     if self.is_p(self.pos, b'{') {
                         // Collection initialiser after constructor args (rare).
                         self.parse_initialiser(b);
@@ -1203,7 +1281,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        if !may_matter(recv.as_ref(), &name) {
+        if !may_matter(recv.as_ref(), &name) || self.in_not_in_tests(name_i) {
             return;
         }
         let argc = args.len().min(255) as u8;

@@ -24,7 +24,9 @@
 //! `StaticResourceCalloutMock` and `MultiStaticResourceCalloutMock`);
 //! `Test.setMock(WebServiceMock.class, …)` mocks SOAP. A mock in a comment or a
 //! string is not a mock. `Continuation` callouts are tested with
-//! `Test.setContinuationResponse` and are out of scope.
+//! `Test.setContinuationResponse` and are out of scope. A branch that tests never
+//! run — the `else` of `if (Test.isRunningTest())`, the body of
+//! `if (!Test.isRunningTest())` — is not followed.
 //!
 //! **Example.**
 //! ```apex

@@ -659,3 +659,53 @@ fn recursion_does_not_hang() {
     let out = lint(&[("R.cls", src), ("RT.cls", test)]);
     assert_eq!(of(&out, "callout-without-mock").len(), 1, "{out:?}");
 }
+
+#[test]
+fn branches_that_tests_never_run_are_not_followed() {
+    let svc = "public class Guarded {
+    public static String positive() {
+        if (Test.isRunningTest()) {
+            return 'fake';
+        } else {
+            HttpRequest r = new HttpRequest();
+            r.setTimeout(1);
+            return new Http().send(r).getBody();
+        }
+    }
+    public static void negated() {
+        if (!System.Test.isRunningTest()) {
+            HttpRequest r = new HttpRequest();
+            r.setTimeout(1);
+            new Http().send(r);
+        }
+    }
+    public static void statement() {
+        HttpRequest r = new HttpRequest();
+        r.setTimeout(1);
+        if (!Test.isRunningTest()) new Http().send(r);
+    }
+    public static void notAGuard(Boolean b) {
+        if (!Test.isRunningTest() || b) {
+            HttpRequest r = new HttpRequest();
+            new Http().send(r);
+        }
+    }
+}";
+    let test = "@IsTest
+private class GuardedTest {
+    @IsTest static void a() { Guarded.positive(); }
+    @IsTest static void b() { Guarded.negated(); }
+    @IsTest static void c() { Guarded.statement(); }
+    @IsTest static void d() { Guarded.notAGuard(true); }
+}";
+    let out = lint(&[("Guarded.cls", svc), ("GuardedTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    let syms: Vec<_> = f.iter().map(|o| o.symbol.clone().unwrap()).collect();
+    assert_eq!(syms, vec!["GuardedTest.d"], "{out:?}");
+    // Production code still needs its timeout, guarded or not.
+    let t: Vec<u32> = of(&out, "callout-without-timeout")
+        .iter()
+        .map(|o| o.line)
+        .collect();
+    assert_eq!(t, vec![26]);
+}
