@@ -4,6 +4,7 @@
 pub mod apex;
 pub mod ci;
 pub mod config;
+pub mod deps;
 pub mod duration;
 pub mod git;
 pub mod lint;

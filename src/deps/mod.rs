@@ -1,0 +1,4 @@
+//! `validate-deps`: components and references of every metadata type, team
+//! attribution, the dependency graph and what a change adds to it.
+pub mod extract;
+pub mod model;
