@@ -673,3 +673,57 @@ mod tests {
         assert!(e.to_string().starts_with("git is not installed"));
     }
 }
+
+/// The content of `path` (repository-relative, `/`) at revision `rev`, or `None`
+/// when the file does not exist there.
+pub fn show_file(repo: &Path, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    validate_revision(rev)?;
+    let commit = resolve_commit(repo, rev)?;
+    let spec = format!("{commit}:{path}");
+    let exists = run(repo, ["cat-file", "-e", spec.as_str()])?;
+    if !exists.status.success() {
+        return Ok(None);
+    }
+    let args = ["cat-file", "blob", spec.as_str()];
+    let output = run(repo, args)?;
+    if !output.status.success() {
+        return Err(command_error(&args, &output));
+    }
+    Ok(Some(output.stdout))
+}
+
+#[cfg(test)]
+mod show_file_tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_file_at_a_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = |args: &[&str]| {
+            let st = Command::new("git")
+                .current_dir(dir.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                st.status.success(),
+                "{}",
+                String::from_utf8_lossy(&st.stderr)
+            );
+        };
+        g(&["init", "-q"]);
+        std::fs::create_dir_all(dir.path().join("a b")).unwrap();
+        std::fs::write(dir.path().join("a b/x.cls"), "v1").unwrap();
+        g(&["add", "-A"]);
+        g(&["commit", "-q", "-m", "1"]);
+        std::fs::write(dir.path().join("a b/x.cls"), "v2").unwrap();
+        g(&["commit", "-q", "-am", "2"]);
+        assert_eq!(
+            show_file(dir.path(), "HEAD~1", "a b/x.cls").unwrap(),
+            Some(b"v1".to_vec())
+        );
+        assert_eq!(show_file(dir.path(), "HEAD", "missing.cls").unwrap(), None);
+        assert!(show_file(dir.path(), "-x", "a").is_err());
+    }
+}

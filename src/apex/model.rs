@@ -171,6 +171,35 @@ pub struct TypeDecl {
     pub line: u32,
 }
 
+/// What a reference in Apex names (for the dependency graph).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    /// A name in a type position or the root of a dotted name: a class or an
+    /// sObject type (`AccountService`, `Invoice__c`, `Outer` of `Outer.Inner`).
+    Type,
+    /// `Object.Field` (`Invoice__c.Amount__c`).
+    Field,
+    /// `System.Label.X` / `Label.X`.
+    Label,
+    /// A class named in `Type.forName('Name')`.
+    ClassName,
+    /// An sObject in a SOQL/SOSL `FROM` or a trigger's `on`.
+    Object,
+}
+
+/// A reference written in Apex code (outside comments and strings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApexRef {
+    pub kind: RefKind,
+    /// As written (`AccountService`, `Invoice__c.Amount__c`).
+    pub name: String,
+    pub line: u32,
+    pub column: u32,
+    /// For the root of a dotted name: the type it was written in, so a field or
+    /// property of that name (not a class) can be told apart after parsing.
+    pub in_type: Option<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FileModel {
     /// Repository-relative path with `/`.
@@ -183,4 +212,6 @@ pub struct FileModel {
     /// Problems that stopped or limited the analysis of this file.
     pub problems: Vec<crate::apex::lexer::LexError>,
     pub bytes: u64,
+    /// References, collected only by [`crate::apex::parse::parse_file_with_refs`].
+    pub refs: Vec<ApexRef>,
 }

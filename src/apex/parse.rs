@@ -70,6 +70,16 @@ const MODIFIERS: &[&str] = &[
 /// Parses one file. Lexing problems (unterminated comment or string) and
 /// structural problems are returned in `problems`; what could be parsed is kept.
 pub fn parse_file(rel: &str, src: &[u8]) -> FileModel {
+    parse(rel, src, false)
+}
+
+/// Like [`parse_file`], also collecting every reference to another component
+/// (types, sObjects, fields, labels, `Type.forName` literals) in `refs`.
+pub fn parse_file_with_refs(rel: &str, src: &[u8]) -> FileModel {
+    parse(rel, src, true)
+}
+
+fn parse(rel: &str, src: &[u8], collect_refs: bool) -> FileModel {
     let mut model = FileModel {
         rel: rel.to_string(),
         bytes: src.len() as u64,
@@ -91,6 +101,8 @@ pub fn parse_file(rel: &str, src: &[u8]) -> FileModel {
         types: Vec::new(),
         problems: Vec::new(),
         not_in_tests: Vec::new(),
+        refs: collect_refs.then(Vec::new),
+        cur_type: None,
     };
     p.parse_top();
     if p.types.is_empty() && !lexed.tokens.is_empty() {
@@ -102,6 +114,7 @@ pub fn parse_file(rel: &str, src: &[u8]) -> FileModel {
     }
     model.types = p.types;
     model.problems = p.problems;
+    model.refs = p.refs.unwrap_or_default();
     model.directive_targets = lexed
         .directives
         .iter()
@@ -129,6 +142,10 @@ struct Parser<'a> {
     /// Token ranges `[start, end)` that never run in a test: the branch of an
     /// `if (Test.isRunningTest())` guard that tests skip.
     not_in_tests: Vec<(usize, usize)>,
+    /// References, when collecting them.
+    refs: Option<Vec<ApexRef>>,
+    /// The type whose body is being parsed.
+    cur_type: Option<usize>,
 }
 
 /// Per-body state: local scopes and HTTP request tracking.
@@ -408,6 +425,7 @@ impl<'a> Parser<'a> {
                 let is_ext = self.is_kw(self.pos, "extends");
                 self.pos += 1;
                 while let Some((t, next)) = self.type_at(self.pos, 0) {
+                    self.note_type_span(self.pos, next);
                     if is_ext && kind == TypeKind::Class && self.types[idx].extends.is_none() {
                         self.types[idx].extends = Some(t);
                     } else {
@@ -451,6 +469,8 @@ impl<'a> Parser<'a> {
         let mut j = name_i + 1;
         if self.is_kw(j, "on") {
             if let Some((t, next)) = self.type_at(j + 1, 0) {
+                let name = self.orig(j + 1);
+                self.note_ref(RefKind::Object, name, j + 1, None);
                 obj = Some(t);
                 j = next;
             }
@@ -492,12 +512,20 @@ impl<'a> Parser<'a> {
             ..Default::default()
         };
         let mut body = Body::default();
+        self.cur_type = Some(idx);
         self.walk_block(&mut body);
+        self.cur_type = None;
         finish_method(&mut method, body);
         self.types[idx].methods.push(method);
     }
 
     fn parse_class_body(&mut self, idx: usize) {
+        let saved = self.cur_type.replace(idx);
+        self.parse_class_body_inner(idx);
+        self.cur_type = saved;
+    }
+
+    fn parse_class_body_inner(&mut self, idx: usize) {
         self.depth += 1;
         if self.depth > 64 {
             self.problem(self.pos, "classes nested too deeply".into());
@@ -553,6 +581,7 @@ impl<'a> Parser<'a> {
             }
             if let Some((ty, next)) = self.type_at(self.pos, 0) {
                 if self.is_ident(next) {
+                    self.note_type_span(self.pos, next);
                     let name_i = next;
                     if self.is_p(name_i + 1, b'(') {
                         self.pos = name_i;
@@ -662,6 +691,7 @@ impl<'a> Parser<'a> {
             }
             match self.type_at(k, 0) {
                 Some((ty, next)) if self.is_ident(next) => {
+                    self.note_type_span(k, next);
                     let pname = self.lower(next);
                     method.param_count = method.param_count.saturating_add(1);
                     body.locals.push((pname, ty, 0, None));
@@ -683,6 +713,147 @@ impl<'a> Parser<'a> {
         }
         finish_method(&mut method, body);
         self.types[idx].methods.push(method);
+    }
+
+    // ---- references ----------------------------------------------------
+
+    fn note_ref(&mut self, kind: RefKind, name: String, i: usize, in_type: Option<usize>) {
+        if self.refs.is_none() {
+            return;
+        }
+        let (line, column) = (self.line(i), self.col(i));
+        if let Some(r) = self.refs.as_mut() {
+            r.push(ApexRef {
+                kind,
+                name,
+                line,
+                column,
+                in_type,
+            });
+        }
+    }
+
+    /// Records the names in a type span `[start, end)`: the first identifier of
+    /// every dotted name (`Outer` of `Outer.Inner`, each generic argument).
+    fn note_type_span(&mut self, start: usize, end: usize) {
+        if self.refs.is_none() {
+            return;
+        }
+        for k in start..end.min(self.toks.len()) {
+            if self.is_ident(k) && !(k > start && self.is_p(k - 1, b'.')) {
+                let name = self.orig(k);
+                self.note_ref(RefKind::Type, name, k, None);
+            }
+        }
+    }
+
+    /// `Label.X` / `System.Label.X`, `Invoice__c.Amount__c`, `inv.Amount__c` on a
+    /// local of an sObject type (`__r` relationships name their `__c` field).
+    fn note_member_ref(&mut self, e: &Expr, name: &str, name_i: usize) {
+        let field = |n: &str, written: String| -> Option<String> {
+            if n.ends_with("__c") {
+                Some(written)
+            } else {
+                n.strip_suffix("__r")
+                    .map(|_| format!("{}__c", &written[..written.len() - 3]))
+            }
+        };
+        let is_object = |t: &str| {
+            ["__c", "__mdt", "__e", "__x"]
+                .iter()
+                .any(|s| t.ends_with(s))
+        };
+        match e {
+            Expr::Name(path) => {
+                let segs: Vec<&str> = path.iter().map(Ident::as_str).collect();
+                match segs.as_slice() {
+                    ["label"] | ["system", "label"] => {
+                        let written = self.orig(name_i);
+                        self.note_ref(RefKind::Label, written, name_i, None);
+                    }
+                    [obj] if is_object(obj) => {
+                        if let Some(f) = field(name, self.orig(name_i)) {
+                            let obj_written = self.orig(name_i.saturating_sub(2));
+                            self.note_ref(
+                                RefKind::Field,
+                                format!("{obj_written}.{f}"),
+                                name_i,
+                                None,
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Expr::Local { ty, .. } if is_object(ty) => {
+                if let Some(f) = field(name, self.orig(name_i)) {
+                    self.note_ref(RefKind::Field, format!("{ty}.{f}"), name_i, None);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records the sObjects and fields of an inline SOQL/SOSL query `[ ... ]`.
+    fn note_soql(&mut self, start: usize, end: usize) {
+        if self.refs.is_none() {
+            return;
+        }
+        let end = end.min(self.toks.len());
+        // The object of the outermost FROM qualifies bare field names (fields of
+        // sub-queries over relationships are left unqualified).
+        let mut object: Option<String> = None;
+        let mut depth = 0i32;
+        for k in start + 1..end {
+            if self.is_p(k, b'(') {
+                depth += 1;
+            } else if self.is_p(k, b')') {
+                depth -= 1;
+            } else if depth == 0 && self.is_kw(k, "from") && self.is_ident(k + 1) {
+                object = Some(self.orig(k + 1));
+                break;
+            }
+        }
+        let mut k = start + 1;
+        let mut depth = 0i32;
+        while k < end {
+            if self.is_p(k, b'(') {
+                depth += 1;
+            } else if self.is_p(k, b')') {
+                depth -= 1;
+            }
+            if self.is_kw(k, "from") && self.is_ident(k + 1) {
+                let name = self.orig(k + 1);
+                self.note_ref(RefKind::Object, name, k + 1, None);
+                k += 2;
+                continue;
+            }
+            if self.is_p(k, b':') {
+                // A bind expression: `:var`, `:obj.field`.
+                k += 1;
+                while self.is_ident(k) || self.is_p(k, b'.') {
+                    k += 1;
+                }
+                continue;
+            }
+            if self.is_ident(k) && !self.is_p(k.saturating_sub(1), b'.') {
+                let t = self.lower(k);
+                if t.ends_with("__c") || t.ends_with("__r") {
+                    let field = self.orig(k);
+                    let field = match field
+                        .strip_suffix("__r")
+                        .or_else(|| field.strip_suffix("__R"))
+                    {
+                        Some(stem) => format!("{stem}__c"),
+                        None => field,
+                    };
+                    if let (Some(obj), 0) = (object.clone(), depth) {
+                        self.note_ref(RefKind::Field, format!("{obj}.{field}"), k, None);
+                    }
+                }
+            }
+            k += 1;
+        }
     }
 
     // ---- bodies --------------------------------------------------------
@@ -844,6 +1015,7 @@ impl<'a> Parser<'a> {
         if !ok {
             return false;
         }
+        self.note_type_span(i, next);
         self.pos = next;
         loop {
             if !self.is_name(self.pos) {
@@ -958,6 +1130,7 @@ impl<'a> Parser<'a> {
                 Kind::Ident if self.is_kw(i, "instanceof") => {
                     self.pos += 1;
                     if let Some((_, next)) = self.type_at(self.pos, 0) {
+                        self.note_type_span(self.pos, next);
                         self.pos = next;
                     }
                     left = Expr::Unknown;
@@ -1048,6 +1221,7 @@ impl<'a> Parser<'a> {
             Kind::Punct(b'[') => {
                 // Inline SOQL/SOSL: calls in bind expressions are rare; skip.
                 self.pos = self.skip_balanced(i);
+                self.note_soql(i, self.pos);
                 Expr::Local {
                     name: Ident::default(),
                     ty: "list<sobject>".into(),
@@ -1067,6 +1241,7 @@ impl<'a> Parser<'a> {
                             _ => false,
                         };
                         if cast {
+                            self.note_type_span(i + 1, next);
                             self.pos = after;
                             let inner = self.parse_unary(b);
                             let _ = inner;
@@ -1086,6 +1261,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return Expr::Unknown;
                 };
+                self.note_type_span(i + 1, next);
                 self.pos = next;
                 let line = t.line;
                 if self.is_p(self.pos, b'(') {
@@ -1143,7 +1319,13 @@ impl<'a> Parser<'a> {
                         name,
                         ty: l.1.clone(),
                     },
-                    None => Expr::Name(vec![name]),
+                    None => {
+                        if self.refs.is_some() {
+                            let written = self.orig(i);
+                            self.note_ref(RefKind::Type, written, i, self.cur_type);
+                        }
+                        Expr::Name(vec![name])
+                    }
                 }
             }
             _ => {
@@ -1183,6 +1365,9 @@ impl<'a> Parser<'a> {
                     e = Expr::Call(Some(Box::new(recv)), name, argc);
                 } else {
                     self.pos = name_i + 1;
+                    if self.refs.is_some() {
+                        self.note_member_ref(&e, &name, name_i);
+                    }
                     e = match e {
                         Expr::Name(mut path) => {
                             path.push(name);
@@ -1278,6 +1463,14 @@ impl<'a> Parser<'a> {
                             }
                         }
                     }
+                }
+            }
+        }
+        if name == "forname" && self.refs.is_some() {
+            if let (Some(Expr::Name(p)), Some(Expr::Str(class))) = (&recv, args.last()) {
+                if p.len() == 1 && p[0] == "type" && !class.is_empty() {
+                    let class = class.clone();
+                    self.note_ref(RefKind::ClassName, class, name_i, None);
                 }
             }
         }

@@ -1,4 +1,6 @@
 //! `validate-deps`: components and references of every metadata type, team
 //! attribution, the dependency graph and what a change adds to it.
+pub mod check;
 pub mod extract;
+pub mod graph;
 pub mod model;

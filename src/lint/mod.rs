@@ -297,6 +297,7 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
             fingerprint: fp,
             chain: h.chain,
             in_change,
+            extra: Default::default(),
         });
     }
 

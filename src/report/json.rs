@@ -50,6 +50,8 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
     chain: &'a [String],
     in_change: bool,
+    #[serde(flatten)]
+    extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +76,7 @@ fn finding<'a>(report: &FindingsReport, f: &'a Finding) -> JsonFinding<'a> {
         fingerprint: &f.fingerprint,
         chain: &f.chain,
         in_change: report.is_in_change(f),
+        extra: &f.extra,
     }
 }
 

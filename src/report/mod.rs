@@ -78,6 +78,10 @@ pub struct Finding {
     /// Whether the finding lies in (or its chain passes through) a file of the change.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_change: bool,
+    /// Rule-specific fields (`from`, `to`, `from_team`, `to_team`, …), written as
+    /// extra keys of the finding in JSON and as SARIF result properties.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 impl Finding {
@@ -265,6 +269,7 @@ pub(crate) mod testutil {
             fingerprint: fingerprint(&[rule, file, symbol.unwrap_or(""), message]),
             chain: Vec::new(),
             in_change: false,
+            extra: Default::default(),
         }
     }
 

@@ -146,6 +146,9 @@ pub fn to_value(report: &FindingsReport) -> Value {
         if report.is_in_change(f) {
             props.insert("inChange".into(), json!(true));
         }
+        for (k, v) in &f.extra {
+            props.insert(k.clone(), v.clone());
+        }
         if !props.is_empty() {
             result["properties"] = Value::Object(props);
         }

@@ -1,0 +1,106 @@
+//! `validate-deps`: argument parsing and wiring only; the logic is in
+//! `sfci::deps`.
+
+use clap::Parser;
+use sfci::deps::check::{run, DepsOptions};
+use sfci::report::output::{emit, OutputArgs};
+use sfci::report::ExitCode;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Findings (ids are stable):
+  cross-team-dependency  error in --base mode (a new edge), warning with --all (the inventory)
+  forbidden-dependency   error    an edge that .sfci.yml deps.deny forbids (deny wins over allow)
+  broken-reference       error    the change deletes or renames a component still referenced
+  parse-error            warning  a file could not be read completely
+
+Teams: .sfci.yml deps.teams.<name>.paths globs, else the sfdx-project.json package directory,
+else the first path segment. Allowed edges: deps.allow [{from, to}] (team-name globs).
+
+Exit codes: 0 nothing blocking, 1 blocking findings, 2 the tool could not run.
+
+Examples:
+  validate-deps --all --graph teams.mmd                  # inventory + Mermaid team graph
+  validate-deps --base origin/main --junit deps.xml      # what this merge request adds
+  validate-deps --base auto --select-tests tests.txt     # tests to run for this change
+  sf project deploy validate --test-level RunSpecifiedTests --tests $(cat tests.txt)";
+
+/// Finds the cross-team dependencies of a Salesforce monorepo — Apex, triggers,
+/// LWC, Aura, Visualforce, Flows, FlexiPages, permission sets, profiles, objects,
+/// fields, labels, static resources — and what a change adds to them.
+#[derive(Parser, Debug)]
+#[command(name = "validate-deps", version, after_help = AFTER_HELP)]
+struct Cli {
+    /// Folders to scan (a folder with sfdx-project.json is scanned through its
+    /// package directories; .forceignore and .gitignore are honoured).
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+
+    /// Report what the change since the merge base with REV adds: new cross-team
+    /// edges and broken references. `auto` reads the CI environment.
+    #[arg(long, value_name = "REV", conflicts_with = "all")]
+    base: Option<String>,
+
+    /// The head revision of the change (default HEAD; the working tree is read).
+    #[arg(long, value_name = "REV", requires = "base")]
+    head: Option<String>,
+
+    /// Report every cross-team edge of the repository (warnings; the default when
+    /// --base is not given).
+    #[arg(long)]
+    all: bool,
+
+    /// Write the Apex test classes whose call graph reaches a changed component, one
+    /// per line (for `sf project deploy validate --test-level RunSpecifiedTests`).
+    #[arg(long, value_name = "FILE", requires = "base")]
+    select_tests: Option<PathBuf>,
+
+    /// Write the team-level graph; format from the extension: .mmd (Mermaid), .dot,
+    /// .json. Edge weights are reference counts.
+    #[arg(long, value_name = "FILE")]
+    graph: Option<PathBuf>,
+
+    /// Configuration file (default: .sfci.yml at the repository root, if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = cli.output.validate() {
+        eprintln!("validate-deps: {e}");
+        std::process::exit(ExitCode::Broken.code());
+    }
+    let opts = DepsOptions {
+        paths: cli.paths,
+        base: cli.base,
+        head: cli.head,
+        config: cli.config,
+        select_tests: cli.select_tests,
+        graph: cli.graph,
+    };
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || run(&opts));
+    let outcome = match worker.map(|h| h.join()) {
+        Ok(Ok(Ok(o))) => o,
+        Ok(Ok(Err(e))) => {
+            eprintln!("validate-deps: {e}");
+            std::process::exit(ExitCode::Broken.code());
+        }
+        _ => {
+            eprintln!("validate-deps: internal error: the analysis thread failed; please report this with the input that caused it");
+            std::process::exit(ExitCode::Broken.code());
+        }
+    };
+    if let Err(e) = emit(&outcome.report, &cli.output) {
+        if !e.is_broken_pipe() {
+            eprintln!("validate-deps: {e}");
+            std::process::exit(ExitCode::Broken.code());
+        }
+    }
+    std::process::exit(outcome.report.exit_code().code());
+}

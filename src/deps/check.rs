@@ -1,0 +1,762 @@
+//! The `validate-deps` run: scan, attribute teams, build the graph, and report
+//! cross-team, forbidden and broken dependencies — for the whole repository
+//! (`--all`) or for what a change adds (`--base`).
+
+use super::extract;
+use super::graph::{key, Graph};
+use super::model::{FileFacts, Kind};
+use crate::apex::model::FileModel;
+use crate::config::{Config, DepsConfig};
+use crate::git::{self, ChangeStatus};
+use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const TOOL: &str = "validate-deps";
+
+pub const CROSS_TEAM: RuleInfo = RuleInfo {
+    id: "cross-team-dependency",
+    short: "A component depends on another team's component",
+    full: "A reference from one team's component (Apex, trigger, LWC, Aura, Visualforce, Flow, \
+           FlexiPage, permission set, profile, object or field) to a component owned by another \
+           team. In a merge request (--base) a new cross-team edge is an error unless .sfci.yml \
+           allows it (deps.allow); in an inventory (--all) it is a warning.",
+    help: "Ask the owning team to review the change, or allow the edge in .sfci.yml: \
+           `deps: { allow: [ { from: \"sales\", to: \"shared\" } ] }`.",
+    default_severity: Severity::Error,
+};
+
+pub const BROKEN: RuleInfo = RuleInfo {
+    id: "broken-reference",
+    short: "The change deletes or renames a component that is still referenced",
+    full: "A component that the change deletes or renames is still referenced by a file that \
+           remains; the deployment would fail (or the reference break at run time).",
+    help: "Update or remove the remaining references in the same change, or keep the component.",
+    default_severity: Severity::Error,
+};
+
+pub const FORBIDDEN: RuleInfo = RuleInfo {
+    id: "forbidden-dependency",
+    short: "A dependency between teams that .sfci.yml denies",
+    full: "A reference from one team's component to another team's component matches a \
+           deps.deny rule of .sfci.yml (deny wins over allow).",
+    help: "Remove the dependency, go through a component the rules allow (for example a \
+           shared service), or change the rule with the architects' approval.",
+    default_severity: Severity::Error,
+};
+
+pub const PARSE_ERROR: RuleInfo = RuleInfo {
+    id: "parse-error",
+    short: "A file could not be read completely",
+    full: "The file has a syntax problem (broken XML, an unterminated Apex comment or string) so \
+           its references may be incomplete. The graph is built from everything else.",
+    help: "Fix the syntax problem the message names.",
+    default_severity: Severity::Warning,
+};
+
+pub fn rules() -> Vec<RuleInfo> {
+    vec![CROSS_TEAM, FORBIDDEN, BROKEN, PARSE_ERROR]
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DepsOptions {
+    pub paths: Vec<PathBuf>,
+    /// `--base REV`: report what the change adds; None = the whole repository.
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub config: Option<PathBuf>,
+    /// `--select-tests FILE` (needs `base`).
+    pub select_tests: Option<PathBuf>,
+    /// `--graph FILE` (`.mmd`, `.dot`, `.json`).
+    pub graph: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DepsError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Source(#[from] crate::source::SourceError),
+    #[error("{0}")]
+    Git(#[from] crate::git::GitError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Teams of files: `.sfci.yml` `deps.teams` globs, else the package directory of
+/// `sfdx-project.json`, else the first path segment.
+pub struct Teams<'a> {
+    config: &'a DepsConfig,
+    /// (repo-relative prefix ending in `/`, team name), longest prefix first.
+    packages: Vec<(String, String)>,
+}
+
+impl<'a> Teams<'a> {
+    pub fn new(config: &'a DepsConfig, root: &Path, scanned: &[PathBuf]) -> Teams<'a> {
+        let mut packages = Vec::new();
+        for p in scanned {
+            let dir = if p.is_dir() { p.clone() } else { continue };
+            if let Ok(Some(project)) = crate::source::read_sfdx_project(&dir) {
+                for pd in &project.package_directories {
+                    let abs = project.dir.join(&pd.path);
+                    let abs = abs.canonicalize().unwrap_or(abs);
+                    let mut rel = crate::source::rel_path(root, &abs);
+                    if !rel.ends_with('/') {
+                        rel.push('/');
+                    }
+                    let path = pd.path.trim_start_matches("./").trim_end_matches('/');
+                    packages.push((rel, path.to_string()));
+                }
+            }
+        }
+        // A package directory's team is its last path segment (`packages/sales` →
+        // `sales`), a name `.sfci.yml` can give owners to; when two package
+        // directories share a last segment, the whole path with `.` for `/`.
+        let last = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+        let names: Vec<String> = packages.iter().map(|(_, p)| last(p)).collect();
+        for (k, (_, p)) in packages.iter_mut().enumerate() {
+            let clash = names.iter().filter(|n| **n == names[k]).count() > 1;
+            *p = if clash {
+                p.replace('/', ".")
+            } else {
+                names[k].clone()
+            };
+        }
+        packages.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        Teams { config, packages }
+    }
+
+    pub fn team_of(&self, rel: &str) -> String {
+        if let Some(t) = self.config.team_of_path(rel) {
+            return t.to_string();
+        }
+        if let Some((_, t)) = self
+            .packages
+            .iter()
+            .find(|(p, _)| rel.starts_with(p.as_str()))
+        {
+            return t.clone();
+        }
+        rel.split('/').next().unwrap_or(rel).to_string()
+    }
+
+    pub fn owners(&self, team: &str) -> Vec<String> {
+        self.config
+            .teams
+            .get(team)
+            .map(|t| t.owners.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn is_apex(rel: &str) -> bool {
+    let l = rel.to_ascii_lowercase();
+    l.ends_with(".cls") || l.ends_with(".trigger")
+}
+
+/// Extracts the facts of every file in parallel; Apex models are kept when asked
+/// (for test selection).
+pub fn scan(files: &[(PathBuf, String)], keep_models: bool) -> (Vec<FileFacts>, Vec<FileModel>) {
+    let results: Vec<(Option<FileFacts>, Option<FileModel>)> = files
+        .par_iter()
+        .map(|(path, rel)| {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    return (
+                        Some(FileFacts {
+                            rel: rel.clone(),
+                            problems: vec![super::model::Problem {
+                                line: 1,
+                                column: 1,
+                                message: format!("cannot read the file: {e}"),
+                            }],
+                            ..Default::default()
+                        }),
+                        None,
+                    )
+                }
+            };
+            if is_apex(rel) {
+                let model = crate::apex::parse::parse_file_with_refs(rel, &bytes);
+                let facts = extract::apex::facts_of(rel, &model);
+                (Some(facts), keep_models.then_some(model))
+            } else {
+                (extract::extract(rel, &bytes), None)
+            }
+        })
+        .collect();
+    let mut facts = Vec::with_capacity(results.len());
+    let mut models = Vec::new();
+    for (f, m) in results {
+        if let Some(f) = f {
+            facts.push(f);
+        }
+        if let Some(m) = m {
+            models.push(m);
+        }
+    }
+    (facts, models)
+}
+
+/// A (from, to) component pair with its first reference and reference count.
+struct PairInfo {
+    fact: usize,
+    line: u32,
+    column: u32,
+    count: usize,
+}
+
+fn pairs(g: &Graph) -> BTreeMap<(usize, usize), PairInfo> {
+    let mut out: BTreeMap<(usize, usize), PairInfo> = BTreeMap::new();
+    for e in &g.edges {
+        out.entry((e.from, e.to))
+            .and_modify(|p| p.count += 1)
+            .or_insert(PairInfo {
+                fact: e.fact,
+                line: e.line,
+                column: e.column,
+                count: 1,
+            });
+    }
+    out
+}
+
+/// Component keys as (kind, lower-case name) strings, for comparing revisions.
+type Key = (Kind, String);
+
+pub struct Outcome {
+    pub report: FindingsReport,
+    /// Team graph: (from team, to team) → reference count.
+    pub team_edges: BTreeMap<(String, String), usize>,
+}
+
+pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
+    let started = Instant::now();
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    if let Some(path) = &opts.graph {
+        // An unknown format is a usage error, before any work.
+        render_graph(path, &BTreeMap::new())?;
+    }
+    let sources = crate::source::discover(&paths, extract::EXTENSIONS, None)?;
+    let config = match &opts.config {
+        Some(p) => Config::load(p)?,
+        None => Config::discover(&sources.root)?,
+    };
+    let teams = Teams::new(&config.deps, &sources.root, &paths);
+    let team_of = |rel: &str| teams.team_of(rel);
+    if opts.select_tests.is_some() && opts.base.is_none() {
+        return Err(DepsError::Other(
+            "--select-tests needs --base REV: tests are selected for what a change touches".into(),
+        ));
+    }
+
+    let list: Vec<(PathBuf, String)> = sources
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.rel.clone()))
+        .collect();
+    let (facts, models) = scan(&list, opts.select_tests.is_some());
+    let g = Graph::build(&facts, &team_of);
+
+    let mut findings = Vec::new();
+    let mut team_edges: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut checked: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut changed_files: Vec<String> = Vec::new();
+    let head_pairs = pairs(&g);
+
+    match &opts.base {
+        None => {
+            for ((from, to), p) in &head_pairs {
+                edge_finding(
+                    &g,
+                    &teams,
+                    &facts,
+                    *from,
+                    *to,
+                    p,
+                    false,
+                    &mut findings,
+                    &mut team_edges,
+                );
+            }
+            checked.insert(
+                CROSS_TEAM.id.into(),
+                facts
+                    .iter()
+                    .filter(|f| !f.refs.is_empty())
+                    .map(|f| f.rel.clone())
+                    .collect(),
+            );
+        }
+        Some(base) => {
+            let base = resolve_base(base)?;
+            let head = opts.head.as_deref();
+            let changes = git::changed_files_with_status(&sources.root, &base, head)?;
+            let mb = git::merge_base(&sources.root, &base, head.unwrap_or("HEAD"))?;
+            changed_files = changes.iter().map(|c| c.path.clone()).collect();
+            let changed: HashSet<&str> = changed_files.iter().map(String::as_str).collect();
+
+            // The base revision's versions of the changed files.
+            let mut base_facts: Vec<FileFacts> = Vec::new();
+            for c in &changes {
+                if matches!(c.status, ChangeStatus::Added) {
+                    continue;
+                }
+                if let Some(bytes) = git::show_file(&sources.root, &mb, &c.path)? {
+                    if let Some(f) = extract::extract(&c.path, &bytes) {
+                        base_facts.push(f);
+                    }
+                }
+            }
+            // Components at base: those of unchanged files plus those the changed
+            // files declared at base.
+            let mut base_keys: HashSet<Key> = HashSet::new();
+            for f in facts.iter().filter(|f| !changed.contains(f.rel.as_str())) {
+                for d in &f.declares {
+                    base_keys.insert(key(d.kind, &d.name));
+                }
+            }
+            for f in &base_facts {
+                for d in &f.declares {
+                    base_keys.insert(key(d.kind, &d.name));
+                }
+            }
+            let head_keys: HashSet<Key> =
+                g.components.iter().map(|c| key(c.kind, &c.name)).collect();
+
+            // Pairs that existed at base: from unchanged files (to components that
+            // existed), and from the base versions of changed files.
+            let mut base_pairs: HashSet<(Key, Key)> = HashSet::new();
+            for e in &g.edges {
+                let f = &facts[e.fact];
+                let to = &g.components[e.to];
+                if !changed.contains(f.rel.as_str()) && base_keys.contains(&key(to.kind, &to.name))
+                {
+                    let from = &g.components[e.from];
+                    base_pairs.insert((key(from.kind, &from.name), key(to.kind, &to.name)));
+                }
+            }
+            let mut bg = Graph::default();
+            for f in facts
+                .iter()
+                .filter(|f| !changed.contains(f.rel.as_str()))
+                .chain(&base_facts)
+            {
+                for d in &f.declares {
+                    bg.add(d.kind, &d.name, &f.rel, d.line, &team_of);
+                }
+            }
+            bg.link(&base_facts);
+            for e in &bg.edges {
+                let (from, to) = (&bg.components[e.from], &bg.components[e.to]);
+                base_pairs.insert((key(from.kind, &from.name), key(to.kind, &to.name)));
+            }
+
+            for ((from, to), p) in &head_pairs {
+                let (fc, tc) = (&g.components[*from], &g.components[*to]);
+                if !base_pairs.contains(&(key(fc.kind, &fc.name), key(tc.kind, &tc.name))) {
+                    edge_finding(
+                        &g,
+                        &teams,
+                        &facts,
+                        *from,
+                        *to,
+                        p,
+                        true,
+                        &mut findings,
+                        &mut team_edges,
+                    );
+                }
+            }
+
+            // Broken references: removed components still referenced.
+            let removed: HashMap<Key, (String, String)> = bg
+                .components
+                .iter()
+                .filter(|c| !head_keys.contains(&key(c.kind, &c.name)))
+                .map(|c| (key(c.kind, &c.name), (c.name.clone(), c.team.clone())))
+                .collect();
+            let mut seen: HashSet<(usize, Key)> = HashSet::new();
+            for u in &g.unresolved {
+                let r = &u.reference;
+                let Some((k, (name, team))) = r.kinds.iter().find_map(|&kind| {
+                    let k = key(kind, &r.name);
+                    removed.get(&k).map(|v| (k, v))
+                }) else {
+                    continue;
+                };
+                if !seen.insert((u.from, k.clone())) {
+                    continue;
+                }
+                let fc = &g.components[u.from];
+                let rel = &facts[u.fact].rel;
+                let mut extra = BTreeMap::new();
+                extra.insert("from".into(), fc.name.clone().into());
+                extra.insert("to".into(), name.clone().into());
+                extra.insert("from_team".into(), fc.team.clone().into());
+                extra.insert("to_team".into(), team.clone().into());
+                extra.insert("to_kind".into(), k.0.as_str().into());
+                findings.push(Finding {
+                    rule: BROKEN.id.into(),
+                    severity: Severity::Error,
+                    file: rel.clone(),
+                    line: r.line,
+                    column: r.column,
+                    symbol: Some(fc.name.clone()),
+                    message: format!(
+                        "{} ({}) still references {} {} ({}), which this change deletes or renames",
+                        fc.name,
+                        fc.team,
+                        k.0.as_str(),
+                        name,
+                        team
+                    ),
+                    fingerprint: fingerprint(&[BROKEN.id, rel, &fc.name, &k.1]),
+                    chain: Vec::new(),
+                    in_change: changed.contains(rel.as_str()),
+                    extra,
+                });
+            }
+            let with_refs: Vec<String> = facts
+                .iter()
+                .filter(|f| changed.contains(f.rel.as_str()) && !f.refs.is_empty())
+                .map(|f| f.rel.clone())
+                .collect();
+            checked.insert(CROSS_TEAM.id.into(), with_refs.clone());
+            checked.insert(FORBIDDEN.id.into(), with_refs);
+            checked.insert(
+                BROKEN.id.into(),
+                facts
+                    .iter()
+                    .filter(|f| !f.refs.is_empty())
+                    .map(|f| f.rel.clone())
+                    .collect(),
+            );
+
+            if let Some(path) = &opts.select_tests {
+                let tests = select_tests(&g, &facts, models, &changed_files, &removed);
+                let mut text = tests.join("\n");
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                write_file(path, &text)?;
+            }
+        }
+    }
+
+    // Parse problems.
+    for f in &facts {
+        for p in &f.problems {
+            findings.push(Finding {
+                rule: PARSE_ERROR.id.into(),
+                severity: Severity::Warning,
+                file: f.rel.clone(),
+                line: p.line,
+                column: p.column,
+                symbol: None,
+                message: p.message.clone(),
+                fingerprint: fingerprint(&[PARSE_ERROR.id, &f.rel, &p.message]),
+                chain: Vec::new(),
+                in_change: false,
+                extra: BTreeMap::new(),
+            });
+        }
+    }
+    checked.insert(
+        PARSE_ERROR.id.into(),
+        facts.iter().map(|f| f.rel.clone()).collect(),
+    );
+
+    let mut summary = BTreeMap::new();
+    summary.insert("files".into(), facts.len().into());
+    summary.insert("components".into(), g.components.len().into());
+    summary.insert("references".into(), g.edges.len().into());
+    let cross = head_pairs
+        .keys()
+        .filter(|(f, t)| g.components[*f].team != g.components[*t].team)
+        .count();
+    summary.insert("cross_team_edges".into(), cross.into());
+    summary.insert(
+        "mode".into(),
+        if opts.base.is_some() { "change" } else { "all" }.into(),
+    );
+    let mut report = FindingsReport {
+        tool: TOOL,
+        version: env!("CARGO_PKG_VERSION"),
+        rules: rules(),
+        findings,
+        checked,
+        summary,
+        changed_files,
+        duration: started.elapsed(),
+    };
+    report.sort();
+    if let Some(path) = &opts.graph {
+        write_file(path, &render_graph(path, &team_edges)?)?;
+    }
+    Ok(Outcome { report, team_edges })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn edge_finding(
+    g: &Graph,
+    teams: &Teams,
+    facts: &[FileFacts],
+    from: usize,
+    to: usize,
+    p: &PairInfo,
+    change_mode: bool,
+    findings: &mut Vec<Finding>,
+    team_edges: &mut BTreeMap<(String, String), usize>,
+) {
+    let (fc, tc) = (&g.components[from], &g.components[to]);
+    if fc.team == tc.team {
+        return;
+    }
+    *team_edges
+        .entry((fc.team.clone(), tc.team.clone()))
+        .or_default() += p.count;
+    let denied = teams.config.is_denied(&fc.team, &tc.team);
+    if !denied && teams.config.is_allowed(&fc.team, &tc.team) {
+        return;
+    }
+    let (rule, severity) = if denied {
+        (FORBIDDEN.id, Severity::Error)
+    } else if change_mode {
+        (CROSS_TEAM.id, Severity::Error)
+    } else {
+        (CROSS_TEAM.id, Severity::Warning)
+    };
+    let rel = &facts[p.fact].rel;
+    let owners = teams.owners(&tc.team);
+    let approval = if denied {
+        format!("; .sfci.yml denies {} → {}", fc.team, tc.team)
+    } else if owners.is_empty() {
+        format!("; needs the approval of team {}", tc.team)
+    } else {
+        format!(
+            "; needs the approval of {} ({})",
+            tc.team,
+            owners.join(", ")
+        )
+    };
+    let refs = if p.count == 1 {
+        "1 reference".to_string()
+    } else {
+        format!("{} references", p.count)
+    };
+    let mut extra = BTreeMap::new();
+    extra.insert("from".into(), fc.name.clone().into());
+    extra.insert("to".into(), tc.name.clone().into());
+    extra.insert("from_team".into(), fc.team.clone().into());
+    extra.insert("to_team".into(), tc.team.clone().into());
+    extra.insert("from_kind".into(), fc.kind.as_str().into());
+    extra.insert("to_kind".into(), tc.kind.as_str().into());
+    extra.insert("references".into(), p.count.into());
+    if !owners.is_empty() {
+        extra.insert("to_owners".into(), owners.clone().into());
+    }
+    findings.push(Finding {
+        rule: rule.into(),
+        severity,
+        file: rel.clone(),
+        line: p.line,
+        column: p.column,
+        symbol: Some(fc.name.clone()),
+        message: format!(
+            "{} {} ({}) depends on {} {} ({}): {refs}{approval}",
+            fc.kind.as_str(),
+            fc.name,
+            fc.team,
+            tc.kind.as_str(),
+            tc.name,
+            tc.team
+        ),
+        fingerprint: fingerprint(&[rule, rel, &fc.name, tc.kind.as_str(), &tc.name]),
+        chain: Vec::new(),
+        in_change: change_mode,
+        extra,
+    });
+}
+
+/// Apex test classes whose call graph (or whose reachable classes' references)
+/// reaches a component the change touches.
+fn select_tests(
+    g: &Graph,
+    facts: &[FileFacts],
+    models: Vec<FileModel>,
+    changed_files: &[String],
+    removed: &HashMap<Key, (String, String)>,
+) -> Vec<String> {
+    use crate::apex::index::{Index, Op};
+    let changed: HashSet<&str> = changed_files.iter().map(String::as_str).collect();
+    // Components the change touches: declared by changed files, or removed.
+    let mut touched: HashSet<Key> = removed.keys().cloned().collect();
+    for f in facts.iter().filter(|f| changed.contains(f.rel.as_str())) {
+        for d in &f.declares {
+            touched.insert(key(d.kind, &d.name));
+        }
+    }
+    // Apex files whose references reach a touched component.
+    let mut touching_files: HashSet<String> = HashSet::new();
+    for e in &g.edges {
+        let to = &g.components[e.to];
+        if touched.contains(&key(to.kind, &to.name)) {
+            touching_files.insert(facts[e.fact].rel.clone());
+        }
+    }
+    for u in &g.unresolved {
+        if u.reference
+            .kinds
+            .iter()
+            .any(|&k| touched.contains(&key(k, &u.reference.name)))
+        {
+            touching_files.insert(facts[u.fact].rel.clone());
+        }
+    }
+    let idx = Index::build(models);
+    let file_hit = |fi: u32| {
+        let rel = &idx.files[fi as usize].rel;
+        changed.contains(rel.as_str()) || touching_files.contains(rel)
+    };
+    let mut selected: BTreeSet<String> = BTreeSet::new();
+    for (c, ci) in idx.classes.iter().enumerate() {
+        if ci.outer.is_some() {
+            continue;
+        }
+        let decl = idx.decl(c as u32);
+        let is_test_class = decl.is_test || decl.methods.iter().any(|m| m.is_test);
+        if !is_test_class || !decl.methods.iter().any(|m| m.is_test) {
+            continue;
+        }
+        // Walk every method reachable from the class's methods (inner classes too).
+        let mut seen = vec![false; idx.methods.len()];
+        let mut stack: Vec<u32> = idx
+            .classes
+            .iter()
+            .enumerate()
+            .filter(|(k, kc)| *k == c || kc.outer == Some(c as u32))
+            .flat_map(|(_, kc)| kc.methods.iter().copied().chain([kc.init]))
+            .collect();
+        let mut hit = file_hit(ci.file);
+        while let Some(m) = stack.pop() {
+            if hit {
+                break;
+            }
+            if std::mem::replace(&mut seen[m as usize], true) {
+                continue;
+            }
+            let class = idx.methods[m as usize].class;
+            if file_hit(idx.classes[class as usize].file) {
+                hit = true;
+                break;
+            }
+            for op in &idx.ops[m as usize] {
+                if let Op::Call { targets, .. } | Op::Async { targets, .. } = op {
+                    stack.extend(targets.iter().copied().filter(|&t| !seen[t as usize]));
+                }
+            }
+        }
+        if hit {
+            selected.insert(ci.display.clone());
+        }
+    }
+    selected.into_iter().collect()
+}
+
+fn resolve_base(base: &str) -> Result<String, DepsError> {
+    if base != "auto" {
+        return Ok(base.to_string());
+    }
+    crate::ci::CiContext::detect().base_rev.ok_or_else(|| {
+        DepsError::Other(
+            "--base auto: no merge-request base revision in the CI environment \
+             (GitLab: CI_MERGE_REQUEST_DIFF_BASE_SHA; GitHub: GITHUB_BASE_REF); pass --base REV"
+                .into(),
+        )
+    })
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), DepsError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DepsError::Other(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    std::fs::write(path, text)
+        .map_err(|e| DepsError::Other(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The team-level graph in the format the file's extension names.
+pub fn render_graph(
+    path: &Path,
+    edges: &BTreeMap<(String, String), usize>,
+) -> Result<String, DepsError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let id = |t: &str| -> String {
+        let s: String = t
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("t_{s}")
+    };
+    let label = |t: &str| t.replace('"', "'");
+    match ext.as_str() {
+        "mmd" | "mermaid" => {
+            let mut s = String::from("graph LR\n");
+            let nodes: BTreeSet<&str> = edges
+                .keys()
+                .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+                .collect();
+            for n in &nodes {
+                s.push_str(&format!("  {}[\"{}\"]\n", id(n), label(n)));
+            }
+            for ((a, b), w) in edges {
+                s.push_str(&format!("  {} -->|{w}| {}\n", id(a), id(b)));
+            }
+            Ok(s)
+        }
+        "dot" | "gv" => {
+            let mut s = String::from("digraph teams {\n  rankdir=LR;\n");
+            for ((a, b), w) in edges {
+                s.push_str(&format!(
+                    "  \"{}\" -> \"{}\" [label=\"{w}\", weight={w}];\n",
+                    label(a),
+                    label(b)
+                ));
+            }
+            s.push_str("}\n");
+            Ok(s)
+        }
+        "json" => {
+            let list: Vec<serde_json::Value> = edges
+                .iter()
+                .map(|((a, b), w)| serde_json::json!({"from": a, "to": b, "references": w}))
+                .collect();
+            let mut s = serde_json::to_string_pretty(&serde_json::json!({ "edges": list }))
+                .unwrap_or_default();
+            s.push('\n');
+            Ok(s)
+        }
+        other => Err(DepsError::Other(format!(
+            "--graph {}: unknown format `.{other}`; use .mmd (Mermaid), .dot or .json",
+            path.display()
+        ))),
+    }
+}

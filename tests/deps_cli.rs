@@ -1,0 +1,303 @@
+//! `validate-deps` end to end on real git repositories built from the fixture.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_validate-deps");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir).args(args);
+    for k in ["GITHUB_STEP_SUMMARY", "CI", "GITLAB_CI", "GITHUB_ACTIONS"] {
+        cmd.env_remove(k);
+    }
+    cmd.output().expect("run validate-deps")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let st = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+}
+
+/// The fixture as a git repository on branch `main`, checked out on `feature`.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("enterprise-monorepo"), dir.path());
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    dir
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn findings(v: &Value, rule: &str) -> Vec<Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .cloned()
+        .collect()
+}
+
+fn edge(f: &Value) -> (String, String, String, String) {
+    (
+        f["from"].as_str().unwrap().to_string(),
+        f["to"].as_str().unwrap().to_string(),
+        f["from_team"].as_str().unwrap().to_string(),
+        f["to_team"].as_str().unwrap().to_string(),
+    )
+}
+
+const SALES: &str = "sales/main/default/classes";
+const BILLING: &str = "billing/main/default/classes";
+
+#[test]
+fn inventory_reports_cross_team_edges_as_warnings() {
+    let dir = repo();
+    let out = run(dir.path(), &["--all", "--json", "-"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let cross = findings(&v, "cross-team-dependency");
+    assert!(!cross.is_empty());
+    assert!(cross.iter().all(|f| f["severity"] == "warning"));
+    let app = cross
+        .iter()
+        .find(|f| {
+            edge(f)
+                == (
+                    "Application".into(),
+                    "IPaymentGateway".into(),
+                    "shared".into(),
+                    "billing".into(),
+                )
+        })
+        .expect("Application → IPaymentGateway");
+    assert_eq!(app["file"], "shared/main/default/classes/Application.cls");
+    assert_eq!(app["line"], 7);
+    // No edge inside a team.
+    assert!(cross.iter().all(|f| f["from_team"] != f["to_team"]));
+}
+
+#[test]
+fn a_change_reports_only_the_edges_it_adds() {
+    let dir = repo();
+    let out = run(dir.path(), &["--base", "main", "--json", "-"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "no change, nothing new: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(json(&out)["findings"].as_array().unwrap().is_empty());
+
+    let f = dir.path().join(SALES).join("AccountFacade.cls");
+    let src = std::fs::read_to_string(&f).unwrap();
+    let src = src.replacen(
+        "public static void run(Set<Id> accountIds) {",
+        "public static void run(Set<Id> accountIds) {\n        InvoiceExportService.exportToSap(null);",
+        1,
+    );
+    std::fs::write(&f, src).unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "sales uses billing"]);
+    let out = run(dir.path(), &["--base", "main", "--json", "-"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let cross = findings(&v, "cross-team-dependency");
+    assert_eq!(cross.len(), 1, "{v:#}");
+    assert_eq!(
+        edge(&cross[0]),
+        (
+            "AccountFacade".into(),
+            "InvoiceExportService".into(),
+            "sales".into(),
+            "billing".into()
+        )
+    );
+    assert_eq!(cross[0]["severity"], "error");
+    assert_eq!(cross[0]["file"], format!("{SALES}/AccountFacade.cls"));
+    assert_eq!(cross[0]["line"], 7);
+}
+
+#[test]
+fn allow_and_deny_rules() {
+    let dir = repo();
+    std::fs::write(
+        dir.path().join(".sfci.yml"),
+        "deps:\n  teams:\n    billing:\n      owners: ['@acme/billing']\n  allow:\n    - { from: '*', to: shared }\n  deny:\n    - { from: shared, to: billing }\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["--all", "--json", "-"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a denied edge fails even the inventory"
+    );
+    let v = json(&out);
+    let cross = findings(&v, "cross-team-dependency");
+    assert!(
+        cross.iter().all(|f| f["to_team"] != "shared"),
+        "allowed edges are not reported"
+    );
+    let forbidden = findings(&v, "forbidden-dependency");
+    assert!(!forbidden.is_empty());
+    assert!(forbidden
+        .iter()
+        .all(|f| f["from_team"] == "shared" && f["to_team"] == "billing"));
+    assert!(forbidden.iter().all(|f| f["severity"] == "error"));
+    assert!(forbidden[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("denies shared → billing"));
+}
+
+#[test]
+fn deleting_a_referenced_class_is_a_broken_reference() {
+    let dir = repo();
+    git(
+        dir.path(),
+        &["rm", "-q", &format!("{BILLING}/InvoiceExportService.cls")],
+    );
+    git(dir.path(), &["commit", "-q", "-m", "delete"]);
+    let out = run(dir.path(), &["--base", "main", "--json", "-"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let broken = findings(&v, "broken-reference");
+    let mut from: Vec<String> = broken
+        .iter()
+        .map(|f| f["from"].as_str().unwrap().to_string())
+        .collect();
+    from.sort();
+    assert_eq!(from, vec!["LEGACYINVOICEEXPORTTEST"], "{v:#}");
+    assert_eq!(broken[0]["to"], "InvoiceExportService");
+    assert_eq!(broken[0]["line"], 6);
+}
+
+#[test]
+fn select_tests_lists_the_tests_that_reach_the_change() {
+    let dir = repo();
+    let f = dir
+        .path()
+        .join("integrations/main/default/classes/ExternalSyncService.cls");
+    let src = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, format!("{src}\n")).unwrap();
+    git(
+        dir.path(),
+        &["commit", "-q", "-am", "touch the sync service"],
+    );
+    let list = dir.path().join("out/tests.txt");
+    let out = run(
+        dir.path(),
+        &["--base", "main", "--select-tests", list.to_str().unwrap()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tests = std::fs::read_to_string(&list).unwrap();
+    let tests: Vec<&str> = tests.lines().collect();
+    assert_eq!(tests, vec!["AccountSyncTest", "legacyaccountsynctest"]);
+}
+
+#[test]
+fn graph_formats_and_usage_errors() {
+    let dir = repo();
+    for (ext, needle) in [
+        ("mmd", "t_sales -->|"),
+        ("dot", "\"sales\" -> \"integrations\""),
+        ("json", "\"references\""),
+    ] {
+        let path = dir.path().join(format!("g.{ext}"));
+        let out = run(dir.path(), &["--all", "--graph", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(needle), "{ext}: {text}");
+    }
+    let out = run(dir.path(), &["--all", "--graph", "g.png"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("g.png"));
+    let out = run(dir.path(), &["--select-tests", "t.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(dir.path(), &["--base", "no-such-branch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-branch"));
+}
+
+#[test]
+fn shallow_clones_say_so() {
+    let dir = repo();
+    std::fs::write(
+        dir.path()
+            .join("sales/main/default/classes/AccountFacade.cls"),
+        "public class AccountFacade {}\n",
+    )
+    .unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "change"]);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let st = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
+        .arg(clone.path().join("c"))
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    let c = clone.path().join("c");
+    git(&c, &["fetch", "-q", "--depth", "1", "origin", "main:main"]);
+    let out = run(&c, &["--base", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shallow"), "{err}");
+}
