@@ -383,8 +383,10 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
                 .filter(|c| !head_keys.contains(&key(c.kind, &c.name)))
                 .map(|c| (key(c.kind, &c.name), (c.name.clone(), c.team.clone())))
                 .collect();
+            let removed_keys: HashSet<Key> = removed.keys().cloned().collect();
+            let broken = g.unresolved_matching(&facts, &removed_keys);
             let mut seen: HashSet<(usize, Key)> = HashSet::new();
-            for u in &g.unresolved {
+            for u in &broken {
                 let r = &u.reference;
                 let Some((k, (name, team))) = r.kinds.iter().find_map(|&kind| {
                     let k = key(kind, &r.name);
@@ -612,14 +614,8 @@ fn select_tests(
             touching_files.insert(facts[e.fact].rel.clone());
         }
     }
-    for u in &g.unresolved {
-        if u.reference
-            .kinds
-            .iter()
-            .any(|&k| touched.contains(&key(k, &u.reference.name)))
-        {
-            touching_files.insert(facts[u.fact].rel.clone());
-        }
+    for u in g.unresolved_matching(facts, &touched) {
+        touching_files.insert(facts[u.fact].rel.clone());
     }
     let idx = Index::build(models);
     let file_hit = |fi: u32| {

@@ -40,7 +40,6 @@ pub struct Graph {
     pub components: Vec<Component>,
     index: HashMap<(Kind, String), usize>,
     pub edges: Vec<Edge>,
-    pub unresolved: Vec<Unresolved>,
 }
 
 /// The lookup key of a name: case-insensitive.
@@ -89,10 +88,45 @@ impl Graph {
     }
 
     pub fn lookup(&self, kinds: &[Kind], name: &str) -> Option<usize> {
-        let lname = name.to_ascii_lowercase();
-        kinds
-            .iter()
-            .find_map(|&k| self.index.get(&(k, lname.clone())).copied())
+        let mut k = (Kind::ApexClass, name.to_ascii_lowercase());
+        kinds.iter().find_map(|&kind| {
+            k.0 = kind;
+            self.index.get(&k).copied()
+        })
+    }
+
+    /// References that resolve to no component and name one of `keys` (for
+    /// example components a change removed).
+    pub fn unresolved_matching(
+        &self,
+        facts: &[FileFacts],
+        keys: &std::collections::HashSet<(Kind, String)>,
+    ) -> Vec<Unresolved> {
+        let mut out = Vec::new();
+        if keys.is_empty() {
+            return out;
+        }
+        for (fi, f) in facts.iter().enumerate() {
+            let Some(owner) = &f.owner else { continue };
+            let Some(from) = self.lookup(&[owner.kind], &owner.name) else {
+                continue;
+            };
+            for r in &f.refs {
+                let mut k = (Kind::ApexClass, r.name.to_ascii_lowercase());
+                let named = r.kinds.iter().any(|&kind| {
+                    k.0 = kind;
+                    keys.contains(&k)
+                });
+                if named && self.lookup(&r.kinds, &r.name).is_none() {
+                    out.push(Unresolved {
+                        from,
+                        fact: fi,
+                        reference: r.clone(),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Resolves every fact's references against the components.
@@ -103,20 +137,16 @@ impl Graph {
                 continue;
             };
             for r in &f.refs {
-                match self.lookup(&r.kinds, &r.name) {
-                    Some(to) if to != from => self.edges.push(Edge {
-                        from,
-                        to,
-                        fact: fi,
-                        line: r.line,
-                        column: r.column,
-                    }),
-                    Some(_) => {}
-                    None => self.unresolved.push(Unresolved {
-                        from,
-                        fact: fi,
-                        reference: r.clone(),
-                    }),
+                if let Some(to) = self.lookup(&r.kinds, &r.name) {
+                    if to != from {
+                        self.edges.push(Edge {
+                            from,
+                            to,
+                            fact: fi,
+                            line: r.line,
+                            column: r.column,
+                        });
+                    }
                 }
             }
         }
@@ -179,7 +209,9 @@ mod tests {
         assert_eq!(g.components[e.to].team, "billing");
         assert_eq!(e.line, 3);
         // `Account` resolves to nothing (a standard object); a self-reference is no edge.
-        assert_eq!(g.unresolved.len(), 1);
-        assert_eq!(g.unresolved[0].reference.name, "Account");
+        let keys = [key(Kind::ApexClass, "ACCOUNT")].into_iter().collect();
+        let u = g.unresolved_matching(&facts, &keys);
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].reference.name, "Account");
     }
 }

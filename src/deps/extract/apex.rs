@@ -58,6 +58,73 @@ fn is_member(model: &FileModel, t: usize, name: &str) -> bool {
     false
 }
 
+/// Platform types and namespaces that are never components of the repository
+/// (checked before the graph, so the common ones cost nothing there).
+fn is_platform_name(name: &str) -> bool {
+    const PLATFORM: &[&str] = &[
+        "string",
+        "integer",
+        "long",
+        "decimal",
+        "double",
+        "boolean",
+        "id",
+        "date",
+        "datetime",
+        "time",
+        "blob",
+        "object",
+        "sobject",
+        "void",
+        "list",
+        "set",
+        "map",
+        "system",
+        "database",
+        "schema",
+        "test",
+        "json",
+        "math",
+        "limits",
+        "userinfo",
+        "label",
+        "type",
+        "exception",
+        "http",
+        "httprequest",
+        "httpresponse",
+        "assert",
+        "trigger",
+        "apexpages",
+        "messaging",
+        "pagereference",
+        "savepoint",
+        "queueablecontext",
+        "schedulablecontext",
+        "iterable",
+        "iterator",
+        "url",
+        "crypto",
+        "encodingutil",
+        "pattern",
+        "matcher",
+        "dom",
+        "auth",
+        "account",
+        "contact",
+        "lead",
+        "opportunity",
+        "case",
+        "user",
+        "task",
+        "event",
+    ];
+    name.len() <= 20 && {
+        let l = name.to_ascii_lowercase();
+        PLATFORM.contains(&l.as_str())
+    }
+}
+
 /// Facts of an Apex class or trigger file.
 pub fn extract(rel: &str, bytes: &[u8]) -> FileFacts {
     let model = parse_file_with_refs(rel, bytes);
@@ -69,6 +136,9 @@ pub fn facts_of(rel: &str, model: &FileModel) -> FileFacts {
     let owner = owner(rel, model);
     let mut refs: Vec<Reference> = Vec::with_capacity(model.refs.len());
     for r in &model.refs {
+        if r.kind == RefKind::Type && is_platform_name(&r.name) {
+            continue;
+        }
         if r.kind == RefKind::Type {
             if let Some(t) = r.in_type {
                 if is_member(model, t, &r.name) {
