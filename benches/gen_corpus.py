@@ -22,6 +22,14 @@ Seeded problems, counted exactly and written to `<out>/corpus-manifest.json`:
     those are not counted);
   * hardcoded-endpoint: literal https:// endpoints and endpoints through a static final constant.
 The counts assume type-based call resolution with class-hierarchy analysis (issue 2).
+
+Unless --no-metadata is given, the corpus also gets the metadata that references the Apex (for the
+validate-deps benchmark), in proportions a real org has: an LWC or two per module (about one per
+five classes), an Aura bundle or a Visualforce page for every fourth module, a record-triggered Flow
+for every other one, FlexiPages, permission sets, a few profiles, custom objects and fields for the
+most used entities, custom labels and static resources. Many of these references cross teams. The
+metadata uses its own random stream, so the Apex part stays byte-identical either way. The manifest
+gets a "metadata" section, which counts the references written into non-Apex files.
 """
 import argparse
 import json
@@ -1102,6 +1110,559 @@ def gen_util(team_prefix, k, r):
 
 
 # --------------------------------------------------------------------------------------------
+# non-Apex metadata: LWC, Aura, Visualforce, Flows, FlexiPages, permission sets, profiles,
+# custom objects and fields, custom labels, static resources
+#
+# Drawn from its own random stream, after all the Apex, so the Apex part (and its manifest
+# counts) is byte-identical with or without it (--no-metadata).
+# --------------------------------------------------------------------------------------------
+
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+MD_NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"'
+N_OBJECTS = 12          # entities that get an objects/ folder (the rest stay unresolved, like managed ones)
+FIELD_XML = {           # Apex type -> (field type, extra elements)
+    "String": ("Text", ["<length>255</length>"]),
+    "Decimal": ("Number", ["<precision>16</precision>", "<scale>2</scale>"]),
+    "Date": ("Date", []),
+    "Datetime": ("DateTime", []),
+    "Boolean": ("Checkbox", ["<defaultValue>false</defaultValue>"]),
+}
+PROFILES = ["Standard Employee", "Team Lead", "Integration User", "Read Only Auditor"]
+
+
+def lower_first(s):
+    return s[0].lower() + s[1:]
+
+
+def kebab(name):
+    out = []
+    for ch in name:
+        if ch.isupper():
+            out.append("-" + ch.lower())
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def lwc_meta(exposed, obj=None, label=None):
+    lines = [XML_HEAD + "<LightningComponentBundle %s>" % MD_NS,
+             "    <apiVersion>%s</apiVersion>" % API_VERSION,
+             "    <isExposed>%s</isExposed>" % ("true" if exposed else "false")]
+    if label:
+        lines.append("    <masterLabel>%s</masterLabel>" % label)
+    if exposed:
+        lines += ["    <targets>", "        <target>lightning__RecordPage</target>", "    </targets>"]
+        if obj:
+            lines += ["    <targetConfigs>",
+                      '        <targetConfig targets="lightning__RecordPage">',
+                      "            <objects>",
+                      "                <object>%s</object>" % obj,
+                      "            </objects>",
+                      "        </targetConfig>",
+                      "    </targetConfigs>"]
+    lines.append("</LightningComponentBundle>")
+    return "\n".join(lines) + "\n"
+
+
+def simple_meta(kind, extra=()):
+    return (XML_HEAD + "<%s %s>\n    <apiVersion>%s</apiVersion>\n" % (kind, MD_NS, API_VERSION)
+            + "".join("    %s\n" % e for e in extra) + "</%s>\n" % kind)
+
+
+class Refs:
+    """Counts the references the generator writes into non-Apex files, resolved like the fixture's
+    EXPECTED-deps.md: by (kind, case-insensitive name); names not in the corpus are unresolved."""
+
+    def __init__(self):
+        self.owner = {}      # (kind, lower name) -> team
+        self.total = 0
+        self.cross = 0
+        self.unresolved = 0
+
+    def declare(self, kind, name, team):
+        self.owner[(kind, name.lower())] = team
+
+    def ref(self, from_team, kind, name):
+        self.total += 1
+        team = self.owner.get((kind, name.lower()))
+        if team is None:
+            self.unresolved += 1
+        elif team != from_team:
+            self.cross += 1
+        return name
+
+
+def gen_metadata(team_modules, class_team, seed):
+    """Returns ({relative path: text}, counts) for every non-Apex file of the corpus."""
+    mr = random.Random("%d/metadata" % seed)
+    out = {}
+    counts = {}
+    refs = Refs()
+    for name, team in class_team.items():
+        refs.declare("ApexClass", name, team)
+    all_modules = [m for t, _ in TEAMS for m in team_modules[t]]
+    prefix_of = dict(TEAMS)
+
+    def put(rel, text):
+        assert rel not in out, rel
+        out[rel] = text
+
+    def base(team):
+        return "%s/main/default" % team
+
+    # --- custom objects: the most used entities, owned by the team that used them first ----------
+    by_entity = {}
+    for m in sorted(all_modules, key=lambda m: m.name):
+        by_entity.setdefault(m.entity, []).append(m)
+    first = {}
+    for t, _ in TEAMS:                      # creation order is round-robin over TEAMS
+        for m in team_modules[t]:
+            first.setdefault(m.entity, m)
+    ranked = sorted(by_entity, key=lambda e: (-len(by_entity[e]), e))[:N_OBJECTS]
+    objects = {}                            # entity -> (owner team, [fields])
+    for e in sorted(ranked):
+        owner = first[e].team_dir
+        fields = sorted(set(f for m in by_entity[e] for f in m.fields))
+        objects[e] = (owner, fields)
+        refs.declare("CustomObject", e + "__c", owner)
+        for f in fields:
+            refs.declare("CustomField", "%s__c.%s" % (e, f), owner)
+    obj_names = sorted(objects)
+    for e in obj_names:
+        owner, fields = objects[e]
+        d = "%s/objects/%s__c" % (base(owner), e)
+        put("%s/%s__c.object-meta.xml" % (d, e), XML_HEAD + "\n".join([
+            "<CustomObject %s>" % MD_NS,
+            "    <deploymentStatus>Deployed</deploymentStatus>",
+            "    <description>%s records, owned by the %s team.</description>" % (e, owner),
+            "    <enableHistory>true</enableHistory>",
+            "    <enableReports>true</enableReports>",
+            "    <label>%s</label>" % e,
+            "    <nameField>",
+            "        <label>%s Name</label>" % e,
+            "        <type>Text</type>",
+            "    </nameField>",
+            "    <pluralLabel>%ss</pluralLabel>" % e,
+            "    <sharingModel>ReadWrite</sharingModel>",
+            "</CustomObject>"]) + "\n")
+        for f in fields:
+            ftype, extra = FIELD_XML[FIELDS[f]]
+            if f == "Amount__c":
+                ftype = "Currency"
+            put("%s/fields/%s.field-meta.xml" % (d, f), XML_HEAD + "\n".join(
+                ["<CustomField %s>" % MD_NS, "    <fullName>%s</fullName>" % f,
+                 "    <label>%s</label>" % f[:-3].replace("_", " ")]
+                + ["    " + x for x in extra]
+                + ["    <required>false</required>", "    <type>%s</type>" % ftype, "</CustomField>"]) + "\n")
+            refs.ref(owner, "CustomObject", e + "__c")          # a field file refers to its object
+        # one lookup per object, to another team's object where there is one
+        others = [o for o in obj_names if o != e and objects[o][0] != owner] or [o for o in obj_names if o != e]
+        if not others:
+            refs.ref(owner, "CustomObject", e + "__c")
+            continue
+        parent = mr.choice(others)
+        lookup = "%s__c" % parent
+        refs.declare("CustomField", "%s__c.%s" % (e, lookup), owner)
+        put("%s/fields/%s.field-meta.xml" % (d, lookup), XML_HEAD + "\n".join([
+            "<CustomField %s>" % MD_NS, "    <fullName>%s</fullName>" % lookup,
+            "    <deleteConstraint>SetNull</deleteConstraint>", "    <label>%s</label>" % parent,
+            "    <referenceTo>%s</referenceTo>" % refs.ref(owner, "CustomObject", lookup),
+            "    <relationshipName>%ss</relationshipName>" % e, "    <required>false</required>",
+            "    <type>Lookup</type>", "</CustomField>"]) + "\n")
+        refs.ref(owner, "CustomObject", e + "__c")
+    counts["custom_objects"] = len(objects)
+    counts["custom_fields"] = sum(len(f) + 1 for _, f in objects.values())
+
+    # --- labels and static resources ---------------------------------------------------------
+    shared_labels = ["Acme_Error_Generic", "Acme_Saved", "Acme_Loading", "Acme_No_Records",
+                     "Acme_Confirm_Delete", "Acme_Sync_Started", "Acme_Sync_Failed", "Acme_Access_Denied"]
+    team_labels = {SHARED: shared_labels}
+    for t, p in TEAMS:
+        team_labels[t] = ["%s_%s_Title" % (p, m.entity) for m in team_modules[t]]
+        team_labels[t] = sorted(set(team_labels[t]))
+    n_labels = 0
+    for t in [SHARED] + [t for t, _ in TEAMS]:
+        body = []
+        for lab in team_labels[t]:
+            refs.declare("CustomLabel", lab, t)
+            text = lab.replace("_", " ")
+            body += ["    <labels>", "        <fullName>%s</fullName>" % lab,
+                     "        <language>en_US</language>", "        <protected>false</protected>",
+                     "        <shortDescription>%s</shortDescription>" % text,
+                     "        <value>%s</value>" % text, "    </labels>"]
+            n_labels += 1
+        put("%s/labels/CustomLabels.labels-meta.xml" % base(t),
+            XML_HEAD + "<CustomLabels %s>\n" % MD_NS + "\n".join(body) + "\n</CustomLabels>\n")
+    counts["custom_labels"] = n_labels
+
+    def resource(t, name, ctype, ext, content):
+        refs.declare("StaticResource", name, t)
+        put("%s/staticresources/%s.resource-meta.xml" % (base(t), name), XML_HEAD + "\n".join([
+            "<StaticResource %s>" % MD_NS, "    <cacheControl>Public</cacheControl>",
+            "    <contentType>%s</contentType>" % ctype, "</StaticResource>"]) + "\n")
+        put("%s/staticresources/%s.%s" % (base(t), name, ext), content)
+
+    resource(SHARED, "AcmeBrand", "text/css", "css",
+             ":root { --acme-blue: #0b3d91; }\n.acme-letterhead { border-bottom: 2px solid var(--acme-blue); }\n")
+    for t, p in TEAMS:
+        resource(t, "%sAssets" % p, "text/css", "css", ".%s-badge { font-weight: 600; }\n" % t)
+    counts["static_resources"] = len(TEAMS) + 1
+
+    # --- shared building blocks --------------------------------------------------------------
+    sb = base(SHARED)
+    for name in ("acmeFormat", "acmeErrorPanel"):
+        refs.declare("Lwc", name, SHARED)
+    put("%s/lwc/acmeFormat/acmeFormat.js" % sb,
+        "export function formatAmount(value, currency = 'EUR') {\n"
+        "    return value === null || value === undefined ? '' : new Intl.NumberFormat('de-DE', { style: 'currency', currency }).format(value);\n"
+        "}\n")
+    put("%s/lwc/acmeFormat/acmeFormat.js-meta.xml" % sb, lwc_meta(False))
+    put("%s/lwc/acmeErrorPanel/acmeErrorPanel.js" % sb,
+        "import { LightningElement, api } from 'lwc';\n"
+        "import GENERIC_ERROR from '@salesforce/label/c.%s';\n\n"
+        "export default class AcmeErrorPanel extends LightningElement {\n"
+        "    @api errors;\n\n"
+        "    get message() {\n"
+        "        return (this.errors && this.errors.body && this.errors.body.message) || GENERIC_ERROR;\n"
+        "    }\n}\n" % refs.ref(SHARED, "CustomLabel", "Acme_Error_Generic"))
+    put("%s/lwc/acmeErrorPanel/acmeErrorPanel.html" % sb,
+        '<template>\n    <div class="slds-text-color_error" role="alert">{message}</div>\n</template>\n')
+    put("%s/lwc/acmeErrorPanel/acmeErrorPanel.js-meta.xml" % sb, lwc_meta(False))
+    refs.declare("Aura", "acmeCard", SHARED)
+    put("%s/aura/acmeCard/acmeCard.cmp" % sb,
+        '<aura:component>\n    <aura:attribute name="title" type="String"/>\n'
+        '    <lightning:card title="{!v.title}">{!v.body}</lightning:card>\n</aura:component>\n')
+    put("%s/aura/acmeCard/acmeCard.cmp-meta.xml" % sb, simple_meta("AuraDefinitionBundle"))
+    refs.declare("VisualforceComponent", "AcmeLetterhead", SHARED)
+    put("%s/components/AcmeLetterhead.component" % sb,
+        '<apex:component>\n    <apex:attribute name="title" type="String" required="true" description="Title"/>\n'
+        '    <apex:stylesheet value="{!$Resource.%s}"/>\n'
+        '    <div class="acme-letterhead">{!title}</div>\n</apex:component>\n'
+        % refs.ref(SHARED, "StaticResource", "AcmeBrand"))
+    put("%s/components/AcmeLetterhead.component-meta.xml" % sb,
+        simple_meta("ApexComponent", ["<label>AcmeLetterhead</label>"]))
+
+    def notify_flow(t, name):
+        refs.declare("Flow", name, t)
+        put("%s/flows/%s.flow-meta.xml" % (base(t), name), XML_HEAD + "\n".join([
+            "<Flow %s>" % MD_NS,
+            "    <actionCalls>", "        <name>Post_To_Feed</name>", "        <label>Post to Feed</label>",
+            "        <locationX>176</locationX>", "        <locationY>134</locationY>",
+            "        <actionName>chatterPost</actionName>", "        <actionType>chatterPost</actionType>",
+            "        <inputParameters>", "            <name>subjectNameOrId</name>",
+            "            <value>", "                <elementReference>recordId</elementReference>",
+            "            </value>", "        </inputParameters>", "    </actionCalls>",
+            "    <apiVersion>%s</apiVersion>" % API_VERSION,
+            "    <label>%s</label>" % name.replace("_", " "),
+            "    <processType>AutoLaunchedFlow</processType>",
+            "    <start>", "        <locationX>50</locationX>", "        <locationY>0</locationY>",
+            "        <connector>", "            <targetReference>Post_To_Feed</targetReference>",
+            "        </connector>", "    </start>", "    <status>Active</status>",
+            "    <variables>", "        <name>recordId</name>", "        <dataType>String</dataType>",
+            "        <isCollection>false</isCollection>", "        <isInput>true</isInput>",
+            "        <isOutput>false</isOutput>", "    </variables>", "</Flow>"]) + "\n")
+
+    notify_flow(SHARED, "Send_Team_Notification")
+    for t, p in TEAMS:
+        notify_flow(t, "%s_Notify" % p)
+
+    # --- per module: LWC, Aura, Visualforce, Flows -------------------------------------------
+    lists = {}          # module name -> list LWC name
+    cards = {}          # module name -> card LWC name
+    panels = {}         # module name -> Aura bundle name
+    pages = {}          # module name -> Visualforce page name
+    for m in all_modules:
+        lists[m.name] = lower_first(m.name) + "List"
+        refs.declare("Lwc", lists[m.name], m.team_dir)
+        if mr.random() < 0.8:
+            cards[m.name] = lower_first(m.name) + "Card"
+            refs.declare("Lwc", cards[m.name], m.team_dir)
+        if mr.random() < 0.25:
+            panels[m.name] = lower_first(m.name) + "Panel"
+            refs.declare("Aura", panels[m.name], m.team_dir)
+        if mr.random() < 0.25:
+            pages[m.name] = m.name + "Page"
+            refs.declare("VisualforcePage", pages[m.name], m.team_dir)
+    card_modules = [m for m in all_modules if m.name in cards]
+    n_flows = len(TEAMS) + 1
+    n_jest = 0
+    for m in all_modules:
+        t, b = m.team_dir, base(m.team_dir)
+        label = "%s_%s_Title" % (m.team_prefix, m.entity)
+        has_obj = m.entity in objects
+        other = mr.choice(all_modules)
+        # list LWC
+        name = lists[m.name]
+        js = ["import { LightningElement, api, wire } from 'lwc';",
+              "import { ShowToastEvent } from 'lightning/platformShowToastEvent';",
+              "import getRows from '@salesforce/apex/%s.getRows';" % refs.ref(t, "ApexClass", m.name + "Controller"),
+              "import syncNow from '@salesforce/apex/%s.syncNow';" % refs.ref(t, "ApexClass", m.name + "Controller")]
+        if mr.random() < 0.25 and other.team_dir != t:
+            js.append("import getRelated from '@salesforce/apex/%s.getRows';" % refs.ref(t, "ApexClass", other.name + "Controller"))
+        if has_obj:
+            js.append("import OBJECT from '@salesforce/schema/%s';" % refs.ref(t, "CustomObject", m.obj))
+            for f in ("Status__c", "Amount__c"):
+                js.append("import %s_FIELD from '@salesforce/schema/%s';"
+                          % (f[:-3].upper(), refs.ref(t, "CustomField", "%s.%s" % (m.obj, f))))
+        else:
+            js.append("import NAME_FIELD from '@salesforce/schema/Account.Name';")
+            refs.ref(t, "CustomField", "Account.Name")
+        js += ["import TITLE from '@salesforce/label/c.%s';" % refs.ref(t, "CustomLabel", label),
+               "import SYNC_FAILED from '@salesforce/label/c.%s';" % refs.ref(t, "CustomLabel", "Acme_Sync_Failed"),
+               "import ASSETS from '@salesforce/resourceUrl/%s';" % refs.ref(t, "StaticResource", m.team_prefix + "Assets"),
+               "import { formatAmount } from 'c/%s';" % refs.ref(t, "Lwc", "acmeFormat"),
+               "",
+               "export default class %s extends LightningElement {" % (name[0].upper() + name[1:]),
+               "    @api recordIds = [];",
+               "    columns = [{ label: 'Name', fieldName: 'name' }, { label: 'Amount', fieldName: 'amountText' }];",
+               "    title = TITLE;",
+               "    assets = ASSETS;",
+               "    rows = [];",
+               "    error;",
+               "",
+               "    @wire(getRows, { recordIds: '$recordIds' })",
+               "    wiredRows({ data, error }) {",
+               "        this.rows = data ? data.map((r) => ({ ...r, amountText: formatAmount(r.amount) })) : [];",
+               "        this.error = error;",
+               "    }",
+               "",
+               "    async handleSync() {",
+               "        try {",
+               "            await syncNow({ recordIds: this.recordIds });",
+               "        } catch (e) {",
+               "            this.dispatchEvent(new ShowToastEvent({ title: SYNC_FAILED, message: e.body && e.body.message, variant: 'error' }));",
+               "        }",
+               "    }",
+               "}"]
+        put("%s/lwc/%s/%s.js" % (b, name, name), "\n".join(js) + "\n")
+        html = ["<template>",
+                '    <lightning-card title={title} icon-name="custom:custom%d">' % mr.randint(1, 100),
+                '        <lightning-button label="Sync" slot="actions" onclick={handleSync}></lightning-button>',
+                "        <template lwc:if={error}>",
+                "            <%s errors={error}></%s>" % (("c-" + kebab(refs.ref(t, "Lwc", "acmeErrorPanel")),) * 2),
+                "        </template>",
+                '        <lightning-datatable key-field="id" data={rows} columns={columns} hide-checkbox-column></lightning-datatable>']
+        if mr.random() < 0.4 and card_modules:
+            cm = mr.choice(card_modules)
+            tag = "c-" + kebab(refs.ref(t, "Lwc", cards[cm.name]))
+            html.append("        <%s record-ids={recordIds}></%s>" % (tag, tag))
+        html += ["    </lightning-card>", "</template>"]
+        put("%s/lwc/%s/%s.html" % (b, name, name), "\n".join(html) + "\n")
+        put("%s/lwc/%s/%s.js-meta.xml" % (b, name, name),
+            lwc_meta(True, refs.ref(t, "CustomObject", m.obj) if has_obj else None, "%s List" % m.entity))
+        if mr.random() < 0.1:
+            n_jest += 1
+            put("%s/lwc/%s/__tests__/%s.test.js" % (b, name, name),
+                "import { createElement } from 'lwc';\nimport Cmp from 'c/%s';\n\n"
+                "describe('c-%s', () => {\n    it('renders', () => {\n"
+                "        const el = createElement('c-%s', { is: Cmp });\n"
+                "        document.body.appendChild(el);\n        expect(el).toBeTruthy();\n    });\n});\n"
+                % (name, kebab(name), kebab(name)))
+        # card LWC
+        if m.name in cards:
+            name = cards[m.name]
+            put("%s/lwc/%s/%s.js" % (b, name, name), "\n".join([
+                "import { LightningElement, api, wire } from 'lwc';",
+                "import getRows from '@salesforce/apex/%s.getRows';" % refs.ref(t, "ApexClass", m.name + "Controller"),
+                "import { formatAmount } from 'c/%s';" % refs.ref(t, "Lwc", "acmeFormat"),
+                "",
+                "export default class %s extends LightningElement {" % (name[0].upper() + name[1:]),
+                "    @api recordIds = [];",
+                "    @wire(getRows, { recordIds: '$recordIds' }) rows;",
+                "",
+                "    get total() {",
+                "        const data = (this.rows && this.rows.data) || [];",
+                "        return formatAmount(data.reduce((sum, r) => sum + (r.amount || 0), 0));",
+                "    }",
+                "}"]) + "\n")
+            put("%s/lwc/%s/%s.html" % (b, name, name),
+                '<template>\n    <div class="slds-box slds-box_x-small">%s total: {total}</div>\n</template>\n' % m.entity)
+            put("%s/lwc/%s/%s.js-meta.xml" % (b, name, name), lwc_meta(False))
+        # Aura panel
+        if m.name in panels:
+            name = panels[m.name]
+            cmp = ['<aura:component controller="%s" implements="flexipage:availableForRecordHome,force:hasRecordId">'
+                   % refs.ref(t, "ApexClass", m.name + "Controller"),
+                   '    <aura:attribute name="recordId" type="Id"/>',
+                   '    <aura:attribute name="rows" type="Object[]"/>',
+                   '    <aura:handler name="init" value="{!this}" action="{!c.doInit}"/>',
+                   '    <c:%s title="{!$Label.c.%s}">' % (refs.ref(t, "Aura", "acmeCard"), refs.ref(t, "CustomLabel", label)),
+                   '        <c:%s recordIds="{!v.rows}"/>' % refs.ref(t, "Lwc", lists[m.name])]
+            if mr.random() < 0.3:
+                cmp.append('        <c:%s recordIds="{!v.rows}"/>' % refs.ref(t, "Lwc", lists[other.name]))
+            cmp += ["    </c:acmeCard>", "</aura:component>"]
+            put("%s/aura/%s/%s.cmp" % (b, name, name), "\n".join(cmp) + "\n")
+            put("%s/aura/%s/%sController.js" % (b, name, name), "\n".join([
+                "({", "    doInit: function (component) {",
+                '        const action = component.get("c.getRows");',
+                '        action.setParams({ recordIds: [component.get("v.recordId")] });',
+                "        action.setCallback(this, function (response) {",
+                '            if (response.getState() === "SUCCESS") {',
+                '                component.set("v.rows", response.getReturnValue());',
+                "            } else {",
+                '                console.error($A.get("$Label.c.%s"));' % refs.ref(t, "CustomLabel", "Acme_Error_Generic"),
+                "            }", "        });", "        $A.enqueueAction(action);", "    }", "})"]) + "\n")
+            put("%s/aura/%s/%s.cmp-meta.xml" % (b, name, name), simple_meta("AuraDefinitionBundle"))
+        # Visualforce page
+        if m.name in pages:
+            name = pages[m.name]
+            ext = ""
+            if mr.random() < 0.3:
+                ext = ' extensions="%s"' % refs.ref(t, "ApexClass", other.name + "Controller")
+            put("%s/pages/%s.page" % (b, name), "\n".join([
+                '<apex:page controller="%s"%s renderAs="pdf" applyBodyTag="false">' % (refs.ref(t, "ApexClass", m.name + "Controller"), ext),
+                '    <apex:stylesheet value="{!$Resource.%s}"/>' % refs.ref(t, "StaticResource", "AcmeBrand"),
+                '    <c:%s title="{!$Label.c.%s}"/>' % (refs.ref(t, "VisualforceComponent", "AcmeLetterhead"), refs.ref(t, "CustomLabel", label)),
+                '    <p>%s report generated {!NOW()}</p>' % m.entity,
+                "</apex:page>"]) + "\n")
+            put("%s/pages/%s.page-meta.xml" % (b, name), simple_meta("ApexPage", [
+                "<availableInTouch>false</availableInTouch>",
+                "<confirmationTokenRequired>false</confirmationTokenRequired>", "<label>%s</label>" % name]))
+        # record-triggered Flow
+        if mr.random() < 0.5:
+            name = "%s_Record_Flow" % m.name
+            refs.declare("Flow", name, t)
+            n_flows += 1
+            sub = "%s_Notify" % m.team_prefix if mr.random() < 0.5 else "Send_Team_Notification"
+            lookup = []
+            if has_obj:
+                lookup = ["    <recordLookups>", "        <name>Find_Open</name>", "        <label>Find Open</label>",
+                          "        <locationX>176</locationX>", "        <locationY>215</locationY>",
+                          "        <assignNullValuesIfNoRecordsFound>true</assignNullValuesIfNoRecordsFound>",
+                          "        <connector>", "            <targetReference>Run_Action</targetReference>", "        </connector>",
+                          "        <filterLogic>and</filterLogic>",
+                          "        <filters>", "            <field>%s</field>" % refs.ref(t, "CustomField", m.obj + ".Status__c").split(".")[1],
+                          "            <operator>EqualTo</operator>",
+                          "            <value>", "                <stringValue>Ready</stringValue>", "            </value>",
+                          "        </filters>",
+                          "        <getFirstRecordOnly>true</getFirstRecordOnly>",
+                          "        <object>%s</object>" % refs.ref(t, "CustomObject", m.obj),
+                          "        <queriedFields>Id</queriedFields>",
+                          "        <queriedFields>%s</queriedFields>" % refs.ref(t, "CustomField", m.obj + ".Amount__c").split(".")[1],
+                          "        <storeOutputAutomatically>true</storeOutputAutomatically>",
+                          "    </recordLookups>"]
+                refs.ref(t, "CustomField", m.obj + ".Id")
+                refs.ref(t, "CustomObject", m.obj)     # the start element's object
+            else:
+                refs.ref(t, "CustomObject", m.obj)
+            body = ["<Flow %s>" % MD_NS,
+                    "    <actionCalls>", "        <name>Run_Action</name>", "        <label>Run Action</label>",
+                    "        <locationX>176</locationX>", "        <locationY>323</locationY>",
+                    "        <actionName>%s</actionName>" % refs.ref(t, "ApexClass", m.name + "Controller"),
+                    "        <actionType>apex</actionType>",
+                    "        <connector>", "            <targetReference>Notify</targetReference>", "        </connector>",
+                    "        <flowTransactionModel>CurrentTransaction</flowTransactionModel>",
+                    "    </actionCalls>",
+                    "    <apiVersion>%s</apiVersion>" % API_VERSION,
+                    "    <label>%s</label>" % name.replace("_", " "),
+                    "    <processType>AutoLaunchedFlow</processType>"] + lookup + [
+                    "    <start>", "        <locationX>50</locationX>", "        <locationY>0</locationY>",
+                    "        <connector>",
+                    "            <targetReference>%s</targetReference>" % ("Find_Open" if has_obj else "Run_Action"),
+                    "        </connector>",
+                    "        <object>%s</object>" % m.obj,
+                    "        <recordTriggerType>CreateAndUpdate</recordTriggerType>",
+                    "        <triggerType>RecordAfterSave</triggerType>", "    </start>",
+                    "    <status>Active</status>",
+                    "    <subflows>", "        <name>Notify</name>", "        <label>Notify</label>",
+                    "        <locationX>176</locationX>", "        <locationY>431</locationY>",
+                    "        <flowName>%s</flowName>" % refs.ref(t, "Flow", sub),
+                    "    </subflows>", "</Flow>"]
+            put("%s/flows/%s.flow-meta.xml" % (b, name), XML_HEAD + "\n".join(body) + "\n")
+    counts["lwc_bundles"] = 2 + len(lists) + len(cards)
+    counts["aura_bundles"] = 1 + len(panels)
+    counts["visualforce_pages"] = len(pages)
+    counts["visualforce_components"] = 1
+    counts["flows"] = n_flows
+    counts["lwc_jest_tests_forceignored"] = n_jest
+
+    # --- FlexiPages: record pages placing the team's components and some of other teams' ------
+    n_pages = 0
+    for m in all_modules:
+        if mr.random() >= 0.2:
+            continue
+        t = m.team_dir
+        name = "%s_Record_Page" % m.name
+        refs.declare("FlexiPage", name, t)
+        n_pages += 1
+        placed = [lists[m.name]] + ([panels[m.name]] if m.name in panels else [])
+        placed += [lists[o.name] for o in mr.sample(all_modules, mr.randint(1, 2))]
+        items = []
+        for c in placed:
+            kind = "Aura" if c.endswith("Panel") and c in panels.values() else "Lwc"
+            items += ["        <itemInstances>", "            <componentInstance>",
+                      "                <componentName>c:%s</componentName>" % refs.ref(t, kind, c),
+                      "                <identifier>c_%s</identifier>" % c,
+                      "            </componentInstance>", "        </itemInstances>"]
+        put("%s/flexipages/%s.flexipage-meta.xml" % (base(t), name), XML_HEAD + "\n".join(
+            ["<FlexiPage %s>" % MD_NS, "    <flexiPageRegions>",
+             "        <itemInstances>", "            <componentInstance>",
+             "                <componentName>force:highlightsPanel</componentName>",
+             "                <identifier>force_highlightsPanel</identifier>",
+             "            </componentInstance>", "        </itemInstances>"] + items + [
+             "        <mode>Replace</mode>", "        <name>main</name>", "        <type>Region</type>",
+             "    </flexiPageRegions>",
+             "    <masterLabel>%s Record Page</masterLabel>" % m.entity,
+             "    <sobjectType>%s</sobjectType>" % refs.ref(t, "CustomObject", m.obj),
+             "    <template>", "        <name>flexipage:recordHomeTemplateDesktop</name>", "    </template>",
+             "    <type>RecordPage</type>", "</FlexiPage>"]) + "\n")
+    counts["flexipages"] = n_pages
+
+    # --- permission sets (per team, one per ten modules) and profiles (shared) ----------------
+    def access_xml(t, classes, pages_, objs):
+        """The class, field, object and page grants of a permission set or profile."""
+        cx, fx, ox, px = [], [], [], []
+        for c in sorted(set(classes)):
+            cx += ["    <classAccesses>", "        <apexClass>%s</apexClass>" % refs.ref(t, "ApexClass", c),
+                   "        <enabled>true</enabled>", "    </classAccesses>"]
+        for e in sorted(set(objs)):
+            for f in objects[e][1]:
+                fx += ["    <fieldPermissions>", "        <editable>false</editable>",
+                       "        <field>%s</field>" % refs.ref(t, "CustomField", "%s__c.%s" % (e, f)),
+                       "        <readable>true</readable>", "    </fieldPermissions>"]
+            ox += ["    <objectPermissions>", "        <allowCreate>false</allowCreate>",
+                   "        <allowDelete>false</allowDelete>", "        <allowEdit>true</allowEdit>",
+                   "        <allowRead>true</allowRead>", "        <modifyAllRecords>false</modifyAllRecords>",
+                   "        <object>%s</object>" % refs.ref(t, "CustomObject", e + "__c"),
+                   "        <viewAllRecords>false</viewAllRecords>", "    </objectPermissions>"]
+        for p in sorted(set(pages_)):
+            px += ["    <pageAccesses>", "        <apexPage>%s</apexPage>" % refs.ref(t, "VisualforcePage", p),
+                   "        <enabled>true</enabled>", "    </pageAccesses>"]
+        return cx, fx, ox, px
+
+    n_sets = 0
+    for t, p in TEAMS:
+        mods = team_modules[t]
+        for k in range(0, len(mods), 10):
+            chunk = mods[k:k + 10]
+            name = "%s_Access_%d" % (p, k // 10 + 1)
+            refs.declare("PermissionSet", name, t)
+            n_sets += 1
+            extra = mr.sample(all_modules, 2)
+            cx, fx, ox, px = access_xml(t, [x.name + "Controller" for x in chunk + extra],
+                                        [pages[x.name] for x in chunk if x.name in pages],
+                                        [x.entity for x in chunk if x.entity in objects])
+            put("%s/permissionsets/%s.permissionset-meta.xml" % (base(t), name), XML_HEAD + "\n".join(
+                ["<PermissionSet %s>" % MD_NS] + cx
+                + ["    <description>Access for %s modules %d-%d.</description>" % (t, k + 1, k + len(chunk))]
+                + fx + ["    <hasActivationRequired>false</hasActivationRequired>",
+                        "    <label>%s</label>" % name.replace("_", " ")]
+                + ox + px + ["</PermissionSet>"]) + "\n")
+    counts["permission_sets"] = n_sets
+    for name in PROFILES:
+        refs.declare("Profile", name, SHARED)
+        cx, fx, ox, px = access_xml(SHARED,
+                                    [x.name + "Controller" for x in mr.sample(all_modules, min(150, len(all_modules)))],
+                                    mr.sample(sorted(pages.values()), min(30, len(pages))), obj_names)
+        put("%s/profiles/%s.profile-meta.xml" % (sb, name), XML_HEAD + "\n".join(
+            ["<Profile %s>" % MD_NS] + cx + ["    <custom>true</custom>"] + fx + ox + px
+            + ["    <userLicense>Salesforce</userLicense>", "</Profile>"]) + "\n")
+    counts["profiles"] = len(PROFILES)
+    counts["references"] = {"total": refs.total, "cross_team": refs.cross, "unresolved": refs.unresolved}
+    return out, counts
+
+
+# --------------------------------------------------------------------------------------------
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -1111,6 +1672,8 @@ def main(argv=None):
     ap.add_argument("--class-bytes", type=int, default=11000,
                     help="mean size of a non-interface class in bytes (default 11000, ~100 MB per 10k classes)")
     ap.add_argument("--force", action="store_true", help="write into a non-empty directory")
+    ap.add_argument("--no-metadata", action="store_true",
+                    help="write only the Apex part (no LWC, Aura, Visualforce, Flows, objects, labels, ...)")
     a = ap.parse_args(argv)
 
     if a.classes < 60:
@@ -1208,6 +1771,18 @@ def main(argv=None):
         write(rel + "-meta.xml", meta)
         tests += test
 
+    apex_files, apex_bytes = nfiles, total
+    meta_counts = None
+    if not a.no_metadata:
+        class_team = {}
+        for rel in files:
+            class_team[os.path.basename(rel)[:-4]] = rel.split("/", 1)[0]
+        mfiles, meta_counts = gen_metadata(team_modules, class_team, a.seed)
+        for rel in sorted(mfiles):
+            write(rel, mfiles[rel])
+        meta_counts["files"] = nfiles - apex_files
+        meta_counts["bytes"] = total - apex_bytes
+
     manifest = {
         "generator": "benches/gen_corpus.py",
         "seed": a.seed,
@@ -1215,9 +1790,9 @@ def main(argv=None):
         "test_classes": tests,
         "modules": n_modules,
         "teams": len(TEAMS) + 1,
-        "files": nfiles,
+        "files": apex_files,
         "cls_bytes": cls_bytes,
-        "total_bytes": total,
+        "total_bytes": apex_bytes,
         "expected_findings": {
             "callout-without-mock": stats.mock,
             "callout-without-timeout": stats.timeout,
@@ -1226,10 +1801,24 @@ def main(argv=None):
         "suppressed_callout_without_timeout": stats.suppressed_timeout,
         "test_methods_reaching_callouts": stats.callout_tests,
     }
+    if meta_counts is not None:
+        manifest["metadata"] = meta_counts
+        manifest["all_files"] = nfiles
+        manifest["all_bytes"] = total
     with open(os.path.join(a.out, "corpus-manifest.json"), "w") as fh:
         fh.write(json.dumps(manifest, indent=2) + "\n")
     print("wrote %d files, %d bytes (%.1f MB) to %s; %d .cls files = %d bytes (%.1f MB), %d of them tests"
-          % (nfiles, total, total / 1e6, a.out, len(files), cls_bytes, cls_bytes / 1e6, tests))
+          % (apex_files, apex_bytes, apex_bytes / 1e6, a.out, len(files), cls_bytes, cls_bytes / 1e6, tests))
+    if meta_counts is not None:
+        print("metadata: %d more files, %d bytes: %d LWC, %d Aura, %d Visualforce pages, %d flows, "
+              "%d FlexiPages, %d permission sets, %d profiles, %d objects with %d fields, %d labels; "
+              "%d references (%d cross-team, %d unresolved)"
+              % (meta_counts["files"], meta_counts["bytes"], meta_counts["lwc_bundles"],
+                 meta_counts["aura_bundles"], meta_counts["visualforce_pages"], meta_counts["flows"],
+                 meta_counts["flexipages"], meta_counts["permission_sets"], meta_counts["profiles"],
+                 meta_counts["custom_objects"], meta_counts["custom_fields"], meta_counts["custom_labels"],
+                 meta_counts["references"]["total"], meta_counts["references"]["cross_team"],
+                 meta_counts["references"]["unresolved"]))
     print("(plus corpus-manifest.json with these counts)")
     print("seeded findings: %s" % json.dumps(manifest["expected_findings"]))
     return 0

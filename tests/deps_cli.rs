@@ -301,3 +301,214 @@ fn shallow_clones_say_so() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shallow"), "{err}");
 }
+
+/// (from kind, from, to kind, to).
+type PairKey = (String, String, String, String);
+/// (file, line, column, from team, to team).
+type Occurrence = (String, u64, u64, String, String);
+
+/// Every cross-team reference of the fixture (`EXPECTED-deps.tsv`): each
+/// (from, to) pair is one warning, at one of its occurrences, with the count.
+#[test]
+fn inventory_matches_expected_deps_tsv() {
+    use std::collections::BTreeMap;
+    let tsv = std::fs::read_to_string(fixture("enterprise-monorepo/EXPECTED-deps.tsv")).unwrap();
+    let mut want: BTreeMap<PairKey, Vec<Occurrence>> = BTreeMap::new();
+    for line in tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("from_kind"))
+    {
+        let c: Vec<&str> = line.split('\t').collect();
+        want.entry((c[0].into(), c[1].into(), c[3].into(), c[4].into()))
+            .or_default()
+            .push((
+                c[6].into(),
+                c[7].parse().unwrap(),
+                c[8].parse().unwrap(),
+                c[2].into(),
+                c[5].into(),
+            ));
+    }
+    let dir = repo();
+    let out = run(dir.path(), &["--all", "--json", "-"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let cross = findings(&v, "cross-team-dependency");
+    let mut got = BTreeMap::new();
+    for f in &cross {
+        let k = (
+            f["from_kind"].as_str().unwrap().to_string(),
+            f["from"].as_str().unwrap().to_string(),
+            f["to_kind"].as_str().unwrap().to_string(),
+            f["to"].as_str().unwrap().to_string(),
+        );
+        got.insert(k, f.clone());
+    }
+    let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
+    for (k, occ) in &want {
+        let f = &got[k];
+        let at = (
+            f["file"].as_str().unwrap().to_string(),
+            f["line"].as_u64().unwrap(),
+            f["column"].as_u64().unwrap(),
+        );
+        assert!(
+            occ.iter().any(|o| (o.0.clone(), o.1, o.2) == at),
+            "{k:?} reported at {at:?}, expected one of {occ:?}"
+        );
+        assert_eq!(
+            f["references"].as_u64().unwrap() as usize,
+            occ.len(),
+            "{k:?}"
+        );
+        assert_eq!(f["from_team"], occ[0].3.as_str(), "{k:?}");
+        assert_eq!(f["to_team"], occ[0].4.as_str(), "{k:?}");
+    }
+    // Nothing from the forceignored experimental folder, the Jest tests or scripts.
+    assert!(cross.iter().all(|f| {
+        let file = f["file"].as_str().unwrap();
+        !file.contains("experimental")
+            && !file.contains("__tests__")
+            && !file.starts_with("scripts/")
+    }));
+}
+
+#[test]
+fn deleted_page_extension_is_one_broken_reference() {
+    let dir = repo();
+    git(
+        dir.path(),
+        &[
+            "rm",
+            "-q",
+            &format!("{BILLING}/InvoiceStatementExtension.cls"),
+            &format!("{BILLING}/InvoiceStatementExtension.cls-meta.xml"),
+        ],
+    );
+    git(dir.path(), &["commit", "-q", "-m", "delete"]);
+    let out = run(dir.path(), &["--base", "main", "--json", "-"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let broken = findings(&v, "broken-reference");
+    assert_eq!(broken.len(), 1, "{v:#}");
+    assert_eq!(
+        broken[0]["file"],
+        "sales/main/default/pages/AccountStatement.page"
+    );
+    assert_eq!(
+        (broken[0]["line"].as_u64(), broken[0]["column"].as_u64()),
+        (Some(1), Some(79))
+    );
+    assert_eq!(broken[0]["from"], "AccountStatement");
+    assert_eq!(broken[0]["to_kind"], "ApexClass");
+}
+
+#[test]
+fn renamed_lwc_leaves_broken_references_then_new_edges() {
+    let dir = repo();
+    let p = dir.path();
+    let lwc = "billing/main/default/lwc";
+    git(
+        p,
+        &[
+            "mv",
+            &format!("{lwc}/invoiceStatusBadge"),
+            &format!("{lwc}/invoiceStatusPill"),
+        ],
+    );
+    for f in std::fs::read_dir(p.join(lwc).join("invoiceStatusPill")).unwrap() {
+        let name = f.unwrap().file_name().into_string().unwrap();
+        if name.starts_with("invoiceStatusBadge") {
+            let new = name.replace("Badge", "Pill");
+            git(
+                p,
+                &[
+                    "mv",
+                    &format!("{lwc}/invoiceStatusPill/{name}"),
+                    &format!("{lwc}/invoiceStatusPill/{new}"),
+                ],
+            );
+        }
+    }
+    git(p, &["commit", "-q", "-m", "rename"]);
+    let out = run(p, &["--base", "main", "--json", "-"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let mut broken: Vec<(String, u64, u64)> = findings(&v, "broken-reference")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    broken.sort();
+    assert_eq!(
+        broken,
+        vec![
+            (
+                "sales/main/default/lwc/accountInvoices/accountInvoices.html".to_string(),
+                12,
+                22
+            ),
+            (
+                "service/main/default/aura/invoiceHistoryPanel/invoiceHistoryPanel.cmp".to_string(),
+                14,
+                18
+            ),
+        ]
+    );
+    // Updating the users makes the references new edges into a new component (and
+    // the renamed component's own dependencies are those of a new component).
+    for (file, from, to) in [
+        (
+            "sales/main/default/lwc/accountInvoices/accountInvoices.html",
+            "c-invoice-status-badge",
+            "c-invoice-status-pill",
+        ),
+        (
+            "service/main/default/aura/invoiceHistoryPanel/invoiceHistoryPanel.cmp",
+            "c:invoiceStatusBadge",
+            "c:invoiceStatusPill",
+        ),
+    ] {
+        let path = p.join(file);
+        let text = std::fs::read_to_string(&path).unwrap().replace(from, to);
+        std::fs::write(&path, text).unwrap();
+    }
+    git(p, &["commit", "-q", "-am", "use the new name"]);
+    let out = run(p, &["--base", "main", "--json", "-"]);
+    let v = json(&out);
+    assert!(findings(&v, "broken-reference").is_empty(), "{v:#}");
+    let mut cross: Vec<(String, String)> = findings(&v, "cross-team-dependency")
+        .iter()
+        .map(|f| {
+            (
+                f["from"].as_str().unwrap().to_string(),
+                f["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    cross.sort();
+    assert_eq!(
+        cross,
+        vec![
+            (
+                "accountInvoices".to_string(),
+                "invoiceStatusPill".to_string()
+            ),
+            (
+                "invoiceHistoryPanel".to_string(),
+                "invoiceStatusPill".to_string()
+            ),
+            ("invoiceStatusPill".to_string(), "acmeFormat".to_string()),
+        ]
+    );
+}

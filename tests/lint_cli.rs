@@ -268,7 +268,7 @@ fn monorepo_findings_are_exactly_the_seeded_ones() {
     assert_eq!(v["summary"]["errors"], 16);
     assert_eq!(v["summary"]["warnings"], 10);
     // The .forceignore'd experimental folder was not scanned.
-    assert_eq!(v["summary"]["files"], 55);
+    assert_eq!(v["summary"]["files"], 67);
 }
 
 #[test]

@@ -103,6 +103,7 @@ fn parse(rel: &str, src: &[u8], collect_refs: bool) -> FileModel {
         not_in_tests: Vec::new(),
         refs: collect_refs.then(Vec::new),
         cur_type: None,
+        ctor_type: None,
     };
     p.parse_top();
     if p.types.is_empty() && !lexed.tokens.is_empty() {
@@ -146,6 +147,9 @@ struct Parser<'a> {
     refs: Option<Vec<ApexRef>>,
     /// The type whose body is being parsed.
     cur_type: Option<usize>,
+    /// Inside `new T(...)`: T as written (for `Field__c = value` arguments of
+    /// sObject constructors).
+    ctor_type: Option<String>,
 }
 
 /// Per-body state: local scopes and HTTP request tracking.
@@ -773,7 +777,17 @@ impl<'a> Parser<'a> {
                     }
                     [obj] if is_object(obj) => {
                         if let Some(f) = field(name, self.orig(name_i)) {
-                            let obj_written = self.orig(name_i.saturating_sub(2));
+                            let root = name_i.saturating_sub(2);
+                            let (rl, rc) = (self.line(root), self.col(root));
+                            // `Invoice__c.Amount__c` is one reference, to the field.
+                            if let Some(refs) = self.refs.as_mut() {
+                                if refs.last().is_some_and(|r| {
+                                    r.kind == RefKind::Type && r.line == rl && r.column == rc
+                                }) {
+                                    refs.pop();
+                                }
+                            }
+                            let obj_written = self.orig(root);
                             self.note_ref(
                                 RefKind::Field,
                                 format!("{obj_written}.{f}"),
@@ -831,8 +845,11 @@ impl<'a> Parser<'a> {
             if self.is_p(k, b':') {
                 // A bind expression: `:var`, `:obj.field`.
                 k += 1;
-                while self.is_ident(k) || self.is_p(k, b'.') {
+                if self.is_ident(k) {
                     k += 1;
+                    while self.is_p(k, b'.') && self.is_ident(k + 1) {
+                        k += 2;
+                    }
                 }
                 continue;
             }
@@ -1265,7 +1282,10 @@ impl<'a> Parser<'a> {
                 self.pos = next;
                 let line = t.line;
                 if self.is_p(self.pos, b'(') {
+                    let written = self.refs.is_some().then(|| self.orig(i + 1));
+                    let saved = std::mem::replace(&mut self.ctor_type, written);
                     let _ = self.parse_args(b);
+                    self.ctor_type = saved;
                     if !self.in_not_in_tests(i) {
                         b.events.push(&Event::New {
                             ty: ty.clone(),
@@ -1322,7 +1342,19 @@ impl<'a> Parser<'a> {
                     None => {
                         if self.refs.is_some() {
                             let written = self.orig(i);
-                            self.note_ref(RefKind::Type, written, i, self.cur_type);
+                            let named_arg = self.is_p(i + 1, b'=')
+                                && i > 0
+                                && (self.is_p(i - 1, b'(') || self.is_p(i - 1, b','));
+                            match (&self.ctor_type, named_arg) {
+                                // `new Obj__c(Field__c = value)`: a field of the object.
+                                (Some(obj), true) => {
+                                    if name.ends_with("__c") {
+                                        let f = format!("{obj}.{written}");
+                                        self.note_ref(RefKind::Field, f, i, None);
+                                    }
+                                }
+                                _ => self.note_ref(RefKind::Type, written, i, self.cur_type),
+                            }
                         }
                         Expr::Name(vec![name])
                     }
@@ -1470,7 +1502,22 @@ impl<'a> Parser<'a> {
             if let (Some(Expr::Name(p)), Some(Expr::Str(class))) = (&recv, args.last()) {
                 if p.len() == 1 && p[0] == "type" && !class.is_empty() {
                     let class = class.clone();
-                    self.note_ref(RefKind::ClassName, class, name_i, None);
+                    let close = self.skip_balanced(name_i + 1);
+                    let lit = (name_i + 1..close)
+                        .rev()
+                        .find(|&k| self.tok(k).map(|t| t.kind) == Some(Kind::Str));
+                    if let Some(k) = lit {
+                        let (line, column) = (self.line(k), self.col(k) + 1);
+                        if let Some(refs) = self.refs.as_mut() {
+                            refs.push(ApexRef {
+                                kind: RefKind::ClassName,
+                                name: class,
+                                line,
+                                column,
+                                in_type: None,
+                            });
+                        }
+                    }
                 }
             }
         }

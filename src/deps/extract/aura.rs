@@ -236,8 +236,8 @@ mod tests {
                     cmp,
                     "Invoice_Line__c"
                 ),
-                rn(&[Kind::CustomLabel], "Invoice_Title", cmp, "$Label"),
-                rn(&[Kind::StaticResource], "BillingLogo", cmp, "$Resource"),
+                r(&[Kind::CustomLabel], "Invoice_Title", 12, 39),
+                r(&[Kind::StaticResource], "BillingLogo", 15, 31),
             ]
         );
     }
@@ -291,14 +291,14 @@ mod tests {
         assert_eq!(
             refs(&f),
             vec![
-                rn(&[Kind::CustomLabel], "Invoice_Title", js, "$Label"),
+                r(&[Kind::CustomLabel], "Invoice_Title", 3, 38),
                 rn(
                     &[Kind::Aura, Kind::Lwc],
                     "invoiceModal",
                     js,
                     "c:invoiceModal"
                 ),
-                rn(&[Kind::StaticResource], "BillingLogo", js, "$Resource"),
+                r(&[Kind::StaticResource], "BillingLogo", 8, 37),
             ]
         );
     }

@@ -110,6 +110,23 @@ impl<'s, 'a> Sink<'s, 'a> {
         });
     }
 
+    /// Like [`Sink::add`] for a reference written at `offset` whose name is
+    /// written after a prefix, from byte `at` on (the end of the prefix): `X` in
+    /// `@salesforce/label/c.X`, `c/X`, `$Label.c.X`, `$Resource.X`. Positioned
+    /// at `at` when the text there starts with the name (its first dotted part
+    /// for `O.F`), else at `offset`. The caller knows where the prefix ends; a
+    /// search from `offset` would find names that also occur in the prefix
+    /// (`c/c`, `@salesforce/label/c.sales`, `$Resource.Resource`).
+    pub fn add_named(&mut self, kinds: &[Kind], name: &str, offset: usize, at: usize) {
+        let first = name.trim().split('.').next().unwrap_or("");
+        let written = self
+            .src
+            .text
+            .get(at..)
+            .is_some_and(|rest| !first.is_empty() && rest.starts_with(first));
+        self.add(kinds, name, if written { at } else { offset });
+    }
+
     pub fn problem(&mut self, offset: usize, message: impl Into<String>) {
         let (line, column) = self.src.pos(offset);
         self.facts.problems.push(Problem {
@@ -307,7 +324,8 @@ pub fn ends_with_ci(name: &str, suffix: &str) -> bool {
 /// - `$CustomMetadata.T.Record.F` → CustomObject `T` and CustomField `T.F`
 ///
 /// Global names are matched ignoring case (formulas and Visualforce do). Each
-/// reference is placed at its `$`.
+/// reference is placed at the first character of its name as written (`X` of
+/// `$Label.c.X`, `O` of `$ObjectType.O.Fields.F`), see [`Sink::add_named`].
 pub fn scan_globals(sink: &mut Sink<'_, '_>, text: &str, base: usize) {
     let b = text.as_bytes();
     let mut i = 0;
@@ -325,46 +343,50 @@ pub fn scan_globals(sink: &mut Sink<'_, '_>, text: &str, base: usize) {
         let part = |k: usize| parts.get(k).map(|r| &text[r.clone()]);
         let global = part(0).unwrap_or_default().to_ascii_lowercase();
         let off = base + at;
+        let name_at = |k: usize| parts.get(k).map_or(off, |r| base + r.start);
         match global.as_str() {
             "label" => {
-                let name = if parts.len() >= 3 { part(2) } else { part(1) };
-                if let Some(n) = name {
-                    sink.add(&[Kind::CustomLabel], n, off);
+                let k = if parts.len() >= 3 { 2 } else { 1 };
+                if let Some(n) = part(k) {
+                    sink.add_named(&[Kind::CustomLabel], n, off, name_at(k));
                 }
             }
             "resource" => {
                 if let Some(n) = part(1) {
-                    sink.add(&[Kind::StaticResource], n, off);
+                    sink.add_named(&[Kind::StaticResource], n, off, name_at(1));
                 }
             }
             "page" => {
                 if let Some(n) = part(1) {
-                    sink.add(&[Kind::VisualforcePage], n, off);
+                    sink.add_named(&[Kind::VisualforcePage], n, off, name_at(1));
                 }
             }
             "objecttype" => {
                 if let Some(o) = part(1) {
-                    sink.add(&[Kind::CustomObject], o, off);
+                    sink.add_named(&[Kind::CustomObject], o, off, name_at(1));
                     if part(2).is_some_and(|f| f.eq_ignore_ascii_case("fields")) {
                         if let Some(f) = part(3) {
-                            sink.add(&[Kind::CustomField], &format!("{o}.{f}"), off);
+                            let name = format!("{o}.{f}");
+                            sink.add_named(&[Kind::CustomField], &name, off, name_at(1));
                         }
                     }
                 }
             }
             "setup" => {
                 if let Some(o) = part(1) {
-                    sink.add(&[Kind::CustomObject], o, off);
+                    sink.add_named(&[Kind::CustomObject], o, off, name_at(1));
                     if let Some(f) = part(2) {
-                        sink.add(&[Kind::CustomField], &format!("{o}.{f}"), off);
+                        let name = format!("{o}.{f}");
+                        sink.add_named(&[Kind::CustomField], &name, off, name_at(1));
                     }
                 }
             }
             "custommetadata" => {
                 if let Some(t) = part(1) {
-                    sink.add(&[Kind::CustomObject], t, off);
+                    sink.add_named(&[Kind::CustomObject], t, off, name_at(1));
                     if let Some(f) = part(3) {
-                        sink.add(&[Kind::CustomField], &format!("{t}.{f}"), off);
+                        let name = format!("{t}.{f}");
+                        sink.add_named(&[Kind::CustomField], &name, off, name_at(1));
                     }
                 }
             }
@@ -467,30 +489,38 @@ mod tests {
         let mut sink = Sink::new(&src, "x", None);
         scan_globals(&mut sink, text, 0);
         let got = refs(&sink.facts);
-        let c = |s: &str| text.find(s).unwrap() as u32 + 1;
         assert_eq!(
             got,
             vec![
-                r(&[Kind::CustomLabel], "Greeting", 1, c("$Label.c")),
-                r(&[Kind::CustomLabel], "Plain", 1, c("$label")),
-                r(&[Kind::StaticResource], "Logo", 1, c("$Resource")),
-                r(&[Kind::VisualforcePage], "Home", 1, c("$Page")),
-                r(&[Kind::CustomObject], "Invoice__c", 1, c("$ObjectType")),
-                r(
-                    &[Kind::CustomField],
-                    "Invoice__c.Amount__c",
-                    1,
-                    c("$ObjectType")
-                ),
-                r(&[Kind::CustomObject], "Cfg__c", 1, c("$Setup")),
-                r(&[Kind::CustomField], "Cfg__c.On__c", 1, c("$Setup")),
-                r(&[Kind::CustomObject], "Rate__mdt", 1, c("$CustomMetadata")),
-                r(
-                    &[Kind::CustomField],
-                    "Rate__mdt.Value__c",
-                    1,
-                    c("$CustomMetadata")
-                ),
+                r(&[Kind::CustomLabel], "Greeting", 1, 12),
+                r(&[Kind::CustomLabel], "Plain", 1, 31),
+                r(&[Kind::StaticResource], "Logo", 1, 68),
+                r(&[Kind::VisualforcePage], "Home", 1, 90),
+                r(&[Kind::CustomObject], "Invoice__c", 1, 107),
+                r(&[Kind::CustomField], "Invoice__c.Amount__c", 1, 107),
+                r(&[Kind::CustomObject], "Cfg__c", 1, 148),
+                r(&[Kind::CustomField], "Cfg__c.On__c", 1, 148),
+                r(&[Kind::CustomObject], "Rate__mdt", 1, 177),
+                r(&[Kind::CustomField], "Rate__mdt.Value__c", 1, 177),
+            ]
+        );
+    }
+
+    #[test]
+    fn global_names_that_also_occur_in_their_prefix() {
+        let text = format!(
+            "{{!$Label.c.a}} {{!$Resource.Resource}} {{!$Label.abel}} {}",
+            "\u{e9}".repeat(300)
+        );
+        let src = Source::new(text.as_bytes());
+        let mut sink = Sink::new(&src, "x", None);
+        scan_globals(&mut sink, &text, 0);
+        assert_eq!(
+            refs(&sink.facts),
+            vec![
+                r(&[Kind::CustomLabel], "a", 1, 12),
+                r(&[Kind::StaticResource], "Resource", 1, 27),
+                r(&[Kind::CustomLabel], "abel", 1, 46),
             ]
         );
     }

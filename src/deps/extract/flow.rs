@@ -280,7 +280,7 @@ mod tests {
                 r(&[Kind::Flow], "Notify_Account_Owner", 54, 19),
                 r(&[Kind::ApexClass], "InvoiceLineWrapper", 58, 20),
                 r(&[Kind::CustomObject], "Account", 65, 21),
-                rn(&[Kind::CustomLabel], "Invoice_Greeting", FLOW, "$Label"),
+                r(&[Kind::CustomLabel], "Invoice_Greeting", 26, 30),
                 rn(
                     &[Kind::CustomField],
                     "Invoice__c.Account__c",

@@ -60,35 +60,38 @@ fn script(sink: &mut Sink<'_, '_>) {
 
 /// Adds the reference an import specifier makes, if any.
 pub(crate) fn module_ref(sink: &mut Sink<'_, '_>, spec: &str, off: usize) {
+    // `spec` is the text at `off`; a suffix `rest` of it starts at `rest_at(rest)`.
+    let rest_at = |rest: &str| off + spec.len() - rest.len();
     if let Some(rest) = spec
         .strip_prefix("@salesforce/apex/")
         .or_else(|| spec.strip_prefix("@salesforce/apexContinuation/"))
     {
         let parts = dotted(rest);
-        let class = if parts.len() >= 3 {
-            parts[1].0
+        let (class, range) = if parts.len() >= 3 {
+            &parts[1]
         } else {
-            parts[0].0
+            &parts[0]
         };
-        sink.add(&[Kind::ApexClass], class, off);
+        let at = rest_at(rest) + range.start;
+        sink.add_named(&[Kind::ApexClass], class, off, at);
     } else if let Some(rest) = spec.strip_prefix("@salesforce/schema/") {
         let parts = dotted(rest);
         match parts.as_slice() {
-            [(obj, _)] => sink.add(&[Kind::CustomObject], obj, off),
+            [(obj, _)] => sink.add_named(&[Kind::CustomObject], obj, off, rest_at(rest)),
             [(obj, _), (field, _), ..] => {
-                let field = relationship_field(field);
-                sink.add(&[Kind::CustomField], &format!("{obj}.{field}"), off);
+                let name = format!("{obj}.{}", relationship_field(field));
+                sink.add_named(&[Kind::CustomField], &name, off, rest_at(rest));
             }
             [] => {}
         }
     } else if let Some(rest) = spec.strip_prefix("@salesforce/label/") {
         let name = rest.rsplit('.').next().unwrap_or(rest);
-        sink.add(&[Kind::CustomLabel], name, off);
+        sink.add_named(&[Kind::CustomLabel], name, off, rest_at(name));
     } else if let Some(rest) = spec.strip_prefix("@salesforce/resourceUrl/") {
-        sink.add(&[Kind::StaticResource], rest, off);
+        sink.add_named(&[Kind::StaticResource], rest, off, rest_at(rest));
     } else if let Some(rest) = spec.strip_prefix("c/") {
         let name = rest.split('/').next().unwrap_or(rest);
-        sink.add(&[Kind::Lwc], name, off);
+        sink.add_named(&[Kind::Lwc], name, off, rest_at(rest));
     }
 }
 
@@ -232,46 +235,16 @@ export default class InvoiceList extends LightningElement {
         assert_eq!(
             refs(&f),
             vec![
-                r(&[Kind::ApexClass], "InvoiceController", 2, 26),
-                rn(
-                    &[Kind::ApexClass],
-                    "PaymentService",
-                    js,
-                    "@salesforce/apex/billing"
-                ),
-                rn(
-                    &[Kind::CustomField],
-                    "Invoice__c.Amount__c",
-                    js,
-                    "@salesforce/schema/Invoice__c.Amount__c"
-                ),
-                rn(
-                    &[Kind::CustomField],
-                    "Invoice__c.Account__c",
-                    js,
-                    "@salesforce/schema/Invoice__c.Account__r"
-                ),
-                rn(
-                    &[Kind::CustomObject],
-                    "Invoice__c",
-                    js,
-                    "@salesforce/schema/Invoice__c'"
-                ),
-                rn(
-                    &[Kind::CustomLabel],
-                    "Invoice_Greeting",
-                    js,
-                    "@salesforce/label"
-                ),
-                rn(
-                    &[Kind::StaticResource],
-                    "BillingLogo",
-                    js,
-                    "@salesforce/resourceUrl"
-                ),
-                rn(&[Kind::Lwc], "moneyUtils", js, "c/moneyUtils"),
-                rn(&[Kind::Lwc], "sharedHelpers", js, "c/sharedHelpers"),
-                r(&[Kind::Lwc], "invoiceModal", 15, 61),
+                r(&[Kind::ApexClass], "InvoiceController", 2, 43),
+                r(&[Kind::ApexClass], "PaymentService", 3, 46),
+                r(&[Kind::CustomField], "Invoice__c.Amount__c", 4, 40),
+                r(&[Kind::CustomField], "Invoice__c.Account__c", 5, 46),
+                r(&[Kind::CustomObject], "Invoice__c", 6, 41),
+                r(&[Kind::CustomLabel], "Invoice_Greeting", 7, 43),
+                r(&[Kind::StaticResource], "BillingLogo", 8, 43),
+                r(&[Kind::Lwc], "moneyUtils", 9, 32),
+                r(&[Kind::Lwc], "sharedHelpers", 13, 27),
+                r(&[Kind::Lwc], "invoiceModal", 15, 63),
             ]
         );
         assert!(f.problems.is_empty());
@@ -307,7 +280,25 @@ export default class InvoiceList extends LightningElement {
     fn css_imports() {
         let css = "/* @import 'c/old'; */\n@import 'c/sharedStyles';\n.a { content: 'c/not'; }\n";
         let f = extract("lwc/a/a.css", "a", "a.css", css.as_bytes());
-        assert_eq!(refs(&f), vec![r(&[Kind::Lwc], "sharedStyles", 2, 10)]);
+        assert_eq!(refs(&f), vec![r(&[Kind::Lwc], "sharedStyles", 2, 12)]);
+    }
+
+    #[test]
+    fn import_names_that_also_occur_in_their_prefix() {
+        let js = "import a from '@salesforce/label/c.c';\n\
+                  import b from '@salesforce/resourceUrl/source';\n\
+                  import l from '@salesforce/label/c.sales';\n\
+                  import x from 'c/c';\n";
+        let f = extract("lwc/a/a.js", "a", "a.js", js.as_bytes());
+        assert_eq!(
+            refs(&f),
+            vec![
+                r(&[Kind::CustomLabel], "c", 1, 36),
+                r(&[Kind::StaticResource], "source", 2, 40),
+                r(&[Kind::CustomLabel], "sales", 3, 36),
+                r(&[Kind::Lwc], "c", 4, 18),
+            ]
+        );
     }
 
     #[test]

@@ -394,13 +394,8 @@ mod tests {
                     xml,
                     "Account.Discount__c"
                 ),
-                rn(&[Kind::CustomObject], "Billing_Settings__c", xml, "$Setup"),
-                rn(
-                    &[Kind::CustomField],
-                    "Billing_Settings__c.Fee__c",
-                    xml,
-                    "$Setup"
-                ),
+                r(&[Kind::CustomObject], "Billing_Settings__c", 4, 68),
+                r(&[Kind::CustomField], "Billing_Settings__c.Fee__c", 4, 68),
             ]
         );
         let rollup = r#"<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">
@@ -480,7 +475,7 @@ mod tests {
         assert_eq!(
             refs(&f),
             vec![
-                r(&[Kind::CustomLabel], "Pdf_Lang", 4, 58),
+                r(&[Kind::CustomLabel], "Pdf_Lang", 4, 65),
                 r(&[Kind::VisualforcePage], "InvoicePdf", 4, 16),
             ]
         );

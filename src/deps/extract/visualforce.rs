@@ -131,26 +131,11 @@ mod tests {
                     "InvoiceFooter"
                 ),
                 rn(&[Kind::Flow], "Invoice_Review", page, "Invoice_Review"),
-                rn(&[Kind::StaticResource], "BillingAssets", page, "$Resource"),
-                rn(
-                    &[Kind::CustomLabel],
-                    "Invoice_Title",
-                    page,
-                    "$Label.Invoice_Title"
-                ),
-                rn(
-                    &[Kind::VisualforcePage],
-                    "InvoiceView",
-                    page,
-                    "$Page.InvoiceView"
-                ),
-                rn(
-                    &[Kind::VisualforcePage],
-                    "InvoicePdf",
-                    page,
-                    "$Page.InvoicePdf"
-                ),
-                rn(&[Kind::CustomLabel], "Invoice_Js_Title", page, "$Label.c"),
+                r(&[Kind::StaticResource], "BillingAssets", 2, 48),
+                r(&[Kind::CustomLabel], "Invoice_Title", 5, 38),
+                r(&[Kind::VisualforcePage], "InvoiceView", 7, 67),
+                r(&[Kind::VisualforcePage], "InvoicePdf", 8, 37),
+                r(&[Kind::CustomLabel], "Invoice_Js_Title", 10, 42),
             ]
         );
     }
