@@ -201,6 +201,181 @@ pub fn scan(files: &[(PathBuf, String)], keep_models: bool) -> (Vec<FileFacts>, 
     (facts, models)
 }
 
+/// What a change is: its files, the merge base, and the base versions of the
+/// files it modifies or deletes.
+pub struct Change {
+    pub files: Vec<String>,
+    pub merge_base: String,
+    pub base_facts: Vec<FileFacts>,
+}
+
+fn load_change(root: &Path, base: &str, head: Option<&str>) -> Result<Change, DepsError> {
+    let changes = git::changed_files_with_status(root, base, head)?;
+    let mb = git::merge_base(root, base, head.unwrap_or("HEAD"))?;
+    let mut base_facts = Vec::new();
+    for c in &changes {
+        if matches!(c.status, ChangeStatus::Added) {
+            continue;
+        }
+        if let Some(bytes) = git::show_file(root, &mb, &c.path)? {
+            if let Some(f) = extract::extract(&c.path, &bytes) {
+                base_facts.push(f);
+            }
+        }
+    }
+    Ok(Change {
+        files: changes.into_iter().map(|c| c.path).collect(),
+        merge_base: mb,
+        base_facts,
+    })
+}
+
+/// Files whose declarations need their content (a labels file declares labels).
+fn declares_by_content(rel: &str) -> bool {
+    rel.ends_with(".labels-meta.xml") || rel.ends_with(".label-meta.xml")
+}
+
+/// The texts a reference to a component can be written as (case-insensitive):
+/// its name, a field's own name, an LWC's kebab-case tag.
+fn needles(kind: Kind, name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    if let Some((_, last)) = name.rsplit_once('.') {
+        out.push(last.to_string());
+    }
+    if kind == Kind::Lwc {
+        let mut kebab = String::from("c-");
+        for c in name.chars() {
+            if c.is_ascii_uppercase() {
+                kebab.push('-');
+                kebab.push(c.to_ascii_lowercase());
+            } else {
+                kebab.push(c);
+            }
+        }
+        out.push(kebab);
+    }
+    out
+}
+
+fn read_facts(path: &Path, rel: &str) -> Option<FileFacts> {
+    match std::fs::read(path) {
+        Ok(bytes) => extract::extract(rel, &bytes),
+        Err(e) => Some(FileFacts {
+            rel: rel.to_string(),
+            problems: vec![super::model::Problem {
+                line: 1,
+                column: 1,
+                message: format!("cannot read the file: {e}"),
+            }],
+            ..Default::default()
+        }),
+    }
+}
+
+/// The facts a change needs, without analysing every file: declarations of all
+/// files (from their paths), and full facts for the changed files, the other
+/// files of their components (bundles), labels files, and the files that name a
+/// component the change adds or removes (found by a case-insensitive text search).
+pub fn scan_change(files: &[(PathBuf, String)], change: &Change) -> Vec<FileFacts> {
+    let changed: HashSet<&str> = change.files.iter().map(String::as_str).collect();
+    // Declarations from paths alone, for every file.
+    let by_path: Vec<Option<FileFacts>> = files
+        .par_iter()
+        .map(|(_, rel)| {
+            // No content: what an extractor says about it is not a problem of the file.
+            extract::extract(rel, b"").map(|mut f| {
+                f.problems.clear();
+                f
+            })
+        })
+        .collect();
+    let owner_key = |f: &Option<FileFacts>| {
+        f.as_ref()
+            .and_then(|f| f.owner.as_ref())
+            .map(|o| key(o.kind, &o.name))
+    };
+    // The components of the changed files are analysed whole (all their files).
+    let changed_owners: HashSet<Key> = files
+        .iter()
+        .zip(&by_path)
+        .filter(|((_, rel), _)| changed.contains(rel.as_str()))
+        .filter_map(|(_, f)| owner_key(f))
+        .collect();
+    let mut out: Vec<Option<FileFacts>> = Vec::with_capacity(files.len());
+    let mut pending = Vec::new();
+    for (k, ((path, rel), f)) in files.iter().zip(&by_path).enumerate() {
+        let whole = changed.contains(rel.as_str())
+            || declares_by_content(rel)
+            || owner_key(f).is_some_and(|o| changed_owners.contains(&o));
+        if whole {
+            out.push(read_facts(path, rel));
+        } else {
+            out.push(f.clone());
+            pending.push(k);
+        }
+    }
+    // The names of what the change adds (declared by its files now, not before)
+    // and removes (declared by its files before, not now).
+    let decl_keys = |it: &mut dyn Iterator<Item = &FileFacts>| -> HashSet<Key> {
+        it.flat_map(|f| f.declares.iter().map(|d| key(d.kind, &d.name)))
+            .collect()
+    };
+    let head_keys = decl_keys(&mut out.iter().flatten());
+    let base_keys = decl_keys(
+        &mut out
+            .iter()
+            .flatten()
+            .filter(|f| !changed.contains(f.rel.as_str()))
+            .chain(&change.base_facts),
+    );
+    let mut texts: Vec<String> = Vec::new();
+    for f in out
+        .iter()
+        .flatten()
+        .filter(|f| changed.contains(f.rel.as_str()))
+    {
+        for d in f
+            .declares
+            .iter()
+            .filter(|d| !base_keys.contains(&key(d.kind, &d.name)))
+        {
+            texts.extend(needles(d.kind, &d.name));
+        }
+    }
+    for f in &change.base_facts {
+        for d in f
+            .declares
+            .iter()
+            .filter(|d| !head_keys.contains(&key(d.kind, &d.name)))
+        {
+            texts.extend(needles(d.kind, &d.name));
+        }
+    }
+    texts.retain(|t| !t.is_empty());
+    texts.sort();
+    texts.dedup();
+    if !texts.is_empty() {
+        if let Ok(ac) = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&texts)
+        {
+            let hits: Vec<(usize, Option<FileFacts>)> = pending
+                .par_iter()
+                .filter_map(|&k| {
+                    let (path, rel) = &files[k];
+                    let bytes = std::fs::read(path).ok()?;
+                    ac.is_match(&bytes)
+                        .then(|| (k, extract::extract(rel, &bytes)))
+                })
+                .collect();
+            for (k, f) in hits {
+                out[k] = f;
+            }
+        }
+    }
+    out.into_iter().flatten().collect()
+}
+
 /// A (from, to) component pair with its first reference and reference count.
 struct PairInfo {
     fact: usize,
@@ -262,7 +437,24 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
         .iter()
         .map(|f| (f.path.clone(), f.rel.clone()))
         .collect();
-    let (facts, models) = scan(&list, opts.select_tests.is_some());
+    let change = match &opts.base {
+        Some(base) => Some(load_change(
+            &sources.root,
+            &resolve_base(base)?,
+            opts.head.as_deref(),
+        )?),
+        None => None,
+    };
+    // A change needs the references of the files it touches and of the files that
+    // name what it adds or removes; test selection needs every Apex call graph.
+    let (facts, models) = match &change {
+        Some(c) if opts.select_tests.is_none() => (scan_change(&list, c), Vec::new()),
+        _ => scan(&list, opts.select_tests.is_some()),
+    };
+    let analysed = facts
+        .iter()
+        .filter(|f| !f.refs.is_empty() || !f.problems.is_empty())
+        .count();
     let g = Graph::build(&facts, &team_of);
 
     let mut findings = Vec::new();
@@ -295,26 +487,14 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
                     .collect(),
             );
         }
-        Some(base) => {
-            let base = resolve_base(base)?;
-            let head = opts.head.as_deref();
-            let changes = git::changed_files_with_status(&sources.root, &base, head)?;
-            let mb = git::merge_base(&sources.root, &base, head.unwrap_or("HEAD"))?;
-            changed_files = changes.iter().map(|c| c.path.clone()).collect();
+        Some(_) => {
+            let Some(change) = &change else {
+                unreachable!("a base revision always has a change")
+            };
+            let base_facts = &change.base_facts;
+            changed_files = change.files.clone();
             let changed: HashSet<&str> = changed_files.iter().map(String::as_str).collect();
 
-            // The base revision's versions of the changed files.
-            let mut base_facts: Vec<FileFacts> = Vec::new();
-            for c in &changes {
-                if matches!(c.status, ChangeStatus::Added) {
-                    continue;
-                }
-                if let Some(bytes) = git::show_file(&sources.root, &mb, &c.path)? {
-                    if let Some(f) = extract::extract(&c.path, &bytes) {
-                        base_facts.push(f);
-                    }
-                }
-            }
             // Components at base: those of unchanged files plus those the changed
             // files declared at base.
             let mut base_keys: HashSet<Key> = HashSet::new();
@@ -323,7 +503,7 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
                     base_keys.insert(key(d.kind, &d.name));
                 }
             }
-            for f in &base_facts {
+            for f in base_facts {
                 for d in &f.declares {
                     base_keys.insert(key(d.kind, &d.name));
                 }
@@ -347,13 +527,13 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
             for f in facts
                 .iter()
                 .filter(|f| !changed.contains(f.rel.as_str()))
-                .chain(&base_facts)
+                .chain(base_facts.iter())
             {
                 for d in &f.declares {
                     bg.add(d.kind, &d.name, &f.rel, d.line, &team_of);
                 }
             }
-            bg.link(&base_facts);
+            bg.link(base_facts);
             for e in &bg.edges {
                 let (from, to) = (&bg.components[e.from], &bg.components[e.to]);
                 base_pairs.insert((key(from.kind, &from.name), key(to.kind, &to.name)));
@@ -478,6 +658,7 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
 
     let mut summary = BTreeMap::new();
     summary.insert("files".into(), facts.len().into());
+    summary.insert("files_analysed".into(), analysed.into());
     summary.insert("components".into(), g.components.len().into());
     summary.insert("references".into(), g.edges.len().into());
     let cross = head_pairs
