@@ -512,3 +512,87 @@ fn renamed_lwc_leaves_broken_references_then_new_edges() {
         ]
     );
 }
+
+#[test]
+fn configured_team_paths_and_broken_xml() {
+    let dir = repo();
+    // Billing's LWC folder belongs to a "finance-ui" team; everything else keeps its
+    // package-directory team.
+    std::fs::write(
+        dir.path().join(".sfci.yml"),
+        "deps:\n  teams:\n    finance-ui:\n      paths: ['billing/main/default/lwc/**']\n      owners: ['@acme/finance-ui']\n",
+    )
+    .unwrap();
+    let flow = dir
+        .path()
+        .join("sales/main/default/flows/Broken_Flow.flow-meta.xml");
+    std::fs::write(
+        &flow,
+        "<?xml version=\"1.0\"?>\n<Flow>\n  <actionCalls>\n</Flow>\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["--all", "--json", "-"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let cross = findings(&v, "cross-team-dependency");
+    let badge = cross
+        .iter()
+        .find(|f| f["from"] == "accountInvoices" && f["to"] == "invoiceStatusBadge")
+        .expect("sales LWC → billing LWC");
+    assert_eq!(badge["to_team"], "finance-ui");
+    assert_eq!(badge["to_owners"], serde_json::json!(["@acme/finance-ui"]));
+    assert!(badge["message"]
+        .as_str()
+        .unwrap()
+        .contains("@acme/finance-ui"));
+    let pe = findings(&v, "parse-error");
+    assert_eq!(pe.len(), 1, "{pe:#?}");
+    assert_eq!(
+        pe[0]["file"],
+        "sales/main/default/flows/Broken_Flow.flow-meta.xml"
+    );
+    assert_eq!(pe[0]["severity"], "warning");
+    assert!(pe[0]["line"].as_u64().unwrap() >= 2);
+}
+
+#[test]
+fn reports_parse_back() {
+    let dir = repo();
+    let reports = tempfile::tempdir().unwrap();
+    let junit = reports.path().join("deps.xml");
+    let sarif = reports.path().join("deps.sarif");
+    let out = run(
+        dir.path(),
+        &[
+            "--all",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--sarif",
+            sarif.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+    let suites: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert!(suites.contains(&"cross-team-dependency"));
+    // Warnings (the inventory) do not fail test cases.
+    assert!(!doc.descendants().any(|n| n.has_tag_name("failure")));
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("schemas/sarif-2.1.0.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let r0 = &log["runs"][0]["results"][0];
+    assert!(r0["properties"]["from_team"].is_string(), "{r0:#}");
+}
