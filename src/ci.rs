@@ -131,6 +131,19 @@ fn pull_request_number(git_ref: &str) -> Option<u64> {
     number.parse().ok()
 }
 
+/// Resolves a `--base` value: `auto` takes the merge-request base revision from
+/// the CI environment; anything else is returned as given.
+pub fn resolve_base(base: &str) -> Result<String, String> {
+    if base != "auto" {
+        return Ok(base.to_string());
+    }
+    CiContext::detect().base_rev.ok_or_else(|| {
+        "--base auto: no merge-request base revision in the CI environment \
+         (GitLab: CI_MERGE_REQUEST_DIFF_BASE_SHA; GitHub: GITHUB_BASE_REF); pass --base REV"
+            .to_string()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

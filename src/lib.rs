@@ -3,6 +3,7 @@
 //! Data flows one way: inputs → model → checks → outcomes → reports + exit code.
 pub mod apex;
 pub mod ci;
+pub mod cli;
 pub mod config;
 pub mod deps;
 pub mod duration;

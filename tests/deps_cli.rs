@@ -1,58 +1,19 @@
 //! `validate-deps` end to end on real git repositories built from the fixture.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+mod common;
+use common::{command, copy_dir, fixture, git};
 
 const BIN: &str = env!("CARGO_BIN_EXE_validate-deps");
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args);
-    for k in ["GITHUB_STEP_SUMMARY", "CI", "GITLAB_CI", "GITHUB_ACTIONS"] {
-        cmd.env_remove(k);
-    }
-    cmd.output().expect("run validate-deps")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
+    command(BIN, dir)
         .args(args)
         .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+        .expect("run validate-deps")
 }
 
 /// The fixture as a git repository on branch `main`, checked out on `feature`.

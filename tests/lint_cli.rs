@@ -2,32 +2,17 @@
 //! and every report format parsed back.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::{command, copy_dir, fixture, git};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lint-callout-mocks");
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args);
-    for k in [
-        "GITHUB_STEP_SUMMARY",
-        "NO_COLOR",
-        "CI",
-        "GITLAB_CI",
-        "GITHUB_ACTIONS",
-    ] {
-        cmd.env_remove(k);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    let mut cmd = command(BIN, dir);
+    cmd.args(args).envs(env.iter().copied());
     cmd.output().expect("run lint-callout-mocks")
 }
 
@@ -39,19 +24,6 @@ fn run_fixture(name: &str, args: &[&str]) -> Output {
     let out = run_in(dir.path(), args, &[]);
     drop(dir);
     out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 fn json_of(out: &Output) -> Value {
@@ -608,27 +580,6 @@ fn github_annotations_are_capped_with_a_count() {
     assert!(
         text.contains("::error file=sales/main/default/classes/AccountSyncTest.cls,line=9,"),
         "{text}"
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let st = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
     );
 }
 

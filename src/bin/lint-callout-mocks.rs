@@ -3,8 +3,7 @@
 
 use clap::Parser;
 use sfci::lint::{run, LintOptions};
-use sfci::report::output::{emit, OutputArgs};
-use sfci::report::ExitCode;
+use sfci::report::output::OutputArgs;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -73,11 +72,7 @@ struct Cli {
 
 fn main() {
     let cli = Cli::parse();
-    // Bad output flags (two reports on stdout, one file twice) fail before the scan.
-    if let Err(e) = cli.output.validate() {
-        eprintln!("lint-callout-mocks: {e}");
-        std::process::exit(ExitCode::Broken.code());
-    }
+    sfci::cli::check_outputs("lint-callout-mocks", &cli.output);
     let opts = LintOptions {
         paths: cli.paths,
         base: cli.base,
@@ -86,38 +81,17 @@ fn main() {
         write_baseline: cli.write_baseline.clone(),
         config: cli.config,
     };
-    // Deep call chains are analysed recursively: give the analysis a large stack.
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || run(&opts));
-    let result = match worker.map(|h| h.join()) {
-        Ok(Ok(r)) => r,
-        _ => {
-            eprintln!("lint-callout-mocks: internal error: the analysis thread failed; please report this with the input that caused it");
-            std::process::exit(ExitCode::Broken.code());
+    // Recording a baseline is not a check: it exits 0 with the findings in the file.
+    let record_only = cli.write_baseline.is_some();
+    sfci::cli::run_and_exit("lint-callout-mocks", &cli.output, record_only, move || {
+        let report = run(&opts)?;
+        if let Some(path) = &opts.write_baseline {
+            eprintln!(
+                "lint-callout-mocks: wrote {} finding(s) to the baseline {}",
+                report.findings.len(),
+                path.display()
+            );
         }
-    };
-    let report = match result {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("lint-callout-mocks: {e}");
-            std::process::exit(ExitCode::Broken.code());
-        }
-    };
-    if let Err(e) = emit(&report, &cli.output) {
-        // A closed pipe (`| head`) is the reader's choice, not a failure to report.
-        if !e.is_broken_pipe() {
-            eprintln!("lint-callout-mocks: {e}");
-            std::process::exit(ExitCode::Broken.code());
-        }
-    }
-    if let Some(path) = &cli.write_baseline {
-        eprintln!(
-            "lint-callout-mocks: wrote {} finding(s) to the baseline {}",
-            report.findings.len(),
-            path.display()
-        );
-        std::process::exit(ExitCode::Passed.code());
-    }
-    std::process::exit(report.exit_code().code());
+        Ok::<_, sfci::lint::LintError>(report)
+    });
 }

@@ -3,8 +3,7 @@
 
 use clap::Parser;
 use sfci::deps::check::{run, DepsOptions};
-use sfci::report::output::{emit, OutputArgs};
-use sfci::report::ExitCode;
+use sfci::report::output::OutputArgs;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -70,10 +69,7 @@ struct Cli {
 
 fn main() {
     let cli = Cli::parse();
-    if let Err(e) = cli.output.validate() {
-        eprintln!("validate-deps: {e}");
-        std::process::exit(ExitCode::Broken.code());
-    }
+    sfci::cli::check_outputs("validate-deps", &cli.output);
     let opts = DepsOptions {
         paths: cli.paths,
         base: cli.base,
@@ -82,25 +78,7 @@ fn main() {
         select_tests: cli.select_tests,
         graph: cli.graph,
     };
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || run(&opts));
-    let outcome = match worker.map(|h| h.join()) {
-        Ok(Ok(Ok(o))) => o,
-        Ok(Ok(Err(e))) => {
-            eprintln!("validate-deps: {e}");
-            std::process::exit(ExitCode::Broken.code());
-        }
-        _ => {
-            eprintln!("validate-deps: internal error: the analysis thread failed; please report this with the input that caused it");
-            std::process::exit(ExitCode::Broken.code());
-        }
-    };
-    if let Err(e) = emit(&outcome.report, &cli.output) {
-        if !e.is_broken_pipe() {
-            eprintln!("validate-deps: {e}");
-            std::process::exit(ExitCode::Broken.code());
-        }
-    }
-    std::process::exit(outcome.report.exit_code().code());
+    sfci::cli::run_and_exit("validate-deps", &cli.output, false, move || {
+        run(&opts).map(|o| o.report)
+    });
 }

@@ -440,7 +440,7 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
     let change = match &opts.base {
         Some(base) => Some(load_change(
             &sources.root,
-            &resolve_base(base)?,
+            &crate::ci::resolve_base(base).map_err(DepsError::Other)?,
             opts.head.as_deref(),
         )?),
         None => None,
@@ -846,19 +846,6 @@ fn select_tests(
         }
     }
     selected.into_iter().collect()
-}
-
-fn resolve_base(base: &str) -> Result<String, DepsError> {
-    if base != "auto" {
-        return Ok(base.to_string());
-    }
-    crate::ci::CiContext::detect().base_rev.ok_or_else(|| {
-        DepsError::Other(
-            "--base auto: no merge-request base revision in the CI environment \
-             (GitLab: CI_MERGE_REQUEST_DIFF_BASE_SHA; GitHub: GITHUB_BASE_REF); pass --base REV"
-                .into(),
-        )
-    })
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), DepsError> {

@@ -224,7 +224,7 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
     };
     let changed: Option<HashSet<String>> = match &opts.base {
         Some(base) => {
-            let base = resolve_base(base)?;
+            let base = crate::ci::resolve_base(base).map_err(LintError::Other)?;
             Some(
                 crate::git::changed_files(&sources.root, &base, opts.head.as_deref())?
                     .into_iter()
@@ -356,20 +356,6 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
     };
     report.sort();
     Ok(report)
-}
-
-/// `--base auto` takes the base revision from the CI context.
-fn resolve_base(base: &str) -> Result<String, LintError> {
-    if base != "auto" {
-        return Ok(base.to_string());
-    }
-    crate::ci::CiContext::detect().base_rev.ok_or_else(|| {
-        LintError::Other(
-            "--base auto: no merge-request base revision in the CI environment \
-             (GitLab: CI_MERGE_REQUEST_DIFF_BASE_SHA; GitHub: GITHUB_BASE_REF); pass --base REV"
-                .into(),
-        )
-    })
 }
 
 #[cfg(test)]

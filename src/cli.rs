@@ -1,0 +1,52 @@
+//! What every binary's `main` does after parsing its arguments: check the output
+//! flags, run the work on a thread with a large stack (the analyses recurse along
+//! deep call chains), write the reports and exit with the shared exit-code policy.
+
+use crate::report::output::{emit, OutputArgs};
+use crate::report::{ExitCode, FindingsReport};
+
+/// Exits 2 with the tool's name when the output flags are unusable (two reports
+/// on stdout, one file twice) — before any work is done.
+pub fn check_outputs(tool: &str, output: &OutputArgs) {
+    if let Err(e) = output.validate() {
+        eprintln!("{tool}: {e}");
+        std::process::exit(ExitCode::Broken.code());
+    }
+}
+
+/// Runs `work`, emits its report and exits: 0 or 1 from the report (always 0 when
+/// `record_only`, e.g. while writing a baseline), 2 when the work or the output
+/// failed.
+pub fn run_and_exit<E, F>(tool: &str, output: &OutputArgs, record_only: bool, work: F) -> !
+where
+    E: std::fmt::Display + Send + 'static,
+    F: FnOnce() -> Result<FindingsReport, E> + Send + 'static,
+{
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(work);
+    let report = match worker.map(|h| h.join()) {
+        Ok(Ok(Ok(r))) => r,
+        Ok(Ok(Err(e))) => {
+            eprintln!("{tool}: {e}");
+            std::process::exit(ExitCode::Broken.code());
+        }
+        _ => {
+            eprintln!(
+                "{tool}: internal error: the analysis thread failed; please report this with the input that caused it"
+            );
+            std::process::exit(ExitCode::Broken.code());
+        }
+    };
+    if let Err(e) = emit(&report, output) {
+        // A closed pipe (`| head`) is the reader's choice, not a failure to report.
+        if !e.is_broken_pipe() {
+            eprintln!("{tool}: {e}");
+            std::process::exit(ExitCode::Broken.code());
+        }
+    }
+    if record_only {
+        std::process::exit(ExitCode::Passed.code());
+    }
+    std::process::exit(report.exit_code().code());
+}

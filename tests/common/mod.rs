@@ -1,0 +1,64 @@
+//! Helpers shared by the end-to-end tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A folder of `fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Runs git in `dir` with a fixed identity; panics with git's stderr on failure.
+pub fn git(dir: &Path, args: &[&str]) {
+    let st = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+}
+
+/// A command for a binary with the CI variables that change its behaviour removed.
+pub fn command(bin: &str, dir: &Path) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.current_dir(dir);
+    for k in [
+        "GITHUB_STEP_SUMMARY",
+        "NO_COLOR",
+        "CI",
+        "GITLAB_CI",
+        "GITHUB_ACTIONS",
+    ] {
+        cmd.env_remove(k);
+    }
+    cmd
+}
