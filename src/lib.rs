@@ -9,5 +9,6 @@ pub mod deps;
 pub mod duration;
 pub mod git;
 pub mod lint;
+pub mod owners;
 pub mod report;
 pub mod source;

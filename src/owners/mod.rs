@@ -1,0 +1,2 @@
+//! CODEOWNERS for GitHub and GitLab: parsing, matching, validation, approvals.
+pub mod model;

@@ -1,0 +1,86 @@
+//! The CODEOWNERS model shared by parsing, matching, validation and approvals.
+
+use serde::Serialize;
+
+/// Which forge's CODEOWNERS semantics apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    GitHub,
+    GitLab,
+}
+
+/// One rule line: a pattern and its owners.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// 1-based line in the CODEOWNERS file.
+    pub line: u32,
+    /// The pattern as written (GitLab exclusions without their `!`).
+    pub pattern: String,
+    /// Owners as written: `@user`, `@org/team`, `@group/sub/group`, `user@example.com`,
+    /// `@@developer` / `@@maintainer` / `@@owner` (GitLab roles). Empty = unowned (GitHub)
+    /// or the section's default owners (GitLab, filled in by the parser).
+    pub owners: Vec<String>,
+    /// Index into `CodeOwners::sections` (GitLab); None for GitHub and for GitLab
+    /// rules before the first section.
+    pub section: Option<usize>,
+    /// GitLab `!pattern`: an exclusion within its section.
+    pub exclusion: bool,
+}
+
+/// A GitLab section (`[Name]`, `^[Name]`, `[Name][2]`, with default owners).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// As written in its first header (sections merge case-insensitively).
+    pub name: String,
+    /// Line of the first header.
+    pub line: u32,
+    pub optional: bool,
+    /// `[Name][N]`; 1 when not given.
+    pub approvals_required: u32,
+    pub default_owners: Vec<String>,
+}
+
+/// A problem found while parsing (GitLab's own syntax error kinds, GitHub's
+/// unsupported syntax). `rule` is a `codeowners-check validate` rule id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub rule: &'static str,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// A parsed CODEOWNERS file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeOwners {
+    pub dialect: Dialect,
+    /// Repository-relative path of the file (`.github/CODEOWNERS`).
+    pub path: String,
+    pub rules: Vec<Rule>,
+    pub sections: Vec<Section>,
+    pub problems: Vec<Problem>,
+}
+
+/// The owners of one section for one path (GitLab).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionOwners {
+    pub name: String,
+    pub owners: Vec<String>,
+    /// The deciding rule's line in this section.
+    pub line: u32,
+    pub optional: bool,
+    pub approvals_required: u32,
+}
+
+/// The answer for one path: the JSON of `codeowners-check owners`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ownership {
+    pub path: String,
+    /// The union of the owners (GitHub: the deciding rule's owners).
+    pub owners: Vec<String>,
+    /// GitHub: the deciding rule's line; GitLab: None (see `sections`).
+    pub line: Option<u32>,
+    /// GitLab: every section with a matching rule; empty for GitHub.
+    pub sections: Vec<SectionOwners>,
+}
