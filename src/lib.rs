@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod deps;
 pub mod duration;
+pub mod forge;
 pub mod git;
 pub mod lint;
 pub mod owners;

@@ -1,0 +1,1024 @@
+//! The one HTTP layer under both forge clients.
+//!
+//! - **Timeouts:** a connect timeout and a total timeout per request ([`HttpConfig`]), both cut
+//!   short by the run's deadline when one is set.
+//! - **Retries:** at most [`HttpConfig::max_retries`] more attempts, with exponential backoff, for
+//!   429, 5xx and connection errors (and timeouts of idempotent requests). `Retry-After` (seconds
+//!   or an HTTP date) is honoured, and so are GitHub's `x-ratelimit-reset` and GitLab's
+//!   `RateLimit-Reset` when the remaining count is 0 — but never a wait longer than
+//!   [`HttpConfig::max_wait`] or past the deadline: then a [`ForgeError::RateLimited`] says when
+//!   the limit resets. A `POST` is retried only when it cannot have been processed (connection
+//!   refused, 429), so a comment is never posted twice.
+//! - **Decoding:** JSON errors name the path of the bad value
+//!   (`malformed JSON from /repos/o/r/pulls/1/files (HTTP 200): [3].filename: invalid type ...`);
+//!   an HTML page where JSON was expected is reported as such; nothing panics.
+//! - **Pagination:** `Link: <...>; rel="next"` (both forges) and GitLab's `x-next-page`, with a
+//!   page cap and a loop guard (a next link seen before stops with an error); next links must stay
+//!   on the forge's origin, so the token is never sent elsewhere.
+//! - **Secrets:** errors carry the method and URL path only (no host, query or userinfo), and every
+//!   message is scrubbed of the token.
+use std::collections::HashSet;
+use std::error::Error as StdError;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ::http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use http_body_util::BodyExt;
+use reqwest::Url;
+use serde::de::DeserializeOwned;
+
+use super::{Endpoint, Forge, ForgeError, Secret};
+
+/// Timeouts, retries and limits of the HTTP layer. `Default` gives the production values.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Time to establish a connection (TCP + TLS). Default 10 s.
+    pub connect_timeout: Duration,
+    /// Total time for one request, body included. Default 30 s.
+    pub request_timeout: Duration,
+    /// Retries after the first attempt. Default 3.
+    pub max_retries: u32,
+    /// First backoff; doubled on every retry. Default 1 s.
+    pub initial_backoff: Duration,
+    /// Longest backoff between two attempts. Default 30 s.
+    pub max_backoff: Duration,
+    /// Longest wait for a `Retry-After` or a rate-limit reset; a longer one fails at once with
+    /// [`ForgeError::RateLimited`]. Default 60 s.
+    pub max_wait: Duration,
+    /// Deadline for the whole run: no request starts or waits past it.
+    pub deadline: Option<Instant>,
+    /// Most pages one listing may read. Default 1,000.
+    pub max_pages: usize,
+    /// Print a line on stderr before each retry. Default true.
+    pub log_retries: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_retries: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(30),
+            max_wait: Duration::from_secs(60),
+            deadline: None,
+            max_pages: 1000,
+            log_retries: true,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Sets the run's deadline (share one `Instant` between clients of one run).
+    pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Sets the run's deadline to `timeout` from now.
+    pub fn with_run_timeout(self, timeout: Duration) -> Self {
+        self.with_deadline(Instant::now() + timeout)
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry.min(20)).unwrap_or(u32::MAX);
+        self.initial_backoff
+            .checked_mul(factor)
+            .unwrap_or(self.max_backoff)
+            .min(self.max_backoff)
+    }
+}
+
+/// HTTP methods the clients use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+}
+
+impl Method {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+        }
+    }
+
+    /// Repeating the request has the same effect as sending it once (PATCH/PUT of a comment body
+    /// set it to the same value).
+    fn idempotent(self) -> bool {
+        !matches!(self, Method::Post)
+    }
+
+    fn to_http(self) -> ::http::Method {
+        match self {
+            Method::Get => ::http::Method::GET,
+            Method::Post => ::http::Method::POST,
+            Method::Put => ::http::Method::PUT,
+            Method::Patch => ::http::Method::PATCH,
+        }
+    }
+}
+
+/// One request, rebuilt for every attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub method: Method,
+    pub url: Url,
+    /// Overrides the client's default `Accept`.
+    pub accept: Option<&'static str>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub(crate) fn get(url: Url) -> Self {
+        Request {
+            method: Method::Get,
+            url,
+            accept: None,
+            body: None,
+        }
+    }
+
+    pub(crate) fn with_json(method: Method, url: Url, body: &serde_json::Value) -> Self {
+        Request {
+            method,
+            url,
+            accept: None,
+            body: Some(serde_json::to_vec(body).unwrap_or_default()),
+        }
+    }
+}
+
+/// A complete response (body read).
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// Why one attempt produced no response.
+#[derive(Debug)]
+enum SendError {
+    /// The connection could not be made: the request was not sent.
+    Connect(String),
+    Timeout,
+    Other(String),
+}
+
+enum Backend {
+    /// Plain reqwest; the token goes into `auth` (marked sensitive).
+    Reqwest {
+        client: reqwest::Client,
+        auth: Option<(HeaderName, HeaderValue)>,
+    },
+    /// octocrab on the same reqwest client; octocrab adds `Authorization: Bearer`.
+    Octocrab(Box<octocrab::Octocrab>),
+}
+
+/// How a client authenticates.
+pub(crate) enum Auth {
+    /// GitHub: octocrab with `Authorization: Bearer <token>`.
+    OctocrabBearer,
+    /// A plain header (GitLab: `PRIVATE-TOKEN`).
+    Header(&'static str),
+}
+
+/// The HTTP client under [`super::GitHub`] and [`super::GitLab`].
+pub(crate) struct HttpClient {
+    forge: Forge,
+    base: Url,
+    backend: Backend,
+    rt: tokio::runtime::Runtime,
+    config: HttpConfig,
+    token: Secret,
+    accept: &'static str,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("forge", &self.forge)
+            .field("base", &self.base.as_str())
+            .field("token", &self.token)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+const USER_AGENT: &str = concat!("sfci/", env!("CARGO_PKG_VERSION"));
+
+impl HttpClient {
+    pub(crate) fn new(
+        forge: Forge,
+        base_url: &str,
+        token: Secret,
+        auth: Auth,
+        accept: &'static str,
+        headers: &[(&'static str, &'static str)],
+        config: HttpConfig,
+    ) -> Result<Self, ForgeError> {
+        let config_err = |detail: String| ForgeError::Config {
+            forge,
+            detail: token.scrub(&detail),
+        };
+        let base = parse_base_url(base_url).map_err(config_err)?;
+        let loopback = is_loopback(&base);
+
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .user_agent(USER_AGENT)
+            // Follow redirects only on the same origin: reqwest drops `Authorization` on a
+            // cross-host redirect but would forward GitLab's `PRIVATE-TOKEN`.
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let same = attempt
+                    .previous()
+                    .first()
+                    .is_some_and(|first| same_origin(first, attempt.url()));
+                if attempt.previous().len() > 5 || !same {
+                    attempt.stop()
+                } else {
+                    attempt.follow()
+                }
+            }));
+        if loopback {
+            // A local server (tests, a port-forward) is never reached through a proxy.
+            builder = builder.no_proxy();
+        }
+        let client = builder
+            .build()
+            .map_err(|e| config_err(format!("cannot build the HTTP client: {}", chain(&e))))?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| config_err(format!("cannot start the async runtime: {e}")))?;
+
+        let backend = match auth {
+            Auth::OctocrabBearer => {
+                let _guard = rt.enter();
+                let mut ob = octocrab::Octocrab::builder()
+                    .base_uri(base.as_str())
+                    .map_err(|e| config_err(format!("octocrab rejects the base URL: {e}")))?;
+                if !token.is_empty() {
+                    ob = ob.personal_token(token.expose().to_string());
+                }
+                let oc = ob
+                    .build_with_reqwest(client)
+                    .map_err(|e| config_err(format!("cannot build the octocrab client: {e}")))?;
+                Backend::Octocrab(Box::new(oc))
+            }
+            Auth::Header(name) => {
+                let auth = if token.is_empty() {
+                    None
+                } else {
+                    let mut value = HeaderValue::from_str(token.expose()).map_err(|_| {
+                        config_err("the token contains characters not allowed in a header".into())
+                    })?;
+                    value.set_sensitive(true);
+                    Some((HeaderName::from_static(name_lower(name)), value))
+                };
+                Backend::Reqwest { client, auth }
+            }
+        };
+        let headers = headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    HeaderName::from_static(name_lower(k)),
+                    HeaderValue::from_static(v),
+                )
+            })
+            .collect();
+        Ok(HttpClient {
+            forge,
+            base,
+            backend,
+            rt,
+            config,
+            token,
+            accept,
+            headers,
+        })
+    }
+
+    /// `path` (already percent-encoded, starting with `/`) below the base URL, with `query` pairs.
+    pub(crate) fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
+        let mut url = self.base.clone();
+        let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
+    }
+
+    pub(crate) fn endpoint(&self, method: Method, url: &Url) -> Endpoint {
+        Endpoint {
+            method: method.as_str(),
+            path: self.token.scrub(url.path()),
+        }
+    }
+
+    /// GET and decode one JSON value.
+    pub(crate) fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, ForgeError> {
+        self.json(Request::get(url))
+    }
+
+    /// Sends `req` and decodes the JSON answer.
+    pub(crate) fn json<T: DeserializeOwned>(&self, req: Request) -> Result<T, ForgeError> {
+        let endpoint = self.endpoint(req.method, &req.url);
+        let resp = self.execute(&req)?;
+        self.decode(&endpoint, &resp)
+    }
+
+    /// GET that answers `Some(value)` on success and `None` on 404.
+    pub(crate) fn get_optional<T: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<Option<T>, ForgeError> {
+        match self.json(req) {
+            Ok(v) => Ok(Some(v)),
+            Err(ForgeError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every item of a paginated JSON-array listing.
+    pub(crate) fn get_pages<T: DeserializeOwned>(&self, first: Url) -> Result<Vec<T>, ForgeError> {
+        let first_endpoint = self.endpoint(Method::Get, &first);
+        let mut items = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        seen.insert(first.to_string());
+        let mut url = first;
+        let mut pages = 0usize;
+        loop {
+            pages += 1;
+            if pages > self.config.max_pages {
+                return Err(ForgeError::Pagination {
+                    forge: self.forge,
+                    endpoint: first_endpoint,
+                    detail: format!("more than {} pages", self.config.max_pages),
+                });
+            }
+            let endpoint = self.endpoint(Method::Get, &url);
+            let resp = self.execute(&Request::get(url.clone()))?;
+            let page: Vec<T> = self.decode(&endpoint, &resp)?;
+            items.extend(page);
+            match self.next_page(&url, &resp.headers, &first_endpoint)? {
+                None => return Ok(items),
+                Some(next) => {
+                    if !seen.insert(next.to_string()) {
+                        return Err(ForgeError::Pagination {
+                            forge: self.forge,
+                            endpoint: first_endpoint,
+                            detail: format!(
+                                "the next-page link of page {pages} points to a page already read"
+                            ),
+                        });
+                    }
+                    url = next;
+                }
+            }
+        }
+    }
+
+    fn next_page(
+        &self,
+        current: &Url,
+        headers: &HeaderMap,
+        endpoint: &Endpoint,
+    ) -> Result<Option<Url>, ForgeError> {
+        let pagination_err = |detail: String| ForgeError::Pagination {
+            forge: self.forge,
+            endpoint: endpoint.clone(),
+            detail,
+        };
+        for value in headers.get_all("link") {
+            let Ok(value) = value.to_str() else { continue };
+            if let Some(next) = next_link(value) {
+                let url = current.join(next).map_err(|_| {
+                    pagination_err("the Link header's next URL does not parse".into())
+                })?;
+                if !same_origin(&url, &self.base) {
+                    return Err(pagination_err(
+                        "the Link header's next URL leaves the forge's host".into(),
+                    ));
+                }
+                return Ok(Some(url));
+            }
+        }
+        if let Some(next) = header_str(headers, "x-next-page") {
+            let next = next.trim();
+            if next.is_empty() {
+                return Ok(None);
+            }
+            if next.parse::<u64>().is_err() {
+                return Err(pagination_err(format!(
+                    "x-next-page is not a page number: {:?}",
+                    truncate(next, 40)
+                )));
+            }
+            let mut url = current.clone();
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "page")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(kept)
+                .append_pair("page", next);
+            return Ok(Some(url));
+        }
+        Ok(None)
+    }
+
+    /// Decodes a JSON body, reporting HTML pages and malformed JSON with the endpoint path.
+    pub(crate) fn decode<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        resp: &Response,
+    ) -> Result<T, ForgeError> {
+        if looks_like_html(resp) {
+            return Err(ForgeError::HtmlPage {
+                forge: self.forge,
+                endpoint: endpoint.clone(),
+                status: resp.status,
+            });
+        }
+        let mut de = serde_json::Deserializer::from_slice(&resp.body);
+        let detail = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(value) => match de.end() {
+                Ok(()) => return Ok(value),
+                Err(e) => e.to_string(),
+            },
+            Err(e) => {
+                let path = e.path().to_string();
+                if path == "." || path.is_empty() {
+                    e.inner().to_string()
+                } else {
+                    format!("{path}: {}", e.inner())
+                }
+            }
+        };
+        Err(ForgeError::MalformedJson {
+            forge: self.forge,
+            endpoint: endpoint.clone(),
+            status: resp.status,
+            detail: truncate(&self.token.scrub(&detail), 300),
+        })
+    }
+
+    /// Sends `req` with the retry policy; `Ok` only for 2xx.
+    pub(crate) fn execute(&self, req: &Request) -> Result<Response, ForgeError> {
+        let endpoint = self.endpoint(req.method, &req.url);
+        let cfg = &self.config;
+        let mut retry = 0u32;
+        loop {
+            let attempts = retry + 1;
+            let now = Instant::now();
+            let remaining = cfg.deadline.map(|d| d.saturating_duration_since(now));
+            if remaining == Some(Duration::ZERO) {
+                return Err(ForgeError::Deadline {
+                    forge: self.forge,
+                    endpoint,
+                    last: String::new(),
+                });
+            }
+            let (timeout, clipped) = match remaining {
+                Some(r) if r < cfg.request_timeout => (r, true),
+                _ => (cfg.request_timeout, false),
+            };
+            let outcome = self.rt.block_on(async {
+                match tokio::time::timeout(timeout, self.send_once(req)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(SendError::Timeout),
+                }
+            });
+
+            // Decide: done, fail now, or wait and retry.
+            let (final_error, wait, rate_limit) = match outcome {
+                Ok(resp) if resp.status < 300 => return Ok(resp),
+                Ok(resp) => {
+                    let retry_after = retry_after(&resp.headers);
+                    let reset = rate_limit_reset(&resp.headers);
+                    let rate_limited = resp.status == 429
+                        || (resp.status == 403 && (reset.is_some() || retry_after.is_some()));
+                    let retryable = rate_limited
+                        || (resp.status >= 500 && (req.method.idempotent() || resp.status == 503));
+                    let err = self.status_error(&endpoint, &resp, attempts, reset);
+                    if !retryable {
+                        return Err(err);
+                    }
+                    let wait = match (retry_after, reset) {
+                        (Some(d), _) => d,
+                        (None, Some(t)) => t
+                            .duration_since(SystemTime::now())
+                            .unwrap_or(Duration::ZERO),
+                        (None, None) => cfg.backoff(retry),
+                    };
+                    (err, wait, rate_limited.then_some(resp.status))
+                }
+                Err(SendError::Timeout) => {
+                    if clipped {
+                        return Err(ForgeError::Deadline {
+                            forge: self.forge,
+                            endpoint,
+                            last: format!("a request was still running after {timeout:?}"),
+                        });
+                    }
+                    let err = ForgeError::Timeout {
+                        forge: self.forge,
+                        endpoint: endpoint.clone(),
+                        after: timeout,
+                        attempts,
+                    };
+                    if !req.method.idempotent() {
+                        return Err(err);
+                    }
+                    (err, cfg.backoff(retry), None)
+                }
+                Err(SendError::Connect(detail)) => (
+                    ForgeError::Network {
+                        forge: self.forge,
+                        endpoint: endpoint.clone(),
+                        detail: self.clean(&detail),
+                        attempts,
+                    },
+                    cfg.backoff(retry),
+                    None,
+                ),
+                Err(SendError::Other(detail)) => {
+                    let err = ForgeError::Network {
+                        forge: self.forge,
+                        endpoint: endpoint.clone(),
+                        detail: self.clean(&detail),
+                        attempts,
+                    };
+                    if !req.method.idempotent() {
+                        return Err(err);
+                    }
+                    (err, cfg.backoff(retry), None)
+                }
+            };
+
+            if retry >= cfg.max_retries {
+                return Err(final_error);
+            }
+            if wait > cfg.max_wait {
+                return Err(match rate_limit {
+                    Some(status) => ForgeError::RateLimited {
+                        forge: self.forge,
+                        endpoint,
+                        status,
+                        reset_at: Some(SystemTime::now() + wait),
+                        reason: format!(
+                            "not waiting longer than {} s for it",
+                            cfg.max_wait.as_secs()
+                        ),
+                    },
+                    None => final_error,
+                });
+            }
+            if let Some(deadline) = cfg.deadline {
+                if Instant::now() + wait >= deadline {
+                    return Err(match rate_limit {
+                        Some(status) => ForgeError::RateLimited {
+                            forge: self.forge,
+                            endpoint,
+                            status,
+                            reset_at: Some(SystemTime::now() + wait),
+                            reason: "the run's deadline comes first".into(),
+                        },
+                        None => ForgeError::Deadline {
+                            forge: self.forge,
+                            endpoint,
+                            last: final_error.to_string(),
+                        },
+                    });
+                }
+            }
+            if cfg.log_retries {
+                eprintln!(
+                    "{final_error}; retrying in {:.1} s (retry {} of {})",
+                    wait.as_secs_f64(),
+                    retry + 1,
+                    cfg.max_retries
+                );
+            }
+            std::thread::sleep(wait);
+            retry += 1;
+        }
+    }
+
+    async fn send_once(&self, req: &Request) -> Result<Response, SendError> {
+        let accept = HeaderValue::from_static(req.accept.unwrap_or(self.accept));
+        match &self.backend {
+            Backend::Reqwest { client, auth } => {
+                let mut rb = client
+                    .request(req.method.to_http(), req.url.clone())
+                    .header(ACCEPT, accept);
+                for (k, v) in &self.headers {
+                    rb = rb.header(k, v);
+                }
+                if let Some((k, v)) = auth {
+                    rb = rb.header(k, v);
+                }
+                if let Some(body) = &req.body {
+                    rb = rb
+                        .header(CONTENT_TYPE, "application/json")
+                        .body(body.clone());
+                }
+                let resp = rb.send().await.map_err(|e| classify(&e))?;
+                let status = resp.status().as_u16();
+                let headers = resp.headers().clone();
+                let body = resp.bytes().await.map_err(|e| classify(&e))?;
+                Ok(Response {
+                    status,
+                    headers,
+                    body: body.to_vec(),
+                })
+            }
+            Backend::Octocrab(oc) => {
+                // octocrab joins a path to its base URI and adds the bearer token only to
+                // requests without an authority, so send path and query alone; the URL was
+                // built from (or checked against) the same base.
+                let path_and_query = match req.url.query() {
+                    Some(q) => format!("{}?{q}", req.url.path()),
+                    None => req.url.path().to_string(),
+                };
+                let mut rb = ::http::Request::builder()
+                    .method(req.method.to_http())
+                    .uri(path_and_query)
+                    .header(ACCEPT, accept);
+                for (k, v) in &self.headers {
+                    rb = rb.header(k, v);
+                }
+                let body = match &req.body {
+                    Some(body) => {
+                        rb = rb.header(CONTENT_TYPE, "application/json");
+                        octocrab::OctoBody::from(body.clone())
+                    }
+                    None => octocrab::OctoBody::empty(),
+                };
+                let request = rb
+                    .body(body)
+                    .map_err(|e| SendError::Other(format!("invalid request: {e}")))?;
+                let resp = oc.execute(request).await.map_err(|e| classify(&e))?;
+                let (parts, body) = resp.into_parts();
+                let body = body.collect().await.map_err(|e| classify(&e))?.to_bytes();
+                Ok(Response {
+                    status: parts.status.as_u16(),
+                    headers: parts.headers,
+                    body: body.to_vec(),
+                })
+            }
+        }
+    }
+
+    /// The error for an unsuccessful final response.
+    fn status_error(
+        &self,
+        endpoint: &Endpoint,
+        resp: &Response,
+        attempts: u32,
+        reset: Option<SystemTime>,
+    ) -> ForgeError {
+        let forge = self.forge;
+        let endpoint = endpoint.clone();
+        let html = looks_like_html(resp);
+        let message = if (300..400).contains(&resp.status) {
+            "a redirect to another host or too many redirects (not followed)".to_string()
+        } else if html {
+            String::new()
+        } else {
+            self.clean(&error_message(&resp.body))
+        };
+        match resp.status {
+            429 => ForgeError::RateLimited {
+                forge,
+                endpoint,
+                status: 429,
+                reset_at: reset
+                    .or_else(|| retry_after(&resp.headers).map(|d| SystemTime::now() + d)),
+                reason: format!("still limited after {attempts} attempt(s)"),
+            },
+            403 if reset.is_some() || retry_after(&resp.headers).is_some() => {
+                ForgeError::RateLimited {
+                    forge,
+                    endpoint,
+                    status: 403,
+                    reset_at: reset
+                        .or_else(|| retry_after(&resp.headers).map(|d| SystemTime::now() + d)),
+                    reason: format!("still limited after {attempts} attempt(s)"),
+                }
+            }
+            401 | 403 => ForgeError::Auth {
+                forge,
+                endpoint,
+                status: resp.status,
+                message,
+                hint: forge.auth_hint(),
+            },
+            404 => ForgeError::NotFound {
+                forge,
+                endpoint,
+                message,
+            },
+            status if html && !(300..400).contains(&status) => ForgeError::HtmlPage {
+                forge,
+                endpoint,
+                status,
+            },
+            status => ForgeError::Status {
+                forge,
+                endpoint,
+                status,
+                message,
+                attempts,
+            },
+        }
+    }
+
+    /// Scrubs the token and URLs' queries out of a message and bounds its length.
+    fn clean(&self, text: &str) -> String {
+        truncate(&strip_queries(&self.token.scrub(text)), 300)
+    }
+}
+
+/// Parses and checks a base URL: https, or http to a loopback address only; no credentials.
+fn parse_base_url(base_url: &str) -> Result<Url, String> {
+    let trimmed = base_url.trim();
+    let mut url = Url::parse(trimmed).map_err(|e| {
+        format!(
+            "the base URL {:?} does not parse: {e}",
+            strip_queries(trimmed)
+        )
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("the base URL must not contain credentials; pass the token separately".into());
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "plain http is allowed only to a loopback address, not {}",
+                url.host_str().unwrap_or("")
+            ))
+        }
+        other => return Err(format!("unsupported URL scheme {other:?}")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the base URL has no host".into());
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = url.path().trim_end_matches('/').to_string();
+    url.set_path(&path);
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+fn name_lower(name: &'static str) -> &'static str {
+    // Header names given to `from_static` must be lowercase.
+    debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()));
+    name
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name)?.to_str().ok()
+}
+
+/// The `rel="next"` target of a `Link` header.
+pub(crate) fn next_link(header: &str) -> Option<&str> {
+    for part in header.split(',') {
+        let part = part.trim();
+        let (Some(start), Some(end)) = (part.find('<'), part.find('>')) else {
+            continue;
+        };
+        if end <= start {
+            continue;
+        }
+        let target = &part[start + 1..end];
+        let is_next = part[end + 1..].split(';').any(|param| {
+            let param = param.trim();
+            let Some((key, value)) = param.split_once('=') else {
+                return false;
+            };
+            key.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|rel| rel.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target);
+        }
+    }
+    None
+}
+
+/// `Retry-After` as a wait from now: delta-seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = header_str(headers, "retry-after")?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// When the rate limit resets, if the remaining count is 0 (GitHub `x-ratelimit-*`, GitLab
+/// `RateLimit-*`; both carry epoch seconds).
+fn rate_limit_reset(headers: &HeaderMap) -> Option<SystemTime> {
+    for (remaining, reset) in [
+        ("x-ratelimit-remaining", "x-ratelimit-reset"),
+        ("ratelimit-remaining", "ratelimit-reset"),
+    ] {
+        if header_str(headers, remaining).map(str::trim) == Some("0") {
+            if let Some(secs) =
+                header_str(headers, reset).and_then(|v| v.trim().parse::<u64>().ok())
+            {
+                return Some(UNIX_EPOCH + Duration::from_secs(secs));
+            }
+        }
+    }
+    None
+}
+
+fn looks_like_html(resp: &Response) -> bool {
+    if let Some(ct) = header_str(&resp.headers, "content-type") {
+        if ct.to_ascii_lowercase().contains("text/html") {
+            return true;
+        }
+    }
+    let start = resp
+        .body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &resp.body[i..])
+        .unwrap_or(&[]);
+    let head: Vec<u8> = start
+        .iter()
+        .take(15)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html") || head.starts_with(b"<head")
+}
+
+/// The forge's error message from a JSON error body (`message`, `error`, `error_description`),
+/// or the first line of a text body.
+fn error_message(body: &[u8]) -> String {
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        let mut parts = Vec::new();
+        for key in ["message", "error", "error_description"] {
+            match value.get(key) {
+                Some(serde_json::Value::String(s)) => parts.push(s.clone()),
+                Some(serde_json::Value::Null) | None => {}
+                Some(other) => parts.push(other.to_string()),
+            }
+        }
+        return parts.join(": ");
+    }
+    String::from_utf8_lossy(body)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The error chain of `e` as one line, without any URL (reqwest's own message names the URL:
+/// only its kind and sources are kept).
+fn chain(e: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(re) = err.downcast_ref::<reqwest::Error>() {
+            parts.push(
+                if re.is_connect() {
+                    "cannot connect"
+                } else if re.is_timeout() {
+                    "timed out"
+                } else if re.is_body() || re.is_decode() {
+                    "cannot read the response body"
+                } else if re.is_redirect() {
+                    "too many redirects"
+                } else {
+                    "request failed"
+                }
+                .to_string(),
+            );
+        } else if err.downcast_ref::<octocrab::Error>().is_none() {
+            let text = err.to_string();
+            if parts.last() != Some(&text) {
+                parts.push(text);
+            }
+        }
+        cur = err.source();
+    }
+    strip_queries(&parts.join(": "))
+}
+
+fn classify(e: &(dyn StdError + 'static)) -> SendError {
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
+    let mut connect = false;
+    while let Some(err) = cur {
+        if let Some(re) = err.downcast_ref::<reqwest::Error>() {
+            if re.is_timeout() {
+                return SendError::Timeout;
+            }
+            connect |= re.is_connect();
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return SendError::Timeout;
+            }
+        }
+        cur = err.source();
+    }
+    if connect {
+        SendError::Connect(chain(e))
+    } else {
+        SendError::Other(chain(e))
+    }
+}
+
+/// Removes the query part of anything that looks like a URL in `text`.
+fn strip_queries(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.contains("://") {
+            if let Some(q) = word.find('?') {
+                out.push_str(&word[..q]);
+                // keep closing punctuation such as ")" after the query
+                let tail: String = word[q..]
+                    .chars()
+                    .rev()
+                    .take_while(|c| matches!(c, ')' | ']' | '"' | '\'' | ',' | '.'))
+                    .collect();
+                out.extend(tail.chars().rev());
+                continue;
+            }
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max).collect();
+    s.push('…');
+    s
+}
+
+/// Percent-encodes one path segment or query value (everything but RFC 3986 unreserved
+/// characters), e.g. a GitLab project path `group/sub/project` → `group%2Fsub%2Fproject`.
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod tests;
