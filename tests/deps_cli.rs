@@ -7,6 +7,13 @@ use std::process::{Command, Output};
 mod common;
 use common::{command, copy_dir, fixture, git};
 
+// The forge tests' scripted HTTP server (loopback only).
+#[allow(dead_code, unused_imports)]
+#[path = "../src/forge/fake.rs"]
+mod fake;
+#[allow(unused_imports)]
+use sfci::forge::{ForgeError, HttpConfig};
+
 const BIN: &str = env!("CARGO_BIN_EXE_validate-deps");
 
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -556,4 +563,75 @@ fn reports_parse_back() {
     assert!(errors.is_empty(), "{errors:#?}");
     let r0 = &log["runs"][0]["results"][0];
     assert!(r0["properties"]["from_team"].is_string(), "{r0:#}");
+}
+
+#[test]
+fn an_owner_approval_passes_a_new_edge() {
+    use fake::{FakeResponse, FakeServer};
+    let dir = repo();
+    std::fs::write(
+        dir.path().join(".sfci.yml"),
+        "deps:\n  teams:\n    billing:\n      owners: ['@acme/billing']\n",
+    )
+    .unwrap();
+    let f = dir.path().join(SALES).join("AccountFacade.cls");
+    let src = std::fs::read_to_string(&f).unwrap().replacen(
+        "public static void run(Set<Id> accountIds) {",
+        "public static void run(Set<Id> accountIds) {\n        InvoiceExportService.exportToSap(null);",
+        1,
+    );
+    std::fs::write(&f, src).unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "sales uses billing"]);
+    let serve = |reviewer: &str| {
+        let server = FakeServer::start();
+        server.route(
+            "GET",
+            "/repos/acme/repo/pulls/3/reviews",
+            vec![FakeResponse::json(200, serde_json::json!([
+                {"id": 1, "user": {"login": reviewer}, "state": "APPROVED", "submitted_at": "2026-11-20T10:00:00Z"}
+            ]))],
+        );
+        server.route(
+            "GET",
+            "/orgs/acme/teams/billing/members",
+            vec![FakeResponse::json(
+                200,
+                serde_json::json!([{"login": "bea"}]),
+            )],
+        );
+        server
+    };
+    for (reviewer, code) in [("bea", 0), ("someone", 1)] {
+        let server = serve(reviewer);
+        let url = server.url();
+        let mut cmd = command(BIN, dir.path());
+        cmd.env("GITHUB_TOKEN", "ghp_secret_for_test").args([
+            "--base",
+            "main",
+            "--approvals",
+            "--forge",
+            "github",
+            "--change",
+            "3",
+            "--api-url",
+            &url,
+            "--repo",
+            "acme/repo",
+            "--json",
+            "-",
+        ]);
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{reviewer}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v = json(&out);
+        assert_eq!(
+            v["summary"]["approved_edges"],
+            if code == 0 { 1 } else { 0 }
+        );
+    }
 }

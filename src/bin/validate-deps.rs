@@ -1,8 +1,10 @@
 //! `validate-deps`: argument parsing and wiring only; the logic is in
 //! `sfci::deps`.
 
-use clap::Parser;
-use sfci::deps::check::{run, DepsOptions};
+use clap::{Parser, ValueEnum};
+use sfci::deps::check::{apply_approvals, run, DepsError, DepsOptions};
+use sfci::owners::check::{ApprovalSource, ForgeOptions};
+use sfci::owners::model::Dialect;
 use sfci::report::output::OutputArgs;
 use std::path::PathBuf;
 
@@ -22,6 +24,7 @@ Examples:
   validate-deps --all --graph teams.mmd                  # inventory + Mermaid team graph
   validate-deps --base origin/main --junit deps.xml      # what this merge request adds
   validate-deps --base auto --select-tests tests.txt     # tests to run for this change
+  validate-deps --base auto --approvals                  # an owner's approval passes a new edge
   sf project deploy validate --test-level RunSpecifiedTests --tests $(cat tests.txt)";
 
 /// Finds the cross-team dependencies of a Salesforce monorepo — Apex, triggers,
@@ -63,8 +66,40 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
+    /// A new cross-team edge passes when one of the target team's owners
+    /// (deps.teams.<team>.owners) approved the merge request (read from the forge,
+    /// as codeowners-check does; needs a token).
+    #[arg(long, requires = "base")]
+    approvals: bool,
+
+    /// The forge whose approvals count (default: from the CI context).
+    #[arg(long, value_enum, requires = "approvals")]
+    forge: Option<ForgeArg>,
+
+    /// The MR/PR number (default: from the CI context).
+    #[arg(long, value_name = "N", requires = "approvals")]
+    change: Option<u64>,
+
+    /// Forge API base URL (default: GITHUB_API_URL / CI_API_V4_URL).
+    #[arg(long, value_name = "URL", requires = "approvals")]
+    api_url: Option<String>,
+
+    /// GitHub OWNER/NAME or GitLab project id (default: GITHUB_REPOSITORY / CI_PROJECT_ID).
+    #[arg(long, value_name = "REPO", requires = "approvals")]
+    repo: Option<String>,
+
+    /// Name of the environment variable holding the forge token.
+    #[arg(long, value_name = "NAME", requires = "approvals")]
+    token_env: Option<String>,
+
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ForgeArg {
+    Github,
+    Gitlab,
 }
 
 fn main() {
@@ -78,7 +113,32 @@ fn main() {
         select_tests: cli.select_tests,
         graph: cli.graph,
     };
+    let approvals = cli.approvals.then(|| {
+        let dialect = match cli.forge {
+            Some(ForgeArg::Gitlab) => Dialect::GitLab,
+            Some(ForgeArg::Github) => Dialect::GitHub,
+            None => match sfci::ci::CiContext::detect().provider {
+                Some(sfci::ci::Provider::GitLab) => Dialect::GitLab,
+                _ => Dialect::GitHub,
+            },
+        };
+        let forge = ForgeOptions {
+            forge: Some(dialect),
+            api_url: cli.api_url.clone(),
+            repo: cli.repo.clone(),
+            token_env: cli.token_env.clone(),
+        };
+        (forge, dialect, cli.change)
+    });
     sfci::cli::run_and_exit("validate-deps", &cli.output, false, move || {
-        run(&opts).map(|o| o.report)
+        let mut report = run(&opts)?.report;
+        if let Some((forge, dialect, change)) = approvals {
+            let source = ApprovalSource::connect(&forge, dialect, change)
+                .map_err(|e| DepsError::Other(e.to_string()))?;
+            apply_approvals(&mut report, &|owners| {
+                source.approved_by(owners).map_err(|e| e.to_string())
+            })?;
+        }
+        Ok::<_, DepsError>(report)
     });
 }

@@ -15,17 +15,28 @@ pub enum Dialect {
 pub struct Rule {
     /// 1-based line in the CODEOWNERS file.
     pub line: u32,
+    /// 1-based column (in characters) where the pattern starts on that line (the `!` of a
+    /// GitLab exclusion).
+    pub column: u32,
     /// The pattern as written (GitLab exclusions without their `!`).
     pub pattern: String,
-    /// Owners as written: `@user`, `@org/team`, `@group/sub/group`, `user@example.com`,
-    /// `@@developer` / `@@maintainer` / `@@owner` (GitLab roles). Empty = unowned (GitHub)
-    /// or the section's default owners (GitLab, filled in by the parser).
+    /// Owners: `@user`, `@org/team`, `@group/sub/group`, `user@example.com`,
+    /// `@@developer` / `@@maintainer` / `@@owner` (GitLab roles). GitHub: as written. GitLab:
+    /// the references GitLab extracts from the owner text (roles normalised to the singular,
+    /// lower case), or the default owners of the section header the rule appears under when
+    /// it names none (filled in by the parser). Empty = unowned (GitHub), no owner in that
+    /// section (GitLab), and always for GitLab exclusions.
     pub owners: Vec<String>,
     /// Index into `CodeOwners::sections` (GitLab); None for GitHub and for GitLab
     /// rules before the first section.
     pub section: Option<usize>,
     /// GitLab `!pattern`: an exclusion within its section.
     pub exclusion: bool,
+    /// Approvals this rule requires: GitLab gives every entry the count of the section header
+    /// it appears under (`[Name][N]`; 1 when not given or 0) and makes one approval rule per
+    /// section *and pattern* with that count, so merged sections can differ per rule.
+    /// GitHub: always 1.
+    pub approvals_required: u32,
 }
 
 /// A GitLab section (`[Name]`, `^[Name]`, `[Name][2]`, with default owners).

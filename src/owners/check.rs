@@ -1,0 +1,730 @@
+//! The `codeowners-check` runs: `owners` (a query), `validate` and `approvals`
+//! (findings reports).
+
+use super::approvals::{evaluate, requirements, summary_markdown, OwnerCheck, Status};
+use super::model::{CodeOwners, Dialect, Ownership};
+use super::{locations, parse, validate_with};
+use crate::forge::{GitHub, GitLab, Secret};
+use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const TOOL: &str = "codeowners-check";
+/// The hidden marker that finds the summary comment again.
+pub const MARKER: &str = "sfci:codeowners-check";
+
+macro_rules! rule {
+    ($name:ident, $id:literal, $sev:ident, $short:literal, $full:literal, $help:literal) => {
+        pub const $name: RuleInfo = RuleInfo {
+            id: $id,
+            short: $short,
+            full: $full,
+            help: $help,
+            default_severity: Severity::$sev,
+        };
+    };
+}
+
+rule!(SYNTAX, "syntax-error", Error, "A CODEOWNERS line the forge rejects",
+    "The line is not valid CODEOWNERS syntax for this forge (missing or malformed owner, bad section header, an optional section with an approval count). GitLab rejects the file; GitHub ignores the line.",
+    "Fix the line the message names.");
+rule!(UNSUPPORTED, "unsupported-syntax", Error, "Pattern syntax GitHub does not support",
+    "GitHub CODEOWNERS does not support `!` negation, `[...]` ranges or `\\#` escapes; such a line silently matches nothing, so its paths fall to an earlier rule.",
+    "Rewrite the pattern without the unsupported syntax.");
+rule!(
+    DUPLICATE,
+    "duplicate-pattern",
+    Warning,
+    "The same pattern twice",
+    "A pattern appears more than once (in one section); only the last one counts.",
+    "Merge the owners into one line."
+);
+rule!(SHADOWED, "shadowed-rule", Warning, "A rule that later rules make dead",
+    "Every tracked file this rule matches is also matched by a later rule (in its section), so this rule never decides an owner.",
+    "Remove the rule or move it after the rules that shadow it.");
+rule!(
+    MATCHES_NOTHING,
+    "pattern-matches-nothing",
+    Warning,
+    "A pattern that matches no tracked file",
+    "No tracked file matches the pattern: a typo, or a path that was moved or deleted.",
+    "Fix or remove the pattern."
+);
+rule!(UNOWNED, "unowned-file", Warning, "A tracked file without code owners",
+    "No rule gives the file an owner (GitLab: no required section does), so changes to it need no code-owner review.",
+    "Add a rule, or allow the path with --allow-unowned.");
+rule!(UNKNOWN_OWNER, "unknown-owner", Error, "An owner that does not exist on the forge",
+    "The user, team or group named as an owner does not exist (or the token cannot see it); the forge ignores it, so its paths may have no effective owner.",
+    "Fix the name, or give the token read access to org teams / groups.");
+rule!(NO_WRITE, "owner-without-write-access", Error, "An owner without write access to the repository",
+    "Code owners must have write access for their approval to count; the forge ignores owners without it.",
+    "Grant the user or team write access, or replace the owner.");
+rule!(
+    TOO_LARGE,
+    "file-too-large",
+    Error,
+    "CODEOWNERS larger than the forge accepts",
+    "GitHub ignores a CODEOWNERS file larger than 3 MB entirely.",
+    "Split ownership into fewer, broader rules."
+);
+rule!(MISSING, "missing-approval", Error, "Code-owner approvals missing",
+    "The merge request changes files whose code owners (per the target branch's CODEOWNERS) have not approved it, or not enough of them.",
+    "Ask the listed owners to review; then re-run the job (GitLab does not re-run pipelines on approval; on GitHub, trigger on pull_request_review).");
+
+pub fn validate_rules() -> Vec<RuleInfo> {
+    vec![
+        SYNTAX,
+        UNSUPPORTED,
+        DUPLICATE,
+        SHADOWED,
+        MATCHES_NOTHING,
+        UNOWNED,
+        UNKNOWN_OWNER,
+        NO_WRITE,
+        TOO_LARGE,
+    ]
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OwnersError {
+    #[error("{0}")]
+    Forge(#[from] crate::forge::ForgeError),
+    #[error("{0}")]
+    Git(#[from] crate::git::GitError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Where the forge is and how to reach it.
+#[derive(Debug, Clone, Default)]
+pub struct ForgeOptions {
+    /// `github` or `gitlab`; from the CI context when absent.
+    pub forge: Option<Dialect>,
+    pub api_url: Option<String>,
+    /// GitHub `owner/repo` or GitLab project id/path.
+    pub repo: Option<String>,
+    /// Name of the environment variable holding the token (never the token).
+    pub token_env: Option<String>,
+}
+
+/// A connected forge.
+pub enum Client {
+    GitHub(GitHub),
+    GitLab(GitLab),
+}
+
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok().filter(|v| !v.is_empty())
+}
+
+impl ForgeOptions {
+    /// The forge client, or None when no token is configured.
+    pub fn connect(&self, dialect: Dialect) -> Result<Option<Client>, OwnersError> {
+        let forge = self.forge.unwrap_or(dialect);
+        let token_vars: Vec<String> = match (&self.token_env, forge) {
+            (Some(v), _) => vec![v.clone()],
+            (None, Dialect::GitHub) => vec!["GITHUB_TOKEN".into(), "GH_TOKEN".into()],
+            (None, Dialect::GitLab) => vec!["SFCI_GITLAB_TOKEN".into(), "GITLAB_TOKEN".into()],
+        };
+        let Some(token) = token_vars.iter().find_map(|v| env(v)) else {
+            return Ok(None);
+        };
+        let token = Secret::new(token);
+        Ok(Some(match forge {
+            Dialect::GitHub => {
+                let url = self
+                    .api_url
+                    .clone()
+                    .or_else(|| env("GITHUB_API_URL"))
+                    .unwrap_or_else(|| "https://api.github.com".into());
+                let repo = self.repo.clone().or_else(|| env("GITHUB_REPOSITORY")).ok_or_else(|| {
+                    OwnersError::Other("GitHub repository unknown: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)".into())
+                })?;
+                let (owner, name) = repo.split_once('/').ok_or_else(|| {
+                    OwnersError::Other(format!("--repo {repo}: expected OWNER/NAME"))
+                })?;
+                Client::GitHub(GitHub::new(&url, owner, name, token)?)
+            }
+            Dialect::GitLab => {
+                let url = self
+                    .api_url
+                    .clone()
+                    .or_else(|| env("CI_API_V4_URL"))
+                    .unwrap_or_else(|| "https://gitlab.com/api/v4".into());
+                let project = self
+                    .repo
+                    .clone()
+                    .or_else(|| env("CI_PROJECT_ID"))
+                    .ok_or_else(|| {
+                        OwnersError::Other(
+                            "GitLab project unknown: pass --repo ID|PATH (or set CI_PROJECT_ID)"
+                                .into(),
+                        )
+                    })?;
+                Client::GitLab(GitLab::new(&url, &project, token)?)
+            }
+        }))
+    }
+}
+
+/// `owners`: the owners of each path.
+pub fn owners_of(co: &CodeOwners, paths: &[String]) -> Vec<Ownership> {
+    let m = co.matcher();
+    paths.par_iter().map(|p| m.owners_of(p)).collect()
+}
+
+/// Reads CODEOWNERS: an explicit file, or the forge's location in `root`.
+pub fn load(root: &Path, file: Option<&Path>, dialect: Dialect) -> Result<CodeOwners, OwnersError> {
+    match file {
+        Some(f) => {
+            let bytes = std::fs::read(f)
+                .map_err(|e| OwnersError::Other(format!("cannot read {}: {e}", f.display())))?;
+            Ok(parse(
+                &String::from_utf8_lossy(&bytes),
+                &f.to_string_lossy(),
+                dialect,
+            ))
+        }
+        None => super::load(root, dialect)
+            .map_err(|e| OwnersError::Other(format!("cannot read CODEOWNERS: {e}")))?
+            .ok_or_else(|| {
+                OwnersError::Other(format!(
+                    "no CODEOWNERS file in {} (looked in {})",
+                    root.display(),
+                    locations(dialect).join(", ")
+                ))
+            }),
+    }
+}
+
+/// The CODEOWNERS of a revision (the target branch): `git show REV:<location>` in
+/// the forge's order.
+pub fn load_at(root: &Path, rev: &str, dialect: Dialect) -> Result<CodeOwners, OwnersError> {
+    for loc in locations(dialect) {
+        if let Some(bytes) = crate::git::show_file(root, rev, loc)? {
+            return Ok(parse(&String::from_utf8_lossy(&bytes), loc, dialect));
+        }
+    }
+    Err(OwnersError::Other(format!(
+        "no CODEOWNERS at {rev} (looked in {})",
+        locations(dialect).join(", ")
+    )))
+}
+
+fn problem_finding(rel: &str, p: &super::model::Problem) -> Finding {
+    let sev = validate_rules()
+        .iter()
+        .find(|r| r.id == p.rule)
+        .map(|r| r.default_severity)
+        .unwrap_or(Severity::Error);
+    let (file, line) = if p.rule == UNOWNED.id {
+        // The message names the unowned file; the finding points at CODEOWNERS.
+        (rel.to_string(), p.line.max(1))
+    } else {
+        (rel.to_string(), p.line.max(1))
+    };
+    Finding {
+        rule: p.rule.to_string(),
+        severity: sev,
+        file,
+        line,
+        column: p.column.max(1),
+        symbol: None,
+        message: p.message.clone(),
+        fingerprint: fingerprint(&[p.rule, rel, &p.message]),
+        chain: Vec::new(),
+        in_change: false,
+        extra: BTreeMap::new(),
+    }
+}
+
+/// `validate`: syntax and structure against the tracked files, and — with a
+/// forge token — owners that do not exist or cannot approve.
+pub fn validate(
+    co: &CodeOwners,
+    tracked: &[String],
+    allow: &globset::GlobSet,
+    client: Option<&Client>,
+) -> Result<FindingsReport, OwnersError> {
+    let started = Instant::now();
+    let m = co.matcher();
+    let mut findings: Vec<Finding> = validate_with(co, &m, tracked, allow)
+        .iter()
+        .map(|p| problem_finding(&co.path, p))
+        .collect();
+    let mut summary = BTreeMap::new();
+    summary.insert("rules".into(), co.rules.len().into());
+    summary.insert("tracked_files".into(), tracked.len().into());
+    match client {
+        Some(c) => {
+            let (f, checked) = check_owners(co, c)?;
+            findings.extend(f);
+            summary.insert("owners_checked".into(), checked.into());
+        }
+        None => {
+            summary.insert(
+                "forge_checks".into(),
+                "skipped: no forge token (unknown-owner and owner-without-write-access need one)"
+                    .into(),
+            );
+        }
+    }
+    let mut checked = BTreeMap::new();
+    for r in validate_rules() {
+        checked.insert(r.id.to_string(), vec![co.path.clone()]);
+    }
+    let mut report = FindingsReport {
+        tool: TOOL,
+        version: env!("CARGO_PKG_VERSION"),
+        rules: validate_rules(),
+        findings,
+        checked,
+        summary,
+        changed_files: Vec::new(),
+        duration: started.elapsed(),
+    };
+    report.sort();
+    Ok(report)
+}
+
+/// Every distinct owner, with the first rule line naming it.
+fn distinct_owners(co: &CodeOwners) -> Vec<(String, u32, u32)> {
+    let mut seen: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    for r in &co.rules {
+        for o in &r.owners {
+            seen.entry(o.clone()).or_insert((r.line, r.column));
+        }
+    }
+    for s in &co.sections {
+        for o in &s.default_owners {
+            seen.entry(o.clone()).or_insert((s.line, 1));
+        }
+    }
+    seen.into_iter().map(|(o, (l, c))| (o, l, c)).collect()
+}
+
+fn check_owners(co: &CodeOwners, client: &Client) -> Result<(Vec<Finding>, usize), OwnersError> {
+    let mut out = Vec::new();
+    let owners = distinct_owners(co);
+    let mut push = |rule: &RuleInfo, owner: &str, line: u32, column: u32, message: String| {
+        out.push(Finding {
+            rule: rule.id.into(),
+            severity: rule.default_severity,
+            file: co.path.clone(),
+            line,
+            column,
+            symbol: Some(owner.to_string()),
+            message,
+            fingerprint: fingerprint(&[rule.id, &co.path, owner]),
+            chain: Vec::new(),
+            in_change: false,
+            extra: BTreeMap::new(),
+        });
+    };
+    for (owner, line, column) in &owners {
+        let Some(name) = owner.strip_prefix('@') else {
+            continue; // e-mail owners cannot be looked up
+        };
+        if name.starts_with('@') {
+            continue; // GitLab roles
+        }
+        match client {
+            Client::GitHub(gh) => {
+                if let Some((org, team)) = name.split_once('/') {
+                    if !gh.team_exists(org, team)? {
+                        push(
+                            &UNKNOWN_OWNER,
+                            owner,
+                            *line,
+                            *column,
+                            format!(
+                                "team {owner} does not exist (or the token cannot read org teams)"
+                            ),
+                        );
+                        continue;
+                    }
+                    let perm = gh.team_repo_permission(org, team, gh.owner(), gh.repo())?;
+                    if !perm.as_deref().is_some_and(crate::forge::github::can_write) {
+                        push(
+                            &NO_WRITE,
+                            owner,
+                            *line,
+                            *column,
+                            format!(
+                                "team {owner} has {} access to {}/{}; code owners need write",
+                                perm.as_deref().unwrap_or("no"),
+                                gh.owner(),
+                                gh.repo()
+                            ),
+                        );
+                    }
+                } else {
+                    if !gh.user_exists(name)? {
+                        push(
+                            &UNKNOWN_OWNER,
+                            owner,
+                            *line,
+                            *column,
+                            format!("user {owner} does not exist"),
+                        );
+                        continue;
+                    }
+                    let perm = gh.user_permission(name)?;
+                    if !perm.as_deref().is_some_and(crate::forge::github::can_write) {
+                        push(
+                            &NO_WRITE,
+                            owner,
+                            *line,
+                            *column,
+                            format!(
+                                "user {owner} has {} access; code owners need write",
+                                perm.as_deref().unwrap_or("no")
+                            ),
+                        );
+                    }
+                }
+            }
+            Client::GitLab(gl) => {
+                if name.contains('/') {
+                    if !gl.group_exists(name)? {
+                        push(
+                            &UNKNOWN_OWNER,
+                            owner,
+                            *line,
+                            *column,
+                            format!("group {owner} does not exist (or the token cannot see it)"),
+                        );
+                    }
+                } else if !gl.user_exists(name)? {
+                    // A top-level group is written like a user.
+                    if !gl.group_exists(name)? {
+                        push(
+                            &UNKNOWN_OWNER,
+                            owner,
+                            *line,
+                            *column,
+                            format!("{owner} is neither a user nor a group"),
+                        );
+                    }
+                } else {
+                    let access = gl.project_member_access(name)?;
+                    if access.unwrap_or(0) < crate::forge::gitlab::access::DEVELOPER {
+                        push(&NO_WRITE, owner, *line, *column, format!("user {owner} is not a Developer (or higher) member of the project; GitLab ignores such code owners"));
+                    }
+                }
+            }
+        }
+    }
+    Ok((out, owners.len()))
+}
+
+/// Membership and role answers through the forge, cached per run.
+struct ForgeCheck<'a> {
+    client: &'a Client,
+    members: RefCell<HashMap<String, Vec<String>>>,
+    access: RefCell<HashMap<String, Option<u32>>>,
+}
+
+impl OwnerCheck for ForgeCheck<'_> {
+    fn approves_for(&self, approver: &str, owner: &str) -> Result<bool, String> {
+        let Some(name) = owner.strip_prefix('@') else {
+            return Ok(false); // e-mail owners: no reliable mapping to an account
+        };
+        if let Some(role) = name.strip_prefix('@') {
+            let Client::GitLab(gl) = self.client else {
+                return Ok(false);
+            };
+            let needed = match role.to_ascii_lowercase().as_str() {
+                "developer" => 30,
+                "maintainer" => 40,
+                "owner" => 50,
+                _ => return Ok(false),
+            };
+            if !self.access.borrow().contains_key(approver) {
+                let a = gl
+                    .project_member_access(approver)
+                    .map_err(|e| e.to_string())?;
+                self.access.borrow_mut().insert(approver.to_string(), a);
+            }
+            return Ok(self.access.borrow()[approver].unwrap_or(0) >= needed);
+        }
+        if !name.contains('/') && name.eq_ignore_ascii_case(approver) {
+            return Ok(true);
+        }
+        let is_group = name.contains('/') || matches!(self.client, Client::GitLab(_));
+        if !is_group {
+            return Ok(false);
+        }
+        if !self.members.borrow().contains_key(name) {
+            let m = match self.client {
+                Client::GitHub(gh) => match name.split_once('/') {
+                    Some((org, team)) => gh.team_members(org, team).map_err(|e| e.to_string())?,
+                    None => Vec::new(),
+                },
+                Client::GitLab(gl) => match gl.group_members(name) {
+                    Ok(m) => m,
+                    Err(e) if e.is_not_found() => Vec::new(),
+                    Err(e) => return Err(e.to_string()),
+                },
+            };
+            self.members.borrow_mut().insert(name.to_string(), m);
+        }
+        Ok(self.members.borrow()[name]
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(approver)))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalOptions {
+    pub root: PathBuf,
+    pub dialect: Option<Dialect>,
+    /// MR/PR number; from the CI context when absent.
+    pub change: Option<u64>,
+    /// Target revision: the CODEOWNERS is read there; changed files from git
+    /// since the merge base when given.
+    pub base: Option<String>,
+    pub comment: bool,
+    pub forge: ForgeOptions,
+}
+
+/// `approvals`: the owners each changed file needs (per the target branch's
+/// CODEOWNERS) against the approvals given.
+pub fn approvals(opts: &ApprovalOptions) -> Result<FindingsReport, OwnersError> {
+    let started = Instant::now();
+    let ctx = crate::ci::CiContext::detect();
+    let dialect = opts
+        .dialect
+        .or(opts.forge.forge)
+        .unwrap_or(match ctx.provider {
+            Some(crate::ci::Provider::GitLab) => Dialect::GitLab,
+            _ => Dialect::GitHub,
+        });
+    let change = opts.change.or(ctx.change_number).ok_or_else(|| {
+        OwnersError::Other(
+            "no merge request / pull request number: pass --change N (or run in an MR/PR pipeline)"
+                .into(),
+        )
+    })?;
+    let client = opts.forge.connect(dialect)?.ok_or_else(|| {
+        OwnersError::Other(match dialect {
+            Dialect::GitHub => "approvals need a GitHub token that can read pull requests and org teams (GITHUB_TOKEN or --token-env NAME)".into(),
+            Dialect::GitLab => "approvals need a GitLab project access token with read_api (SFCI_GITLAB_TOKEN or --token-env NAME); CI_JOB_TOKEN cannot read approvals".into(),
+        })
+    })?;
+    let base = match &opts.base {
+        Some(b) => Some(crate::ci::resolve_base(b).map_err(OwnersError::Other)?),
+        None => ctx.base_rev.clone(),
+    };
+    let base = base.ok_or_else(|| {
+        OwnersError::Other("the target branch is unknown: pass --base REV (its CODEOWNERS decides, so a change cannot rewrite its own owners)".into())
+    })?;
+    let co = load_at(&opts.root, &base, dialect)?;
+    // Changed files: git when the history is there, else the forge's API.
+    let changed = match crate::git::changed_files(&opts.root, &base, None) {
+        Ok(f) => f,
+        Err(_) => match &client {
+            Client::GitHub(gh) => gh.pull_files(change)?,
+            Client::GitLab(gl) => gl.mr_changed_files(change)?,
+        },
+    };
+    let approvers = match &client {
+        Client::GitHub(gh) => gh.approvers(change)?,
+        Client::GitLab(gl) => gl.mr_approvers(change)?,
+    };
+    let owned = owners_of(&co, &changed);
+    let reqs = requirements(dialect, &owned);
+    let check = ForgeCheck {
+        client: &client,
+        members: RefCell::new(HashMap::new()),
+        access: RefCell::new(HashMap::new()),
+    };
+    let statuses = evaluate(&reqs, &approvers, &check).map_err(OwnersError::Other)?;
+    if opts.comment {
+        let body = summary_markdown(MARKER, &statuses);
+        match &client {
+            Client::GitHub(gh) => {
+                gh.upsert_comment(change, MARKER, &body)?;
+            }
+            Client::GitLab(gl) => {
+                gl.upsert_note(change, MARKER, &body)?;
+            }
+        }
+    }
+    Ok(approval_report(
+        &co,
+        &statuses,
+        changed,
+        approvers.len(),
+        started,
+    ))
+}
+
+fn approval_report(
+    co: &CodeOwners,
+    statuses: &[Status],
+    changed: Vec<String>,
+    approvers: usize,
+    started: Instant,
+) -> FindingsReport {
+    let mut findings = Vec::new();
+    for st in statuses
+        .iter()
+        .filter(|s| s.missing > 0 && !s.requirement.optional)
+    {
+        let r = &st.requirement;
+        let mut extra = BTreeMap::new();
+        extra.insert("section".into(), r.name.clone().into());
+        extra.insert("owners".into(), r.owners.clone().into());
+        extra.insert("approvals_required".into(), r.approvals_required.into());
+        extra.insert("approved_by".into(), st.approved_by.clone().into());
+        extra.insert("missing".into(), st.missing.into());
+        extra.insert("files".into(), r.files.clone().into());
+        let shown: Vec<&str> = r.files.iter().take(5).map(String::as_str).collect();
+        let more = r.files.len().saturating_sub(shown.len());
+        findings.push(Finding {
+            rule: MISSING.id.into(),
+            severity: Severity::Error,
+            file: co.path.clone(),
+            line: r.line.max(1),
+            column: 1,
+            symbol: Some(r.name.clone()),
+            message: format!(
+                "{}: {} more approval(s) needed from {} (required {}, approved by {}) for {}{}",
+                r.name,
+                st.missing,
+                r.owners.join(", "),
+                r.approvals_required,
+                if st.approved_by.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    st.approved_by.join(", ")
+                },
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more file(s)")
+                } else {
+                    String::new()
+                }
+            ),
+            fingerprint: fingerprint(&[MISSING.id, &co.path, &r.name.to_lowercase()]),
+            chain: Vec::new(),
+            in_change: true,
+            extra,
+        });
+    }
+    let mut summary = BTreeMap::new();
+    summary.insert("changed_files".into(), changed.len().into());
+    summary.insert("requirements".into(), statuses.len().into());
+    summary.insert("approvers".into(), approvers.into());
+    let mut checked = BTreeMap::new();
+    checked.insert(MISSING.id.to_string(), vec![co.path.clone()]);
+    let mut report = FindingsReport {
+        tool: TOOL,
+        version: env!("CARGO_PKG_VERSION"),
+        rules: vec![MISSING],
+        findings,
+        checked,
+        summary,
+        changed_files: changed,
+        duration: started.elapsed(),
+    };
+    report.sort();
+    report
+}
+
+/// Tracked files of the repository at `root`: `git ls-files`, or a walk that
+/// honours `.gitignore` outside a git checkout.
+pub fn tracked_files(root: &Path) -> Vec<String> {
+    if let Ok(out) = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "core.quotepath=off", "ls-files", "-z"])
+        .output()
+    {
+        if out.status.success() {
+            return out
+                .stdout
+                .split(|&b| b == 0)
+                .filter(|s| !s.is_empty())
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .collect();
+        }
+    }
+    let mut files = Vec::new();
+    for e in ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .build()
+        .flatten()
+    {
+        if e.file_type().is_some_and(|t| t.is_file()) {
+            files.push(crate::source::rel_path(root, e.path()));
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The approvals of one merge request, as a source for other tools
+/// (`validate-deps --approvals`: a new cross-team edge passes when an owner of the
+/// target team approved).
+pub struct ApprovalSource {
+    client: Client,
+    approvers: Vec<String>,
+    members: RefCell<HashMap<String, Vec<String>>>,
+    access: RefCell<HashMap<String, Option<u32>>>,
+}
+
+impl ApprovalSource {
+    /// Connects to the forge and reads the approvals of `change` (or the CI's).
+    pub fn connect(
+        forge: &ForgeOptions,
+        dialect: Dialect,
+        change: Option<u64>,
+    ) -> Result<ApprovalSource, OwnersError> {
+        let change = change
+            .or(crate::ci::CiContext::detect().change_number)
+            .ok_or_else(|| {
+                OwnersError::Other(
+                    "--approvals: no merge request / pull request number (pass --change N)".into(),
+                )
+            })?;
+        let client = forge.connect(dialect)?.ok_or_else(|| {
+            OwnersError::Other("--approvals needs a forge token (GITHUB_TOKEN; GitLab SFCI_GITLAB_TOKEN or GITLAB_TOKEN; or --token-env NAME)".into())
+        })?;
+        let approvers = match &client {
+            Client::GitHub(gh) => gh.approvers(change)?,
+            Client::GitLab(gl) => gl.mr_approvers(change)?,
+        };
+        Ok(ApprovalSource {
+            client,
+            approvers,
+            members: RefCell::new(HashMap::new()),
+            access: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// The approvers who count for any of `owners`.
+    pub fn approved_by(&self, owners: &[String]) -> Result<Vec<String>, OwnersError> {
+        let check = ForgeCheck {
+            client: &self.client,
+            members: RefCell::new(std::mem::take(&mut *self.members.borrow_mut())),
+            access: RefCell::new(std::mem::take(&mut *self.access.borrow_mut())),
+        };
+        let mut out = Vec::new();
+        for a in &self.approvers {
+            for o in owners {
+                if check.approves_for(a, o).map_err(OwnersError::Other)? {
+                    out.push(a.clone());
+                    break;
+                }
+            }
+        }
+        *self.members.borrow_mut() = check.members.into_inner();
+        *self.access.borrow_mut() = check.access.into_inner();
+        Ok(out)
+    }
+}
