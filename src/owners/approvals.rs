@@ -2,9 +2,9 @@
 //!
 //! GitHub ("Require review from Code Owners"): every changed file needs an
 //! approval from one owner of the rule that decides it; a rule without owners
-//! needs none. GitLab: every section that owns a changed file needs approvals from
-//! that section's owners of the changed files — one, or `[N]`; optional sections
-//! (`^[Name]`) never block.
+//! needs none. GitLab: every (section, pattern) entry that owns a changed file needs
+//! approvals from its owners — one, or the `[N]` of its section header; optional
+//! sections (`^[Name]`) never block.
 
 use super::model::{Dialect, Ownership};
 use serde::Serialize;
@@ -51,7 +51,9 @@ pub fn requirements(dialect: Dialect, owned: &[Ownership]) -> Vec<Requirement> {
                     if s.owners.is_empty() {
                         continue;
                     }
-                    let key = s.name.to_lowercase();
+                    // GitLab makes one approval rule per section and pattern, with
+                    // the count of the header the entry stands under.
+                    let key = format!("{}\u{0}{:08}", s.name.to_lowercase(), s.line);
                     let r = by.entry(key).or_insert_with(|| Requirement {
                         name: s.name.clone(),
                         line: s.line,
@@ -60,7 +62,6 @@ pub fn requirements(dialect: Dialect, owned: &[Ownership]) -> Vec<Requirement> {
                         optional: s.optional,
                         files: Vec::new(),
                     });
-                    r.line = r.line.min(s.line);
                     merge_owners(&mut r.owners, &s.owners);
                     r.files.push(o.path.clone());
                 }
