@@ -426,3 +426,131 @@ fn gitlab_sections_need_their_counts() {
     assert_eq!(f[0]["approved_by"], json!(["bea"]));
     assert_eq!(f[0]["missing"], 1);
 }
+
+#[test]
+fn validate_checks_owners_against_the_forge() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join(".github")).unwrap();
+    std::fs::write(
+        p.join(".github/CODEOWNERS"),
+        "*.cls @ghost\n/billing/ @acme/billing\n/sales/ @reader\n/docs/ @acme/writers\n",
+    )
+    .unwrap();
+    for f in ["billing/a.cls", "sales/b.cls", "docs/c.md"] {
+        std::fs::create_dir_all(p.join(f).parent().unwrap()).unwrap();
+        std::fs::write(p.join(f), "x").unwrap();
+    }
+    git(p, &["init", "-q"]);
+    git(p, &["add", "-A"]);
+    let server = FakeServer::start();
+    server.route(
+        "GET",
+        "/users/ghost",
+        vec![FakeResponse::json(404, json!({"message": "Not Found"}))],
+    );
+    server.route(
+        "GET",
+        "/users/reader",
+        vec![FakeResponse::json(
+            200,
+            json!({"login": "reader", "type": "User"}),
+        )],
+    );
+    server.route(
+        "GET",
+        "/repos/acme/repo/collaborators/reader/permission",
+        vec![FakeResponse::json(
+            200,
+            json!({"permission": "read", "role_name": "read", "user": {"login": "reader"}}),
+        )],
+    );
+    server.route(
+        "GET",
+        "/orgs/acme/teams/billing",
+        vec![FakeResponse::json(
+            200,
+            json!({"slug": "billing", "name": "billing"}),
+        )],
+    );
+    server.route(
+        "GET",
+        "/orgs/acme/teams/billing/repos/acme/repo",
+        vec![FakeResponse::json(200, json!({"name": "repo", "permissions": {"admin": false, "maintain": false, "push": true, "triage": true, "pull": true}, "role_name": "write"}))],
+    );
+    server.route(
+        "GET",
+        "/orgs/acme/teams/writers",
+        vec![FakeResponse::json(404, json!({"message": "Not Found"}))],
+    );
+    let url = server.url();
+    let out = run(
+        p,
+        &[
+            "validate",
+            "--dialect",
+            "github",
+            "--api-url",
+            &url,
+            "--repo",
+            "acme/repo",
+            "--json",
+            "-",
+        ],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_out(&out);
+    let mut got: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unknown-owner" || f["rule"] == "owner-without-write-access")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["symbol"].as_str().unwrap().into(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("owner-without-write-access".into(), "@reader".into(), 3),
+            ("unknown-owner".into(), "@acme/writers".into(), 4),
+            ("unknown-owner".into(), "@ghost".into(), 1),
+        ]
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains(TOKEN));
+    // --offline skips the forge.
+    let out = run(
+        p,
+        &[
+            "validate",
+            "--dialect",
+            "github",
+            "--offline",
+            "--json",
+            "-",
+        ],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
