@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::{command, copy_dir, fixture, git};
+use common::{command, copy_dir, fixture, git, stdout_json};
 
 // The forge tests' scripted HTTP server (loopback only).
 #[allow(dead_code, unused_imports)]
@@ -32,16 +32,6 @@ fn repo() -> tempfile::TempDir {
     git(dir.path(), &["commit", "-q", "-m", "base"]);
     git(dir.path(), &["checkout", "-q", "-b", "feature"]);
     dir
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn findings(v: &Value, rule: &str) -> Vec<Value> {
@@ -76,7 +66,7 @@ fn inventory_reports_cross_team_edges_as_warnings() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json(&out);
+    let v = stdout_json(&out);
     let cross = findings(&v, "cross-team-dependency");
     assert!(!cross.is_empty());
     assert!(cross.iter().all(|f| f["severity"] == "warning"));
@@ -108,7 +98,7 @@ fn a_change_reports_only_the_edges_it_adds() {
         "no change, nothing new: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(json(&out)["findings"].as_array().unwrap().is_empty());
+    assert!(stdout_json(&out)["findings"].as_array().unwrap().is_empty());
 
     let f = dir.path().join(SALES).join("AccountFacade.cls");
     let src = std::fs::read_to_string(&f).unwrap();
@@ -121,7 +111,7 @@ fn a_change_reports_only_the_edges_it_adds() {
     git(dir.path(), &["commit", "-q", "-am", "sales uses billing"]);
     let out = run(dir.path(), &["--base", "main", "--json", "-"]);
     assert_eq!(out.status.code(), Some(1));
-    let v = json(&out);
+    let v = stdout_json(&out);
     let cross = findings(&v, "cross-team-dependency");
     assert_eq!(cross.len(), 1, "{v:#}");
     assert_eq!(
@@ -152,7 +142,7 @@ fn allow_and_deny_rules() {
         Some(1),
         "a denied edge fails even the inventory"
     );
-    let v = json(&out);
+    let v = stdout_json(&out);
     let cross = findings(&v, "cross-team-dependency");
     assert!(
         cross.iter().all(|f| f["to_team"] != "shared"),
@@ -180,7 +170,7 @@ fn deleting_a_referenced_class_is_a_broken_reference() {
     git(dir.path(), &["commit", "-q", "-m", "delete"]);
     let out = run(dir.path(), &["--base", "main", "--json", "-"]);
     assert_eq!(out.status.code(), Some(1));
-    let v = json(&out);
+    let v = stdout_json(&out);
     let broken = findings(&v, "broken-reference");
     let mut from: Vec<String> = broken
         .iter()
@@ -300,7 +290,7 @@ fn inventory_matches_expected_deps_tsv() {
     let dir = repo();
     let out = run(dir.path(), &["--all", "--json", "-"]);
     assert_eq!(out.status.code(), Some(0));
-    let v = json(&out);
+    let v = stdout_json(&out);
     let cross = findings(&v, "cross-team-dependency");
     let mut got = BTreeMap::new();
     for f in &cross {
@@ -361,7 +351,7 @@ fn deleted_page_extension_is_one_broken_reference() {
     git(dir.path(), &["commit", "-q", "-m", "delete"]);
     let out = run(dir.path(), &["--base", "main", "--json", "-"]);
     assert_eq!(out.status.code(), Some(1));
-    let v = json(&out);
+    let v = stdout_json(&out);
     let broken = findings(&v, "broken-reference");
     assert_eq!(broken.len(), 1, "{v:#}");
     assert_eq!(
@@ -406,7 +396,7 @@ fn renamed_lwc_leaves_broken_references_then_new_edges() {
     git(p, &["commit", "-q", "-m", "rename"]);
     let out = run(p, &["--base", "main", "--json", "-"]);
     assert_eq!(out.status.code(), Some(1));
-    let v = json(&out);
+    let v = stdout_json(&out);
     let mut broken: Vec<(String, u64, u64)> = findings(&v, "broken-reference")
         .iter()
         .map(|f| {
@@ -453,7 +443,7 @@ fn renamed_lwc_leaves_broken_references_then_new_edges() {
     }
     git(p, &["commit", "-q", "-am", "use the new name"]);
     let out = run(p, &["--base", "main", "--json", "-"]);
-    let v = json(&out);
+    let v = stdout_json(&out);
     assert!(findings(&v, "broken-reference").is_empty(), "{v:#}");
     let mut cross: Vec<(String, String)> = findings(&v, "cross-team-dependency")
         .iter()
@@ -501,7 +491,7 @@ fn configured_team_paths_and_broken_xml() {
     .unwrap();
     let out = run(dir.path(), &["--all", "--json", "-"]);
     assert_eq!(out.status.code(), Some(0));
-    let v = json(&out);
+    let v = stdout_json(&out);
     let cross = findings(&v, "cross-team-dependency");
     let badge = cross
         .iter()
@@ -628,7 +618,7 @@ fn an_owner_approval_passes_a_new_edge() {
             "{reviewer}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let v = json(&out);
+        let v = stdout_json(&out);
         assert_eq!(
             v["summary"]["approved_edges"],
             if code == 0 { 1 } else { 0 }

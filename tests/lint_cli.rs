@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{command, copy_dir, fixture, git};
+use common::{command, copy_dir, fixture, git, stdout_json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lint-callout-mocks");
 
@@ -24,16 +24,6 @@ fn run_fixture(name: &str, args: &[&str]) -> Output {
     let out = run_in(dir.path(), args, &[]);
     drop(dir);
     out
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn findings(v: &Value) -> Vec<(String, String, u64, String)> {
@@ -224,7 +214,7 @@ fn monorepo_findings_are_exactly_the_seeded_ones() {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json_of(&out);
+    let v = stdout_json(&out);
     assert_eq!(v["tool"], "lint-callout-mocks");
     let got = findings(&v);
     let want: Vec<(String, String, u64, String)> = expected_monorepo()
@@ -246,7 +236,7 @@ fn monorepo_findings_are_exactly_the_seeded_ones() {
 #[test]
 fn chains_name_every_hop_from_test_to_callout() {
     let out = run_fixture("enterprise-monorepo", &["--json", "-"]);
-    let v = json_of(&out);
+    let v = stdout_json(&out);
     let chain_of = |symbol: &str| -> Vec<String> {
         let f = v["findings"]
             .as_array()
@@ -462,7 +452,7 @@ fn fingerprints_survive_line_moves_and_baselines_hide_known_findings() {
         &[],
     );
     assert_eq!(out.status.code(), Some(1));
-    let v = json_of(&out);
+    let v = stdout_json(&out);
     let got = findings(&v);
     assert_eq!(
         got,
@@ -480,7 +470,7 @@ fn fingerprints_survive_line_moves_and_baselines_hide_known_findings() {
 fn broken_files_are_reported_and_the_scan_goes_on() {
     let out = run_fixture("broken", &["--json", "-"]);
     assert_eq!(out.status.code(), Some(0), "parse errors are warnings");
-    let v = json_of(&out);
+    let v = stdout_json(&out);
     let got = findings(&v);
     assert_eq!(
         got,
@@ -518,7 +508,7 @@ fn config_sets_severity_and_rejects_unknown_keys() {
     .unwrap();
     let out = run_in(dir.path(), &["--json", "-"], &[]);
     assert_eq!(out.status.code(), Some(1));
-    let v = json_of(&out);
+    let v = stdout_json(&out);
     let got = findings(&v);
     assert_eq!(got.len(), 1);
     assert_eq!(v["findings"][0]["severity"], "error");
@@ -543,7 +533,7 @@ fn config_sets_severity_and_rejects_unknown_keys() {
     )
     .unwrap();
     let out = run_in(dir.path(), &["--json", "-"], &[]);
-    let got = findings(&json_of(&out));
+    let got = findings(&stdout_json(&out));
     assert!(got.iter().all(|f| f.1 != "Latin1TaxLookup.cls"), "{got:?}");
     assert_eq!(got.len(), 2);
 }
@@ -604,7 +594,7 @@ fn base_limits_findings_to_the_change_and_chains_through_it() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json_of(&out);
+    let v = stdout_json(&out);
     let mut symbols: Vec<String> = findings(&v).into_iter().map(|f| f.3).collect();
     symbols.sort();
     assert_eq!(

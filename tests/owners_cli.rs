@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{command, git};
+use common::{command, git, stdout_json};
 
 // The forge tests' scripted HTTP server (loopback only).
 #[allow(dead_code, unused_imports)]
@@ -33,16 +33,6 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     }
     cmd.args(args).envs(env.iter().copied());
     cmd.output().expect("run codeowners-check")
-}
-
-fn json_out(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 const GITHUB_CODEOWNERS: &str = "\
@@ -105,7 +95,7 @@ fn owners_query_text_and_json() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json_out(&out);
+    let v = stdout_json(&out);
     assert_eq!(v[0]["path"], "billing/a.cls");
     assert_eq!(v[0]["owners"], json!(["@acme/billing"]));
     assert_eq!(v[0]["line"], 3);
@@ -155,7 +145,7 @@ fn validate_reports_structure_problems_offline() {
     git(p, &["add", "-A"]);
     let out = run(p, &["validate", "--dialect", "github", "--json", "-"], &[]);
     assert_eq!(out.status.code(), Some(1));
-    let v = json_out(&out);
+    let v = stdout_json(&out);
     let rules: Vec<(String, u64)> = v["findings"]
         .as_array()
         .unwrap()
@@ -255,7 +245,7 @@ fn github_approvals_follow_the_target_branch_codeowners() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json_out(&out);
+    let v = stdout_json(&out);
     let f = v["findings"].as_array().unwrap();
     // Billing approved (bea is in @acme/billing); mallory's approval counts for
     // nothing because the target branch's CODEOWNERS does not name her. Sales, and
@@ -418,7 +408,7 @@ fn gitlab_sections_need_their_counts() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json_out(&out);
+    let v = stdout_json(&out);
     let f = v["findings"].as_array().unwrap();
     assert_eq!(f.len(), 1, "{v:#}");
     assert_eq!(f[0]["section"], "Billing");
@@ -505,7 +495,7 @@ fn validate_checks_owners_against_the_forge() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json_out(&out);
+    let v = stdout_json(&out);
     let mut got: Vec<(String, String, u64)> = v["findings"]
         .as_array()
         .unwrap()

@@ -62,3 +62,14 @@ pub fn command(bin: &str, dir: &Path) -> Command {
     }
     cmd
 }
+
+/// The JSON a command printed on stdout; panics with both streams when it is not JSON.
+pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
