@@ -544,3 +544,75 @@ fn validate_checks_owners_against_the_forge() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_example_monorepo_codeowners_in_both_dialects() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixture("enterprise-monorepo"), dir.path());
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    // GitHub: only the owner-less experimental folder is unowned (warnings, exit 0).
+    let out = run(
+        dir.path(),
+        &["validate", "--dialect", "github", "--json", "-"],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = stdout_json(&out);
+    let f = v["findings"].as_array().unwrap();
+    assert!(!f.is_empty());
+    assert!(f.iter().all(|x| x["rule"] == "unowned-file"
+        && x["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("billing/main/experimental/")));
+    let out = run(
+        dir.path(),
+        &[
+            "validate",
+            "--dialect",
+            "github",
+            "--allow-unowned",
+            "billing/main/experimental/**",
+            "--json",
+            "-",
+        ],
+        &[],
+    );
+    assert!(stdout_json(&out)["findings"].as_array().unwrap().is_empty());
+    // GitLab: clean, and owners per section.
+    let out = run(
+        dir.path(),
+        &["validate", "--dialect", "gitlab", "--json", "-"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout_json(&out)["findings"].as_array().unwrap().is_empty());
+    let out = run(
+        dir.path(),
+        &[
+            "owners",
+            "billing/main/default/classes/InvoiceService.cls",
+            "--dialect",
+            "gitlab",
+            "--json",
+            "-",
+        ],
+        &[],
+    );
+    let v = stdout_json(&out);
+    assert_eq!(v[0]["line"], serde_json::Value::Null);
+    let billing = v[0]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Billing")
+        .expect("a Billing section");
+    assert_eq!(billing["owners"], json!(["@acme/billing-team"]));
+    assert_eq!(billing["approvals_required"], 2);
+}

@@ -220,12 +220,13 @@ fn problem_finding(rel: &str, p: &super::model::Problem) -> Finding {
         .find(|r| r.id == p.rule)
         .map(|r| r.default_severity)
         .unwrap_or(Severity::Error);
-    let (file, line) = if p.rule == UNOWNED.id {
-        // The message names the unowned file; the finding points at CODEOWNERS.
-        (rel.to_string(), p.line.max(1))
-    } else {
-        (rel.to_string(), p.line.max(1))
+    // An unowned file is reported at the file itself (its message starts with its
+    // path), so annotations and Code Quality land where the owner is missing.
+    let (file, line) = match (p.rule == UNOWNED.id, p.message.split_once(": ")) {
+        (true, Some((path, _))) if !path.is_empty() => (path.to_string(), 1),
+        _ => (rel.to_string(), p.line.max(1)),
     };
+    let fp = fingerprint(&[p.rule, &file, &p.message]);
     Finding {
         rule: p.rule.to_string(),
         severity: sev,
@@ -234,7 +235,7 @@ fn problem_finding(rel: &str, p: &super::model::Problem) -> Finding {
         column: p.column.max(1),
         symbol: None,
         message: p.message.clone(),
-        fingerprint: fingerprint(&[p.rule, rel, &p.message]),
+        fingerprint: fp,
         chain: Vec::new(),
         in_change: false,
         extra: BTreeMap::new(),
