@@ -623,7 +623,24 @@ impl Index {
                     }
                 }
                 Event::Call(call) => {
-                    if let Some(op) = self.resolve_call(&call, ctx) {
+                    if let Some(mut op) = self.resolve_call(&call, ctx) {
+                        // A static method's class is initialised (static blocks and
+                        // field initialisers) before its first use.
+                        if let Op::Call { targets, .. } = &mut op {
+                            let inits: Vec<MethodId> = targets
+                                .iter()
+                                .filter(|&&t| self.method(t).is_some_and(|md| md.is_static))
+                                .map(|&t| self.methods[t as usize].class)
+                                // Code of a class runs after that class was initialised.
+                                .filter(|&c| c != ctx)
+                                .map(|c| self.classes[c as usize].init)
+                                .collect();
+                            for i in inits {
+                                if !targets.contains(&i) {
+                                    targets.insert(0, i);
+                                }
+                            }
+                        }
                         ops.push(op);
                     }
                 }

@@ -91,25 +91,56 @@ struct Summary {
     pending: Vec<(MethodId, Vec<MethodId>)>,
 }
 
-const MAX_DEPTH: u32 = 400;
+/// How deep call chains are followed. Deeper chains are cut (and said so on
+/// stderr); the analysis thread has a large stack for this.
+const MAX_DEPTH: u32 = 20_000;
+/// How many levels of asynchronous work queued by asynchronous work are followed.
+const MAX_ASYNC_NESTING: u32 = 8;
+/// Not on the evaluation stack.
+const OFF: u32 = u32::MAX;
+/// After this many evaluations, results cut by recursion are memoised anyway, so a
+/// pathological call graph cannot make the analysis exponential.
+const BUDGET: u64 = 20_000_000;
 
 struct Analyzer<'a> {
     idx: &'a Index,
     memo: HashMap<(MethodId, u8), Rc<Summary>>,
     sets: HashMap<MethodId, u8>,
-    on_stack: Vec<bool>,
+    /// Results cut by recursion, valid only while the current root is analysed
+    /// (its unfinished ancestor completes them); cleared for every root.
+    root_memo: HashMap<(MethodId, u8), Rc<Summary>>,
+    root_sets: HashMap<MethodId, u8>,
+    /// Stack depth of each method being evaluated (`OFF` when not).
+    pos: Vec<u32>,
+    spos: Vec<u32>,
+    /// The shallowest stack depth a recursion cut below the current frame reached:
+    /// a result that depends on an unfinished ancestor is not memoised (it would be
+    /// incomplete for other callers).
+    cut: u32,
+    scut: u32,
+    steps: u64,
+    truncated: bool,
+    async_depth: u32,
 }
 
 impl<'a> Analyzer<'a> {
     /// The mock kinds a method sets, itself or through the methods it calls.
     fn sets_mock(&mut self, m: MethodId, depth: u32) -> u8 {
-        if let Some(&k) = self.sets.get(&m) {
+        if let Some(&k) = self.sets.get(&m).or_else(|| self.root_sets.get(&m)) {
             return k;
         }
-        if depth > MAX_DEPTH || self.on_stack[m as usize] {
+        if depth > MAX_DEPTH {
+            self.truncated = true;
+            self.scut = 0;
             return 0;
         }
-        self.on_stack[m as usize] = true;
+        if self.spos[m as usize] != OFF {
+            self.scut = self.scut.min(self.spos[m as usize]);
+            return 0;
+        }
+        self.steps += 1;
+        let saved = std::mem::replace(&mut self.scut, OFF);
+        self.spos[m as usize] = depth;
         let mut kinds = 0;
         let idx = self.idx;
         for op in &idx.ops[m as usize] {
@@ -123,19 +154,33 @@ impl<'a> Analyzer<'a> {
                 _ => {}
             }
         }
-        self.on_stack[m as usize] = false;
-        self.sets.insert(m, kinds);
+        self.spos[m as usize] = OFF;
+        let complete = self.scut >= depth || self.steps > BUDGET;
+        if complete {
+            self.sets.insert(m, kinds);
+        } else {
+            self.root_sets.insert(m, kinds);
+        }
+        self.scut = saved.min(if complete { OFF } else { self.scut });
         kinds
     }
 
     fn eval(&mut self, m: MethodId, state: u8, depth: u32) -> Rc<Summary> {
-        if let Some(s) = self.memo.get(&(m, state)) {
+        if let Some(s) = self.memo.get(&(m, state)).or_else(|| self.root_memo.get(&(m, state))) {
             return s.clone();
         }
-        if depth > MAX_DEPTH || self.on_stack[m as usize] {
+        if depth > MAX_DEPTH {
+            self.truncated = true;
+            self.cut = 0;
             return Rc::new(Summary::default());
         }
-        self.on_stack[m as usize] = true;
+        if self.pos[m as usize] != OFF {
+            self.cut = self.cut.min(self.pos[m as usize]);
+            return Rc::new(Summary::default());
+        }
+        self.steps += 1;
+        let saved = std::mem::replace(&mut self.cut, OFF);
+        self.pos[m as usize] = depth;
         let mut cur = state;
         let mut out = Summary::default();
         let idx = self.idx;
@@ -187,9 +232,15 @@ impl<'a> Analyzer<'a> {
             // Bound the pending list on pathological graphs.
             out.pending.truncate(256);
         }
-        self.on_stack[m as usize] = false;
+        self.pos[m as usize] = OFF;
         let rc = Rc::new(out);
-        self.memo.insert((m, state), rc.clone());
+        let complete = self.cut >= depth || self.steps > BUDGET;
+        if complete {
+            self.memo.insert((m, state), rc.clone());
+        } else {
+            self.root_memo.insert((m, state), rc.clone());
+        }
+        self.cut = saved.min(if complete { OFF } else { self.cut });
         rc
     }
 
@@ -203,11 +254,14 @@ impl<'a> Analyzer<'a> {
     ) {
         for (entry, chain) in pending {
             let s = self.eval(entry, state, depth + 1);
-            // Work the async job queues itself runs in the same flush.
+            // Work the async job queues itself runs in the same flush — a few
+            // levels deep (a job that re-enqueues itself would otherwise chain on).
             let mut inner = Summary::default();
             let nested: Vec<_> = s.pending.clone();
-            if depth < MAX_DEPTH {
+            if self.async_depth < MAX_ASYNC_NESTING && depth < MAX_DEPTH {
+                self.async_depth += 1;
                 self.flush(nested, state, &mut inner, depth + 1);
+                self.async_depth -= 1;
             }
             for slot in 0..2 {
                 if out.unmocked[slot].is_some() {
@@ -238,13 +292,23 @@ pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
         idx,
         memo: HashMap::new(),
         sets: HashMap::new(),
-        on_stack: vec![false; idx.methods.len()],
+        root_memo: HashMap::new(),
+        root_sets: HashMap::new(),
+        pos: vec![OFF; idx.methods.len()],
+        spos: vec![OFF; idx.methods.len()],
+        cut: OFF,
+        scut: OFF,
+        steps: 0,
+        truncated: false,
+        async_depth: 0,
     };
     for m in 0..idx.methods.len() as MethodId {
         let Some(md) = idx.method(m) else { continue };
         if !(md.is_test || md.is_test_setup) || !md.has_body {
             continue;
         }
+        an.root_memo.clear();
+        an.root_sets.clear();
         let s = an.eval(m, 0, 0);
         let mut result = (*s).clone();
         // Work still queued runs at the end of the test, with every mock set.
@@ -300,6 +364,11 @@ pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
             },
         });
     }
+    if an.truncated {
+        eprintln!(
+            "lint-callout-mocks: warning: call chains deeper than {MAX_DEPTH} methods were not followed past that depth"
+        );
+    }
 }
 
 /// The chain as text (`testSync → A.run → B.sync → Http.send (B.cls:7)`), the files
@@ -312,9 +381,7 @@ fn render_chain(idx: &Index, root: MethodId, w: &Rc<Link>) -> (Vec<String>, Vec<
     loop {
         let next = match cur.as_ref() {
             Link::Frame(m, n) => {
-                if idx.method(*m).is_some() {
-                    chain.push(idx.method_display(*m));
-                }
+                chain.push(idx.method_display(*m));
                 files.push(idx.classes[idx.methods[*m as usize].class as usize].file);
                 n.clone()
             }

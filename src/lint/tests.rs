@@ -709,3 +709,64 @@ private class GuardedTest {
         .collect();
     assert_eq!(t, vec![26]);
 }
+
+#[test]
+fn recursion_does_not_hide_other_tests_findings() {
+    // A memoised result cut short by recursion must not be reused by other tests.
+    let src = "public class Rec {
+    public static Integer n = 0;
+    public static void a() { b(); HttpRequest r = new HttpRequest(); r.setTimeout(1); new Http().send(r); }
+    public static void b() { if (n++ < 1) { a(); } }
+}";
+    let test = "@IsTest class ATest {
+    @IsTest static void callsA() { Rec.a(); }
+    @IsTest static void callsB() { Rec.b(); }
+}";
+    let out = lint(&[("Rec.cls", src), ("ATest.cls", test)]);
+    let syms: Vec<_> = of(&out, "callout-without-mock")
+        .iter()
+        .map(|o| o.symbol.clone().unwrap())
+        .collect();
+    assert_eq!(syms, vec!["ATest.callsA", "ATest.callsB"], "{out:?}");
+}
+
+#[test]
+fn deep_call_chains_are_followed() {
+    let n = 1500;
+    let mut src = String::from("public class Big {\n");
+    for i in 0..n - 1 {
+        src.push_str(&format!("    public static void m{i}() {{ m{}(); }}\n", i + 1));
+    }
+    src.push_str(&format!(
+        "    public static void m{}() {{ HttpRequest r = new HttpRequest(); r.setTimeout(1); new Http().send(r); }}\n}}\n",
+        n - 1
+    ));
+    let test = "@IsTest class BigTest { @IsTest static void t() { Big.m0(); } }";
+    // Deep recursion needs the stack the binary gives its analysis thread.
+    let out = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || lint(&[("Big.cls", &src), ("BigTest.cls", test)]))
+        .unwrap()
+        .join()
+        .unwrap();
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert!(f[0].message.ends_with(&format!("Big.m{} → Http.send (Big.cls:{})", n - 1, n + 1)), "{}", &f[0].message[f[0].message.len() - 80..]);
+}
+
+#[test]
+fn static_initialisers_run_on_first_use() {
+    let svc = "public class Svc {
+    public static HttpResponse call() { HttpRequest r = new HttpRequest(); r.setTimeout(1); return new Http().send(r); }
+}";
+    let boot = "public class Boot {
+    static String cfg;
+    static { cfg = Svc.call().getBody(); }
+    public static void touch() {}
+}";
+    let test = "@IsTest class BootTest { @IsTest static void t() { Boot.touch(); } }";
+    let out = lint(&[("Svc.cls", svc), ("Boot.cls", boot), ("BootTest.cls", test)]);
+    let f = of(&out, "callout-without-mock");
+    assert_eq!(f.len(), 1, "{out:?}");
+    assert!(f[0].message.ends_with("t → Boot.<init> → Svc.call → Http.send (Svc.cls:2)"), "{}", f[0].message);
+}
