@@ -625,3 +625,45 @@ fn an_owner_approval_passes_a_new_edge() {
         );
     }
 }
+
+#[test]
+fn moving_a_component_to_another_team_makes_its_edges_new() {
+    let dir = repo();
+    let p = dir.path();
+    for f in ["InvoiceService.cls", "InvoiceService.cls-meta.xml"] {
+        git(
+            p,
+            &["mv", &format!("{BILLING}/{f}"), &format!("{SALES}/{f}")],
+        );
+    }
+    git(
+        p,
+        &["commit", "-q", "-m", "sales takes over InvoiceService"],
+    );
+    let out = run(p, &["--base", "main", "--json", "-"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = stdout_json(&out);
+    let cross = findings(&v, "cross-team-dependency");
+    // Its references into billing and billing's references to it are now cross-team.
+    assert!(
+        cross
+            .iter()
+            .any(|f| f["from"] == "InvoiceService" && f["to_team"] == "billing"),
+        "{v:#}"
+    );
+    assert!(
+        cross
+            .iter()
+            .any(|f| f["to"] == "InvoiceService" && f["to_team"] == "sales"),
+        "{v:#}"
+    );
+    assert!(
+        findings(&v, "broken-reference").is_empty(),
+        "a move breaks nothing"
+    );
+}

@@ -328,16 +328,20 @@ pub fn scan_change(files: &[(PathBuf, String)], change: &Change) -> Vec<FileFact
             .filter(|f| !changed.contains(f.rel.as_str()))
             .chain(&change.base_facts),
     );
+    // A file the change adds (a new or moved component) names everything it
+    // declares: a moved component may have changed team.
+    let base_rels: HashSet<&str> = change.base_facts.iter().map(|f| f.rel.as_str()).collect();
     let mut texts: Vec<String> = Vec::new();
     for f in out
         .iter()
         .flatten()
         .filter(|f| changed.contains(f.rel.as_str()))
     {
+        let added = !base_rels.contains(f.rel.as_str());
         for d in f
             .declares
             .iter()
-            .filter(|d| !base_keys.contains(&key(d.kind, &d.name)))
+            .filter(|d| added || !base_keys.contains(&key(d.kind, &d.name)))
         {
             texts.extend(needles(d.kind, &d.name));
         }
@@ -511,18 +515,8 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
             let head_keys: HashSet<Key> =
                 g.components.iter().map(|c| key(c.kind, &c.name)).collect();
 
-            // Pairs that existed at base: from unchanged files (to components that
-            // existed), and from the base versions of changed files.
-            let mut base_pairs: HashSet<(Key, Key)> = HashSet::new();
-            for e in &g.edges {
-                let f = &facts[e.fact];
-                let to = &g.components[e.to];
-                if !changed.contains(f.rel.as_str()) && base_keys.contains(&key(to.kind, &to.name))
-                {
-                    let from = &g.components[e.from];
-                    base_pairs.insert((key(from.kind, &from.name), key(to.kind, &to.name)));
-                }
-            }
+            // The base revision's components, with the teams they had then (a
+            // component moved to another team's folder changes team).
             let mut bg = Graph::default();
             for f in facts
                 .iter()
@@ -534,14 +528,35 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
                 }
             }
             bg.link(base_facts);
+            type TeamedKey = (Kind, String, String);
+            let teamed = |c: &super::graph::Component| -> TeamedKey {
+                (c.kind, c.name.to_ascii_lowercase(), c.team.clone())
+            };
+            // Pairs that existed at base: from unchanged files (to components that
+            // existed), and from the base versions of changed files.
+            let mut base_pairs: HashSet<(TeamedKey, TeamedKey)> = HashSet::new();
+            for e in &g.edges {
+                let f = &facts[e.fact];
+                let (from, to) = (&g.components[e.from], &g.components[e.to]);
+                if changed.contains(f.rel.as_str()) || !base_keys.contains(&key(to.kind, &to.name))
+                {
+                    continue;
+                }
+                let (Some(bf), Some(bt)) = (
+                    bg.lookup(&[from.kind], &from.name),
+                    bg.lookup(&[to.kind], &to.name),
+                ) else {
+                    continue;
+                };
+                base_pairs.insert((teamed(&bg.components[bf]), teamed(&bg.components[bt])));
+            }
             for e in &bg.edges {
-                let (from, to) = (&bg.components[e.from], &bg.components[e.to]);
-                base_pairs.insert((key(from.kind, &from.name), key(to.kind, &to.name)));
+                base_pairs.insert((teamed(&bg.components[e.from]), teamed(&bg.components[e.to])));
             }
 
             for ((from, to), p) in &head_pairs {
                 let (fc, tc) = (&g.components[*from], &g.components[*to]);
-                if !base_pairs.contains(&(key(fc.kind, &fc.name), key(tc.kind, &tc.name))) {
+                if !base_pairs.contains(&(teamed(fc), teamed(tc))) {
                     edge_finding(
                         &g,
                         &teams,

@@ -166,7 +166,11 @@ impl<'a> Analyzer<'a> {
     }
 
     fn eval(&mut self, m: MethodId, state: u8, depth: u32) -> Rc<Summary> {
-        if let Some(s) = self.memo.get(&(m, state)).or_else(|| self.root_memo.get(&(m, state))) {
+        if let Some(s) = self
+            .memo
+            .get(&(m, state))
+            .or_else(|| self.root_memo.get(&(m, state)))
+        {
             return s.clone();
         }
         if depth > MAX_DEPTH {

@@ -735,7 +735,10 @@ fn deep_call_chains_are_followed() {
     let n = 1500;
     let mut src = String::from("public class Big {\n");
     for i in 0..n - 1 {
-        src.push_str(&format!("    public static void m{i}() {{ m{}(); }}\n", i + 1));
+        src.push_str(&format!(
+            "    public static void m{i}() {{ m{}(); }}\n",
+            i + 1
+        ));
     }
     src.push_str(&format!(
         "    public static void m{}() {{ HttpRequest r = new HttpRequest(); r.setTimeout(1); new Http().send(r); }}\n}}\n",
@@ -751,7 +754,12 @@ fn deep_call_chains_are_followed() {
         .unwrap();
     let f = of(&out, "callout-without-mock");
     assert_eq!(f.len(), 1, "{out:?}");
-    assert!(f[0].message.ends_with(&format!("Big.m{} → Http.send (Big.cls:{})", n - 1, n + 1)), "{}", &f[0].message[f[0].message.len() - 80..]);
+    assert!(
+        f[0].message
+            .ends_with(&format!("Big.m{} → Http.send (Big.cls:{})", n - 1, n + 1)),
+        "{}",
+        &f[0].message[f[0].message.len() - 80..]
+    );
 }
 
 #[test]
@@ -768,5 +776,10 @@ fn static_initialisers_run_on_first_use() {
     let out = lint(&[("Svc.cls", svc), ("Boot.cls", boot), ("BootTest.cls", test)]);
     let f = of(&out, "callout-without-mock");
     assert_eq!(f.len(), 1, "{out:?}");
-    assert!(f[0].message.ends_with("t → Boot.<init> → Svc.call → Http.send (Svc.cls:2)"), "{}", f[0].message);
+    assert!(
+        f[0].message
+            .ends_with("t → Boot.<init> → Svc.call → Http.send (Svc.cls:2)"),
+        "{}",
+        f[0].message
+    );
 }

@@ -516,9 +516,11 @@ pub fn approvals(opts: &ApprovalOptions) -> Result<FindingsReport, OwnersError> 
             Dialect::GitLab => "approvals need a GitLab project access token with read_api (SFCI_GITLAB_TOKEN or --token-env NAME); CI_JOB_TOKEN cannot read approvals".into(),
         })
     })?;
+    // The target branch decides: GitLab's target-branch head when the pipeline has
+    // it (the merge base could hold an older CODEOWNERS), else the CI base.
     let base = match &opts.base {
         Some(b) => Some(crate::ci::resolve_base(b).map_err(OwnersError::Other)?),
-        None => ctx.base_rev.clone(),
+        None => env("CI_MERGE_REQUEST_TARGET_BRANCH_SHA").or_else(|| ctx.base_rev.clone()),
     };
     let base = base.ok_or_else(|| {
         OwnersError::Other("the target branch is unknown: pass --base REV (its CODEOWNERS decides, so a change cannot rewrite its own owners)".into())
@@ -592,10 +594,11 @@ fn approval_report(
             file: co.path.clone(),
             line: r.line.max(1),
             column: 1,
-            symbol: Some(r.name.clone()),
+            symbol: Some(format!("{} (line {})", r.name, r.line)),
             message: format!(
-                "{}: {} more approval(s) needed from {} (required {}, approved by {}) for {}{}",
+                "{} (line {}): {} more approval(s) needed from {} (required {}, approved by {}) for {}{}",
                 r.name,
+                r.line,
                 st.missing,
                 r.owners.join(", "),
                 r.approvals_required,
@@ -611,7 +614,8 @@ fn approval_report(
                     String::new()
                 }
             ),
-            fingerprint: fingerprint(&[MISSING.id, &co.path, &r.name.to_lowercase()]),
+            // One requirement per section and pattern: the rule's line tells them apart.
+            fingerprint: fingerprint(&[MISSING.id, &co.path, &r.name.to_lowercase(), &r.line.to_string()]),
             chain: Vec::new(),
             in_change: true,
             extra,
