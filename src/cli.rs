@@ -38,15 +38,19 @@ where
             std::process::exit(ExitCode::Broken.code());
         }
     };
+    let verdict = if record_only {
+        ExitCode::Passed
+    } else {
+        report.exit_code()
+    };
     if let Err(e) = emit(&report, output) {
         // A closed pipe (`| head`) is the reader's choice, not a failure to report.
         if !e.is_broken_pipe() {
             eprintln!("{tool}: {e}");
-            std::process::exit(ExitCode::Broken.code());
+            // A failed check still wins over a report that could not be written,
+            // so `allow_failure: exit_codes: [2]` never hides it.
+            std::process::exit(verdict.combine(ExitCode::Broken).code());
         }
     }
-    if record_only {
-        std::process::exit(ExitCode::Passed.code());
-    }
-    std::process::exit(report.exit_code().code());
+    std::process::exit(verdict.code());
 }

@@ -615,3 +615,21 @@ fn base_limits_findings_to_the_change_and_chains_through_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rev"));
 }
+
+#[test]
+fn a_report_that_cannot_be_written_does_not_hide_a_failed_check() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("enterprise-monorepo"), dir.path());
+    // The fixture has error findings (exit 1); an unwritable report adds a problem (2).
+    let out = run_in(dir.path(), &["--junit", "/proc/no/such/dir/junit.xml"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("junit.xml"));
+    // Without findings the same problem is exit 2.
+    let clean = tempfile::tempdir().unwrap();
+    let out = run_in(
+        clean.path(),
+        &["--junit", "/proc/no/such/dir/junit.xml"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

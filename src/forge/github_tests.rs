@@ -632,3 +632,15 @@ fn anonymous_client_sends_no_authorization() {
     assert!(gh.user_exists("octocat").unwrap());
     assert_eq!(server.requests()[0].header("authorization"), None);
 }
+
+#[test]
+fn a_token_that_cannot_be_a_header_is_a_config_error_not_a_panic() {
+    let token = "ghp_SECRET\u{1}CTRL";
+    let err = match GitHub::new("http://127.0.0.1:9", "acme", "repo", Secret::new(token)) {
+        Err(e) => e,
+        Ok(_) => panic!("a control character in the token must be refused"),
+    };
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("not allowed in a header"), "{text}");
+    assert!(!text.contains("SECRET"), "{text}");
+}

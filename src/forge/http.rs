@@ -266,6 +266,12 @@ impl HttpClient {
                     .base_uri(base.as_str())
                     .map_err(|e| config_err(format!("octocrab rejects the base URL: {e}")))?;
                 if !token.is_empty() {
+                    // octocrab unwraps the header it builds from the token: check it first.
+                    if http::HeaderValue::from_str(&format!("Bearer {}", token.expose())).is_err() {
+                        return Err(config_err(
+                            "the token contains characters not allowed in a header".to_string(),
+                        ));
+                    }
                     ob = ob.personal_token(token.expose().to_string());
                 }
                 let oc = ob

@@ -14,9 +14,19 @@ pub const MAX_PER_SEVERITY: usize = 10;
 
 /// Escapes a command's message (`%`, CR, LF).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            // Other control characters (terminal escape sequences in scanned text)
+            // are shown, never sent to the log as they are.
+            c if c != '\t' && c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a command property value (as data, plus `:` and `,`).
@@ -111,6 +121,13 @@ pub fn render_with_pointer(report: &FindingsReport, pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_escapes_never_reach_the_log() {
+        let e = escape_data("x\u{1b}]0;pwn\u{7}\u{1b}[2J\ty");
+        assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e}");
+        assert!(e.contains("\\u{1b}") && e.contains('\t'), "{e}");
+    }
     use crate::report::testutil::*;
 
     #[test]
