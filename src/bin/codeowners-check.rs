@@ -242,6 +242,9 @@ fn main() {
             let dialect = dialect_of(&common);
             let forge = forge_options(&forge, dialect);
             sfci::cli::run_and_exit("codeowners-check", &output, false, move || {
+                // .sfci.yml is checked like every tool does (its `owners` section has no keys yet).
+                sfci::config::Config::discover(&common.root)
+                    .map_err(|e| OwnersError::Other(e.to_string()))?;
                 let co = check::load(&common.root, codeowners.as_deref(), dialect)?;
                 let mut b = globset::GlobSetBuilder::new();
                 for g in &allow_unowned {
@@ -281,6 +284,8 @@ fn main() {
                 forge: forge_options(&forge, dialect),
             };
             sfci::cli::run_and_exit("codeowners-check", &output, false, move || {
+                sfci::config::Config::discover(&opts.root)
+                    .map_err(|e| OwnersError::Other(e.to_string()))?;
                 check::approvals(&opts)
             });
         }
