@@ -423,19 +423,29 @@ fn check_owners(co: &CodeOwners, client: &Client) -> Result<(Vec<Finding>, usize
 }
 
 /// Membership and role answers through the forge, cached per run.
-struct ForgeCheck<'a> {
-    client: &'a Client,
+struct ForgeCheck {
+    client: Client,
     members: RefCell<HashMap<String, Vec<String>>>,
     access: RefCell<HashMap<String, Option<u32>>>,
 }
 
-impl OwnerCheck for ForgeCheck<'_> {
+impl ForgeCheck {
+    fn new(client: Client) -> ForgeCheck {
+        ForgeCheck {
+            client,
+            members: RefCell::new(HashMap::new()),
+            access: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl OwnerCheck for ForgeCheck {
     fn approves_for(&self, approver: &str, owner: &str) -> Result<bool, String> {
         let Some(name) = owner.strip_prefix('@') else {
             return Ok(false); // e-mail owners: no reliable mapping to an account
         };
         if let Some(role) = name.strip_prefix('@') {
-            let Client::GitLab(gl) = self.client else {
+            let Client::GitLab(gl) = &self.client else {
                 return Ok(false);
             };
             let needed = match role.to_ascii_lowercase().as_str() {
@@ -460,7 +470,7 @@ impl OwnerCheck for ForgeCheck<'_> {
             return Ok(false);
         }
         if !self.members.borrow().contains_key(name) {
-            let m = match self.client {
+            let m = match &self.client {
                 Client::GitHub(gh) => match name.split_once('/') {
                     Some((org, team)) => gh.team_members(org, team).map_err(|e| e.to_string())?,
                     None => Vec::new(),
@@ -540,15 +550,11 @@ pub fn approvals(opts: &ApprovalOptions) -> Result<FindingsReport, OwnersError> 
     };
     let owned = owners_of(&co, &changed);
     let reqs = requirements(dialect, &owned);
-    let check = ForgeCheck {
-        client: &client,
-        members: RefCell::new(HashMap::new()),
-        access: RefCell::new(HashMap::new()),
-    };
+    let check = ForgeCheck::new(client);
     let statuses = evaluate(&reqs, &approvers, &check).map_err(OwnersError::Other)?;
     if opts.comment {
         let body = summary_markdown(MARKER, &statuses);
-        match &client {
+        match &check.client {
             Client::GitHub(gh) => {
                 gh.upsert_comment(change, MARKER, &body)?;
             }
@@ -677,10 +683,8 @@ pub fn tracked_files(root: &Path) -> Vec<String> {
 /// (`validate-deps --approvals`: a new cross-team edge passes when an owner of the
 /// target team approved).
 pub struct ApprovalSource {
-    client: Client,
+    check: ForgeCheck,
     approvers: Vec<String>,
-    members: RefCell<HashMap<String, Vec<String>>>,
-    access: RefCell<HashMap<String, Option<u32>>>,
 }
 
 impl ApprovalSource {
@@ -705,31 +709,22 @@ impl ApprovalSource {
             Client::GitLab(gl) => gl.mr_approvers(change)?,
         };
         Ok(ApprovalSource {
-            client,
+            check: ForgeCheck::new(client),
             approvers,
-            members: RefCell::new(HashMap::new()),
-            access: RefCell::new(HashMap::new()),
         })
     }
 
     /// The approvers who count for any of `owners`.
     pub fn approved_by(&self, owners: &[String]) -> Result<Vec<String>, OwnersError> {
-        let check = ForgeCheck {
-            client: &self.client,
-            members: RefCell::new(std::mem::take(&mut *self.members.borrow_mut())),
-            access: RefCell::new(std::mem::take(&mut *self.access.borrow_mut())),
-        };
         let mut out = Vec::new();
         for a in &self.approvers {
             for o in owners {
-                if check.approves_for(a, o).map_err(OwnersError::Other)? {
+                if self.check.approves_for(a, o).map_err(OwnersError::Other)? {
                     out.push(a.clone());
                     break;
                 }
             }
         }
-        *self.members.borrow_mut() = check.members.into_inner();
-        *self.access.borrow_mut() = check.access.into_inner();
         Ok(out)
     }
 }
