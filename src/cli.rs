@@ -3,7 +3,7 @@
 //! deep call chains), write the reports and exit with the shared exit-code policy.
 
 use crate::report::output::{emit, OutputArgs};
-use crate::report::{ExitCode, FindingsReport};
+use crate::report::{ExitCode, Render};
 
 /// Exits 2 with the tool's name when the output flags are unusable (two reports
 /// on stdout, one file twice) — before any work is done.
@@ -17,10 +17,11 @@ pub fn check_outputs(tool: &str, output: &OutputArgs) {
 /// Runs `work`, emits its report and exits: 0 or 1 from the report (always 0 when
 /// `record_only`, e.g. while writing a baseline), 2 when the work or the output
 /// failed.
-pub fn run_and_exit<E, F>(tool: &str, output: &OutputArgs, record_only: bool, work: F) -> !
+pub fn run_and_exit<R, E, F>(tool: &str, output: &OutputArgs, record_only: bool, work: F) -> !
 where
+    R: Render + Send + 'static,
     E: std::fmt::Display + Send + 'static,
-    F: FnOnce() -> Result<FindingsReport, E> + Send + 'static,
+    F: FnOnce() -> Result<R, E> + Send + 'static,
 {
     let worker = std::thread::Builder::new()
         .stack_size(256 << 20)

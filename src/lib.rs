@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: inputs → model → checks → outcomes → reports + exit code.
 pub mod apex;
+pub mod app;
 pub mod ci;
 pub mod cli;
 pub mod config;

@@ -13,6 +13,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod output;
+pub mod results;
 pub mod sanitize;
 pub mod sarif;
 pub mod text;
@@ -198,6 +199,76 @@ impl FindingsReport {
         } else {
             ExitCode::Passed
         }
+    }
+}
+
+/// What [`output::emit`] needs of a report: every rendering and the exit code. Both
+/// outcome models implement it — [`FindingsReport`] (lint, deps, owners) and
+/// [`results::ResultsReport`] (smoke, gate).
+pub trait Render {
+    fn exit_code(&self) -> ExitCode;
+    fn json(&self) -> String;
+    fn junit(&self) -> String;
+    fn sarif(&self) -> String;
+    fn codequality(&self) -> String;
+    fn text(&self, color: bool) -> String;
+    /// GitHub annotations; `pointer` says where the full report is.
+    fn github(&self, pointer: &str) -> String;
+    /// The Markdown summary, at most `limit` bytes.
+    fn markdown(&self, limit: usize) -> String;
+}
+
+impl Render for FindingsReport {
+    fn exit_code(&self) -> ExitCode {
+        FindingsReport::exit_code(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn junit(&self) -> String {
+        junit::render(self)
+    }
+    fn sarif(&self) -> String {
+        sarif::render(self)
+    }
+    fn codequality(&self) -> String {
+        codequality::render(self)
+    }
+    fn text(&self, color: bool) -> String {
+        text::render(self, color)
+    }
+    fn github(&self, pointer: &str) -> String {
+        github::render_with_pointer(self, pointer)
+    }
+    fn markdown(&self, limit: usize) -> String {
+        markdown::render(self, limit)
+    }
+}
+
+impl Render for results::ResultsReport {
+    fn exit_code(&self) -> ExitCode {
+        results::ResultsReport::exit_code(self)
+    }
+    fn json(&self) -> String {
+        results::render_json(self)
+    }
+    fn junit(&self) -> String {
+        results::render_junit(self)
+    }
+    fn sarif(&self) -> String {
+        sarif::render(&self.findings)
+    }
+    fn codequality(&self) -> String {
+        codequality::render(&self.findings)
+    }
+    fn text(&self, color: bool) -> String {
+        results::render_text(self, color)
+    }
+    fn github(&self, pointer: &str) -> String {
+        results::render_github(self, pointer)
+    }
+    fn markdown(&self, limit: usize) -> String {
+        results::render_markdown(self, limit)
     }
 }
 

@@ -7,7 +7,7 @@
 //! `GITHUB_STEP_SUMMARY` is set, the Markdown summary is appended to that file within
 //! GitHub's 1 MiB limit (less what the file already holds).
 
-use super::{codequality, github, json, junit, markdown, sarif, text, FindingsReport};
+use super::{markdown, Render};
 use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -138,18 +138,18 @@ fn is_stdout(path: &Path) -> bool {
 }
 
 /// A renderer of a machine output.
-type Renderer = fn(&FindingsReport) -> String;
+type Renderer = fn(&dyn Render) -> String;
 
 fn targets(args: &OutputArgs) -> Vec<Target<'_>> {
     let all: [(&'static str, &'static str, &Option<PathBuf>, Renderer); 4] = [
-        ("--json", "the JSON report", &args.json, json::render),
-        ("--junit", "the JUnit report", &args.junit, junit::render),
-        ("--sarif", "the SARIF log", &args.sarif, sarif::render),
+        ("--json", "the JSON report", &args.json, |r| r.json()),
+        ("--junit", "the JUnit report", &args.junit, |r| r.junit()),
+        ("--sarif", "the SARIF log", &args.sarif, |r| r.sarif()),
         (
             "--codequality",
             "the Code Quality report",
             &args.codequality,
-            codequality::render,
+            |r| r.codequality(),
         ),
     ];
     all.into_iter()
@@ -210,7 +210,7 @@ fn write_stream(stream: &'static str, w: &mut dyn Write, s: &str) -> Result<(), 
 /// Appends the Markdown summary to `path` (a `$GITHUB_STEP_SUMMARY` file), keeping the
 /// file within GitHub's 1 MiB limit: the summary is cut to the room left. Nothing is
 /// written when there is no room.
-pub fn append_step_summary(report: &FindingsReport, path: &Path) -> Result<(), OutputError> {
+pub fn append_step_summary(report: &dyn Render, path: &Path) -> Result<(), OutputError> {
     let what = "the job summary";
     let err = |source| OutputError::File {
         what,
@@ -228,7 +228,7 @@ pub fn append_step_summary(report: &FindingsReport, path: &Path) -> Result<(), O
     let Some(budget) = room.checked_sub(separator.len()) else {
         return Ok(());
     };
-    let summary = markdown::render(report, budget);
+    let summary = report.markdown(budget);
     if summary.is_empty() {
         return Ok(());
     }
@@ -261,7 +261,7 @@ fn pointer(args: &OutputArgs, env: &Environment) -> String {
 
 /// Writes every requested output for `report`, reading the process environment.
 /// Every output is attempted even when one fails; the errors are returned together.
-pub fn emit(report: &FindingsReport, args: &OutputArgs) -> Result<(), OutputError> {
+pub fn emit(report: &dyn Render, args: &OutputArgs) -> Result<(), OutputError> {
     let env = Environment::from_process();
     emit_with(
         report,
@@ -274,7 +274,7 @@ pub fn emit(report: &FindingsReport, args: &OutputArgs) -> Result<(), OutputErro
 
 /// [`emit`] with an explicit environment and streams.
 pub fn emit_with(
-    report: &FindingsReport,
+    report: &dyn Render,
     args: &OutputArgs,
     env: &Environment,
     stdout: &mut dyn Write,
@@ -308,9 +308,9 @@ pub fn emit_with(
         ("stdout", env.stdout_is_terminal)
     };
     let human = match args.format {
-        Format::Text => text::render(report, is_terminal && !env.no_color),
-        Format::Github => github::render_with_pointer(report, &pointer(args, env)),
-        Format::Json => json::render(report),
+        Format::Text => report.text(is_terminal && !env.no_color),
+        Format::Github => report.github(&pointer(args, env)),
+        Format::Json => report.json(),
     };
     let w: &mut dyn Write = if stdout_taken { stderr } else { stdout };
     if let Err(e) = write_stream(stream, w, &human) {
