@@ -439,7 +439,7 @@ pub fn render_github(report: &ResultsReport, pointer: &str) -> String {
         out.push_str(&format!(
             "::{level} {}::{}\n",
             props.join(","),
-            escape_data(&failure_text(r).trim_end().replace('\n', "\n"))
+            escape_data(failure_text(r).trim_end())
         ));
     }
     if !report.findings.findings.is_empty() {
