@@ -76,7 +76,7 @@ pub struct Config {
     /// Post-deploy smoke test settings (no keys yet).
     #[serde(default, deserialize_with = "null_as_default")]
     pub smoke: SmokeConfig,
-    /// Release gate settings (no keys yet).
+    /// Release gate settings: coverage tiers, windows, promotion rules.
     #[serde(default, deserialize_with = "null_as_default")]
     pub gate: GateConfig,
 }
@@ -160,11 +160,260 @@ empty_section!(
     SmokeConfig,
     "an empty mapping (this version defines no keys in `smoke`)"
 );
-empty_section!(
-    /// The `gate` section; this version defines no keys in it.
-    GateConfig,
-    "an empty mapping (this version defines no keys in `gate`)"
-);
+/// The `gate` section: coverage tiers, deployment windows and promotion rules.
+///
+/// ```yaml
+/// gate:
+///   coverage:
+///     min: 85                      # org-wide minimum (percent) for `gate deploy-result`
+///     tiers:                       # first tier whose globs match a class decides its minimum
+///       - { name: critical, min: 100, classes: ["Payment*", "Order*"] }
+///       - { name: important, min: 85, classes: ["*Notification*"] }
+///       - { name: standard, min: 75, classes: ["*"] }
+///   window:
+///     allow: ["Fri 18:00-22:00 America/New_York"]
+///     freeze: ["2024-12-20..2025-01-02"]
+///   promotion:
+///     rules:                       # replaces the default branch flow
+///       - { from: "feature/*", to: integration }
+///       - { from: "release/*", to: main }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with the keys `coverage`, `window`, `promotion`"
+)]
+pub struct GateConfig {
+    /// `gate deploy-result` coverage rules.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub coverage: CoverageConfig,
+    /// `gate window` allowed windows and freezes.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub window: WindowConfig,
+    /// `gate promotion` branch rules.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub promotion: PromotionConfig,
+}
+
+/// `gate.coverage`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with the keys `min`, `tiers`"
+)]
+pub struct CoverageConfig {
+    /// Org-wide minimum coverage in percent (`--min-coverage` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Percent>,
+    /// Risk tiers in order; the first whose `classes` globs match a class decides its minimum.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tiers: Vec<CoverageTier>,
+}
+
+/// A percentage from 0 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Percent(pub f64);
+
+impl Eq for Percent {}
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Percent;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a percentage from 0 to 100, such as 85 or 92.5")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Percent, E> {
+                if (0.0..=100.0).contains(&v) {
+                    Ok(Percent(v))
+                } else {
+                    Err(E::custom(format!(
+                        "invalid percentage {v}: use a number from 0 to 100"
+                    )))
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Percent, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Percent, E> {
+                self.visit_f64(v as f64)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// One `gate.coverage.tiers` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping such as `{ name: critical, min: 100, classes: [\"Payment*\"] }`"
+)]
+pub struct CoverageTier {
+    /// The tier's name, shown in reports (`critical`).
+    #[serde(deserialize_with = "deserialize_tier_name")]
+    pub name: String,
+    /// Minimum coverage of every class in the tier, in percent.
+    pub min: Percent,
+    /// Globs on Apex class and trigger names (`Payment*`, `*Service`); case-insensitive.
+    #[serde(deserialize_with = "deserialize_class_globs")]
+    pub classes: Vec<String>,
+}
+
+/// `gate.window`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with the keys `allow`, `freeze`"
+)]
+pub struct WindowConfig {
+    /// Allowed windows such as `Fri 18:00-22:00 America/New_York` (checked when loaded).
+    #[serde(default, deserialize_with = "deserialize_windows")]
+    pub allow: Vec<String>,
+    /// Freeze periods such as `2024-12-20..2025-01-02` (checked when loaded).
+    #[serde(default, deserialize_with = "deserialize_freezes")]
+    pub freeze: Vec<String>,
+}
+
+/// `gate.promotion`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a mapping with the key `rules`")]
+pub struct PromotionConfig {
+    /// Allowed merges as `{from, to}` branch globs; replaces the default flow when present.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub rules: Vec<PromotionRule>,
+}
+
+/// One allowed merge: a source-branch glob and a target-branch glob.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping such as `{ from: \"release/*\", to: main }`"
+)]
+pub struct PromotionRule {
+    /// Glob on the source branch (`feature/*`).
+    #[serde(deserialize_with = "deserialize_branch_glob")]
+    pub from: String,
+    /// Glob on the target branch (`integration`).
+    #[serde(deserialize_with = "deserialize_branch_glob")]
+    pub to: String,
+}
+
+fn deserialize_tier_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(CheckedString {
+        expecting: "a tier name string",
+        check: |s| {
+            if s.trim().is_empty() {
+                Err("a tier name cannot be empty".to_string())
+            } else {
+                Ok(())
+            }
+        },
+    })
+}
+
+/// A class-name glob: `*` matches any run of characters.
+pub fn check_class_glob(p: &str) -> Result<(), String> {
+    if p.trim().is_empty() {
+        return Err(format!("invalid glob `{p}`: the pattern names no class"));
+    }
+    GlobBuilder::new(p)
+        .case_insensitive(true)
+        .build()
+        .map(|_| ())
+        .map_err(|e| format!("invalid glob `{p}`: {}", e.kind()))
+}
+
+fn deserialize_class_globs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Glob(String);
+    impl<'de> Deserialize<'de> for Glob {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(CheckedString {
+                expecting: "a class-name glob string such as \"Payment*\"",
+                check: check_class_glob,
+            })
+            .map(Glob)
+        }
+    }
+    Ok(Vec::<Glob>::deserialize(d)?
+        .into_iter()
+        .map(|g| g.0)
+        .collect())
+}
+
+fn deserialize_branch_glob<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(CheckedString {
+        expecting: "a branch name or glob string (quote `*`)",
+        check: |p| {
+            if p.trim().is_empty() {
+                return Err(format!("invalid glob `{p}`: the pattern names no branch"));
+            }
+            GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .map(|_| ())
+                .map_err(|e| format!("invalid glob `{p}`: {}", e.kind()))
+        },
+    })
+}
+
+fn deserialize_checked_list<'de, D: Deserializer<'de>>(
+    d: D,
+    expecting: &'static str,
+    check: fn(&str) -> Result<(), String>,
+) -> Result<Vec<String>, D::Error> {
+    struct Items {
+        expecting: &'static str,
+        check: fn(&str) -> Result<(), String>,
+    }
+    impl<'de> de::Visitor<'de> for Items {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(CheckedSeed(CheckedString {
+                expecting: self.expecting,
+                check: self.check,
+            }))? {
+                out.push(v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Items { expecting, check })
+}
+
+struct CheckedSeed(CheckedString);
+
+impl<'de> de::DeserializeSeed<'de> for CheckedSeed {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self.0)
+    }
+}
+
+fn deserialize_windows<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    deserialize_checked_list(
+        d,
+        "a window string such as \"Fri 18:00-22:00 America/New_York\"",
+        |s| crate::gate::window::Window::parse(s).map(|_| ()),
+    )
+}
+
+fn deserialize_freezes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    deserialize_checked_list(
+        d,
+        "a freeze string such as \"2024-12-20..2025-01-02\"",
+        |s| crate::gate::window::Freeze::parse(s).map(|_| ()),
+    )
+}
 
 /// The `deps` section: who owns which files, and which edges between teams are fine.
 ///
@@ -979,6 +1228,12 @@ fn valid_keys(parent: &str) -> Option<Vec<&'static str>> {
         "lint.rules" => Some(LINT_RULE_IDS.to_vec()),
         p if p.starts_with("lint.rules.") => Some(vec!["severity"]),
         "deps" => Some(vec!["teams", "allow", "deny"]),
+        "gate" => Some(vec!["coverage", "window", "promotion"]),
+        "gate.coverage" => Some(vec!["min", "tiers"]),
+        p if p.starts_with("gate.coverage.tiers[") => Some(vec!["name", "min", "classes"]),
+        "gate.window" => Some(vec!["allow", "freeze"]),
+        "gate.promotion" => Some(vec!["rules"]),
+        p if p.starts_with("gate.promotion.rules[") => Some(vec!["from", "to"]),
         p if p.starts_with("deps.teams.") => Some(vec!["paths", "owners"]),
         p if p.starts_with("deps.allow[") || p.starts_with("deps.deny[") => {
             Some(vec!["from", "to"])
@@ -1096,6 +1351,10 @@ fn translate_error(
         || raw.starts_with("invalid team name `")
         || raw.starts_with("invalid owner `")
         || raw.starts_with("duplicate team `")
+        || raw.starts_with("invalid percentage ")
+        || raw.starts_with("invalid window `")
+        || raw.starts_with("invalid freeze `")
+        || raw.starts_with("a tier name ")
     {
         let cleaned = raw
             .replace("unit value", "null")
@@ -1435,7 +1694,13 @@ lint:
 
     #[test]
     fn keys_in_sections_without_keys_are_errors() {
-        for section in ["owners", "smoke", "gate"] {
+        let e = err("lint: {}\ngate:\n  enabled: true\n");
+        assert_eq!(
+            e.to_string(),
+            ".sfci.yml:3:3: unknown key `gate.enabled`; valid keys here: `coverage`, `window`, \
+             `promotion`"
+        );
+        for section in ["owners", "smoke"] {
             let e = err(&format!("lint: {{}}\n{section}:\n  enabled: true\n"));
             assert_eq!(
                 e.to_string(),
@@ -2235,6 +2500,87 @@ deps:
 
         let severities = &s["$defs"]["rule"]["properties"]["severity"]["enum"];
         assert_eq!(severities, &serde_json::json!(["error", "warning", "off"]));
+    }
+
+    const GATE_EXAMPLE: &str = "\
+gate:
+  coverage:
+    min: 85
+    tiers:
+      - { name: critical, min: 100, classes: [\"Payment*\", \"Order*\"] }
+      - name: standard
+        min: 75.5
+        classes: [\"*\"]
+  window:
+    allow: [\"Fri 18:00-22:00 America/New_York\", \"Sat 22:00-02:00\"]
+    freeze: [\"2024-12-20..2025-01-02\", \"2025-03-01T18:00..2025-03-02T06:00 Europe/Paris\"]
+  promotion:
+    rules:
+      - { from: \"release/*\", to: main }
+      - { from: develop, to: \"release/*\" }
+";
+
+    #[test]
+    fn gate_section_loads_and_agrees_with_the_schema() {
+        let c = ok(GATE_EXAMPLE);
+        assert_eq!(c.gate.coverage.min, Some(Percent(85.0)));
+        assert_eq!(c.gate.coverage.tiers.len(), 2);
+        assert_eq!(c.gate.coverage.tiers[1].min, Percent(75.5));
+        assert_eq!(c.gate.window.allow.len(), 2);
+        assert_eq!(c.gate.promotion.rules[1].from, "develop");
+        let again = ok(&serde_norway::to_string(&c).unwrap());
+        assert_eq!(again, c);
+        let v = validator();
+        assert!(v.is_valid(&yaml_to_json(GATE_EXAMPLE)));
+        for text in [
+            "gate:\n  coverage: {}\n",
+            "gate:\n  window:\n  promotion: {rules: []}\n",
+        ] {
+            ok(text);
+            assert!(v.is_valid(&yaml_to_json(text)), "{text}");
+        }
+        for text in [
+            "gate:\n  coverage:\n    min: 101\n",
+            "gate:\n  coverage:\n    min: \"85\"\n",
+            "gate:\n  coverage:\n    tiers: [{name: x, min: 50}]\n",
+            "gate:\n  coverage:\n    tiers: [{name: x, min: 50, classes: [\"*\"], why: y}]\n",
+            "gate:\n  coverage:\n    tiers: [{name: \" \", min: 50, classes: [\"*\"]}]\n",
+            "gate:\n  coverage:\n    tiers: [{name: x, min: -1, classes: [\"*\"]}]\n",
+            "gate:\n  window:\n    allow: [\"Fri\"]\n",
+            "gate:\n  window:\n    freeze: [\"soon\"]\n",
+            "gate:\n  window:\n    allow: \"Fri 18:00-22:00\"\n",
+            "gate:\n  promotion:\n    rules: [{from: a}]\n",
+            "gate:\n  promotion:\n    rules: [{from: a, to: \" \"}]\n",
+            "gate:\n  lock: {}\n",
+        ] {
+            assert!(
+                Config::from_str(text, "t").is_err(),
+                "loader accepts {text:?}"
+            );
+            assert!(!v.is_valid(&yaml_to_json(text)), "schema accepts {text:?}");
+        }
+    }
+
+    #[test]
+    fn gate_errors_name_key_and_line() {
+        let e = err("gate:\n  window:\n    allow:\n      - \"Fri 18:00-22:00 America/New_York\"\n      - \"Fry 18:00-22:00\"\n");
+        assert_eq!((e.line, e.column), (Some(5), Some(9)));
+        assert_eq!(e.key.as_deref(), Some("gate.window.allow[1]"));
+        assert!(e.to_string().starts_with(".sfci.yml:5:9: `gate.window.allow[1]`: invalid window `Fry 18:00-22:00`: unknown day `Fry`"), "{e}");
+        let e = err("gate:\n  coverage:\n    tiers:\n      - {name: c, min: 150, classes: [x]}\n");
+        assert_eq!(e.key.as_deref(), Some("gate.coverage.tiers[0].min"));
+        assert!(e.message.contains("invalid percentage 150"), "{e}");
+        let e = err("gate:\n  coverage:\n    tiers:\n      - {name: c, min: 50, clases: [x]}\n");
+        assert_eq!(
+            e.to_string(),
+            ".sfci.yml:4:28: unknown key `gate.coverage.tiers[0].clases`; valid keys here: `name`, `min`, `classes`"
+        );
+        let e = err("gate:\n  freeze: []\n");
+        assert!(
+            e.to_string()
+                .contains("valid keys here: `coverage`, `window`, `promotion`"),
+            "{e}"
+        );
     }
 
     #[test]

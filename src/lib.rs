@@ -9,6 +9,7 @@ pub mod config;
 pub mod deps;
 pub mod duration;
 pub mod forge;
+pub mod gate;
 pub mod git;
 pub mod lint;
 pub mod owners;

@@ -5,6 +5,7 @@
 //! the tool from the name it was invoked as, or from its first argument.
 
 pub mod codeowners_check;
+pub mod gate;
 pub mod lint_callout_mocks;
 pub mod validate_deps;
 
@@ -19,6 +20,7 @@ pub const TOOLS: &[(&str, Main)] = &[
     ("lint-callout-mocks", |a| lint_callout_mocks::main(a)),
     ("validate-deps", |a| validate_deps::main(a)),
     ("codeowners-check", |a| codeowners_check::main(a)),
+    ("gate", |a| gate::main(a)),
 ];
 
 fn find(name: &str) -> Option<Main> {

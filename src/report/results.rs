@@ -282,11 +282,16 @@ fn failure_text(r: &CheckResult) -> String {
 /// (and any override) in `system-out`.
 pub fn render_junit(report: &ResultsReport) -> String {
     let mut groups: Vec<(String, Vec<&CheckResult>)> = Vec::new();
+    // Group positions by name: a deploy result has thousands of test classes.
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in &report.results {
-        let g = r.group.clone().unwrap_or_else(|| report.tool.clone());
-        match groups.iter_mut().find(|(name, _)| *name == g) {
-            Some((_, v)) => v.push(r),
-            None => groups.push((g, vec![r])),
+        let g = r.group.as_deref().unwrap_or(&report.tool);
+        match index.get(g) {
+            Some(&i) => groups[i].1.push(r),
+            None => {
+                index.insert(g, groups.len());
+                groups.push((g.to_string(), vec![r]));
+            }
         }
     }
     let mut junit = Report::new();

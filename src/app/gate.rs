@@ -1,0 +1,633 @@
+//! `gate`: argument parsing and wiring only; the logic is in `sfci::gate`.
+
+use crate::config::Config;
+use crate::duration::parse_duration;
+use crate::forge::Secret;
+use crate::gate::deploy_result::{self, SourceIndex, Tier};
+use crate::gate::error_rate::{self, Analysis, Baseline};
+use crate::gate::lock::{self, Lock, RedisTarget};
+use crate::gate::prometheus::Prometheus;
+use crate::gate::window::{self, WindowGate};
+use crate::gate::{self as g, promotion, GateError, Override};
+use crate::report::output::OutputArgs;
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 the gate passed, 1 it failed (wins when another check could not run), 2 the gate
+could not decide (bad input, unreachable server, no data).
+Blocking gates (window, lock acquire, promotion) take --override \"<reason>\": the gate passes
+with an audit record naming the CI user and the reason in the JSON, JUnit and summary.
+Durations: 30s, 5m, 1h, 1h30m.";
+
+/// Release gates: deploy and test results with coverage tiers, error-rate analysis,
+/// deployment windows, environment locks and branch promotion rules.
+#[derive(Parser, Debug)]
+#[command(name = "gate", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct Root {
+    /// Repository root: where .sfci.yml and the sources are (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+struct OverrideArg {
+    /// Break glass: pass this gate anyway, recording who and why in every report.
+    #[arg(long = "override", value_name = "REASON")]
+    reason: Option<String>,
+}
+
+impl OverrideArg {
+    fn get(&self) -> Result<Option<Override>, GateError> {
+        self.reason
+            .as_deref()
+            .map(|r| Override::new(r, g::actor()))
+            .transpose()
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Judges `sf project deploy start|validate|report --json`, `sf apex run test --json` or a
+    /// Metadata API deploy result: status, component failures, test failures, coverage.
+    #[command(after_help = "\
+Coverage tiers: .sfci.yml gate.coverage.tiers (first match wins), or --tier (replaces them).
+The org-wide minimum: --min-coverage, else gate.coverage.min, else 75 (the platform's).
+
+Examples:
+  sf project deploy validate --test-level RunLocalTests --json > deploy.json || true
+  gate deploy-result deploy.json --min-coverage 85 --junit junit.xml --cobertura coverage.xml \\
+      --codequality gl-code-quality.json
+  sf apex run test --code-coverage --result-format json --wait 30 --json | gate deploy-result - \\
+      --tier 'critical=100:Payment*,Order*' --tier 'standard=75:*'")]
+    DeployResult {
+        /// The JSON (or Metadata API XML) file; `-` reads stdin.
+        #[arg(value_name = "FILE|-")]
+        input: String,
+        /// Org-wide minimum coverage in percent (0 = do not check).
+        #[arg(long, value_name = "PERCENT")]
+        min_coverage: Option<f64>,
+        /// A coverage tier NAME=MIN:GLOB[,GLOB…] (repeatable, in order; replaces the config's).
+        #[arg(long = "tier", alias = "tiers", value_name = "TIER")]
+        tiers: Vec<String>,
+        /// Also require this flow coverage (percent).
+        #[arg(long, value_name = "PERCENT")]
+        min_flow_coverage: Option<f64>,
+        /// Write Cobertura XML (GitLab coverage_report) to FILE.
+        #[arg(long, value_name = "FILE")]
+        cobertura: Option<PathBuf>,
+        /// Write the Markdown summary (worst-covered classes) to FILE.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        #[command(flatten)]
+        root: Root,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Error-rate analysis (Argo-style): COUNT measurements INTERVAL apart; fails when the
+    /// rate exceeds max(baseline × max-ratio, floor) more than --failure-limit times.
+    #[command(after_help = "\
+No data is inconclusive (exit 2), never a pass. Every measurement is a JUnit test case.
+The Prometheus token (optional) is read from SFCI_PROMETHEUS_TOKEN.
+
+Examples:
+  gate error-rate --prometheus http://prometheus:9090 \\
+      --query 'sum(increase(http_requests_total{code=~\"5..\"}[5m]))' \\
+      --total-query 'sum(increase(http_requests_total[5m]))' \\
+      --baseline 0.001 --max-ratio 2 --interval 1m --count 15 --junit error-rate.xml
+  gate error-rate --prometheus http://prometheus:9090 --query 'sum(increase(apex_errors[5m]))' \\
+      --baseline-query 'sum(increase(apex_errors[1d] offset 1d))' --baseline-scale 0.003472 \\
+      --floor 5 --count 3 --interval 5m")]
+    ErrorRate {
+        /// The measurement query (an error count over the last minutes).
+        #[arg(long, value_name = "QUERY")]
+        query: String,
+        /// Divide the measurement by this query (e.g. the request count) to make it a rate.
+        #[arg(long, value_name = "QUERY")]
+        total_query: Option<String>,
+        /// Baseline query, multiplied by --baseline-scale (e.g. yesterday's count / 288).
+        #[arg(long, value_name = "QUERY", conflicts_with = "baseline")]
+        baseline_query: Option<String>,
+        /// Scale of the baseline query.
+        #[arg(
+            long,
+            value_name = "FACTOR",
+            default_value_t = 1.0,
+            requires = "baseline_query"
+        )]
+        baseline_scale: f64,
+        /// A constant baseline.
+        #[arg(long, value_name = "VALUE")]
+        baseline: Option<f64>,
+        /// Pass while current ≤ baseline × this.
+        #[arg(long, value_name = "RATIO", default_value_t = 2.0)]
+        max_ratio: f64,
+        /// Absolute floor of the threshold (a zero baseline is not an alarm).
+        #[arg(long, value_name = "VALUE", default_value_t = 0.0)]
+        floor: f64,
+        /// Prometheus server base URL (the HTTP API's instant query is used).
+        #[arg(long, value_name = "URL")]
+        prometheus: Option<String>,
+        /// Time between measurements.
+        #[arg(long, value_parser = parse_duration, default_value = "1m")]
+        interval: Duration,
+        /// Number of measurements.
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+        /// Failed measurements tolerated.
+        #[arg(long, default_value_t = 0)]
+        failure_limit: u32,
+        /// Consecutive measurement errors tolerated.
+        #[arg(long, default_value_t = 4)]
+        consecutive_error_limit: u32,
+        /// Inconclusive (no data) measurements tolerated.
+        #[arg(long, default_value_t = 0)]
+        inconclusive_limit: u32,
+        /// Timeout of one query.
+        #[arg(long, value_parser = parse_duration, default_value = "30s")]
+        query_timeout: Duration,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Passes inside an allowed window and outside freezes; says when the next window opens.
+    #[command(after_help = "\
+Windows: DAYS HH:MM-HH:MM [ZONE] — Fri, Mon-Thu, Sat,Sun, daily; an end before the start runs
+overnight; ZONE is an IANA name (real tz database, DST-correct). Freezes: FROM..TO dates (TO
+included) or date-times (TO excluded), in the window's zone unless a zone follows.
+Without --allow/--freeze, .sfci.yml gate.window is used.
+
+Examples:
+  gate window --allow 'Fri 18:00-22:00 America/New_York' --freeze 2024-12-20..2025-01-02
+  gate window --allow 'Fri 22:00-02:00 Europe/Paris' --now 2024-11-08T23:30:00+01:00
+  gate window --override 'INC-4711: payment outage hotfix' --junit window.xml")]
+    Window {
+        /// An allowed window (repeatable).
+        #[arg(long = "allow", value_name = "SPEC")]
+        allow: Vec<String>,
+        /// A freeze period FROM..TO (repeatable).
+        #[arg(long = "freeze", value_name = "FROM..TO")]
+        freeze: Vec<String>,
+        /// Zone of windows and freezes that name none (default: the first window's, else UTC).
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
+        /// Decide at this time instead of now (RFC 3339).
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<String>,
+        #[command(flatten)]
+        over: OverrideArg,
+        #[command(flatten)]
+        root: Root,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// A deployment lock per environment in Redis (acquire, release, extend, status).
+    #[command(after_help = "\
+Redis: --redis URL or SFCI_REDIS_URL (redis://, rediss:// for TLS; a password in the URL is
+never printed). The lock expires after --ttl, so a crashed job cannot block for longer.
+
+GitLab `resource_group` and GitHub `concurrency` serialize jobs of ONE project; use this lock
+when several repositories or pipelines deploy to the same org.
+
+Examples (GitLab):
+  before_script: gate lock acquire --env uat --owner \"$TEAM\" --ttl 1h --wait 15m --token-file .lock-token
+  after_script:  gate lock release --env uat --token-file .lock-token
+  gate lock status --env uat --json -")]
+    Lock {
+        #[command(subcommand)]
+        action: LockAction,
+    },
+    /// Branch promotion rules: may SOURCE merge into TARGET?
+    #[command(after_help = "\
+Default flow (Scenario 1): feature/* → integration → uat → release/* → main; hotfix/* → main
+and back to integration. A target no rule names is unrestricted. Rules: --rule SOURCE:TARGET
+(repeatable), else .sfci.yml gate.promotion.rules, else the default.
+Source/target default to CI_MERGE_REQUEST_SOURCE/TARGET_BRANCH_NAME (GitLab) or
+GITHUB_HEAD_REF/GITHUB_BASE_REF (GitHub).
+
+Examples:
+  gate promotion                                   # in a merge-request pipeline
+  gate promotion --source feature/TEAM-1 --target main
+  gate promotion --rule 'develop:main' --rule 'feature/*:develop'")]
+    Promotion {
+        #[arg(long, value_name = "BRANCH")]
+        source: Option<String>,
+        #[arg(long, value_name = "BRANCH")]
+        target: Option<String>,
+        /// An allowed merge SOURCE:TARGET (branch globs; repeatable; replaces config and default).
+        #[arg(long = "rule", value_name = "SOURCE:TARGET")]
+        rules: Vec<String>,
+        #[command(flatten)]
+        over: OverrideArg,
+        #[command(flatten)]
+        root: Root,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct RedisArgs {
+    /// The environment the lock guards (uat, production).
+    #[arg(long, value_name = "ENV")]
+    env: String,
+    /// Redis URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "SFCI_REDIS_URL",
+        hide_env_values = true
+    )]
+    redis: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum LockAction {
+    /// Takes the lock (SET NX PX with a random token); fails when another holder has it.
+    Acquire {
+        #[command(flatten)]
+        redis: RedisArgs,
+        /// Who holds it (team name).
+        #[arg(long, value_name = "NAME")]
+        owner: String,
+        /// Expiry of the lock.
+        #[arg(long, value_parser = parse_duration, default_value = "1h")]
+        ttl: Duration,
+        /// Keep trying this long before failing.
+        #[arg(long, value_parser = parse_duration, default_value = "0s")]
+        wait: Duration,
+        /// Where to save the token (default .sfci-lock-ENV.token).
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        #[command(flatten)]
+        over: OverrideArg,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Releases the lock, only if this token holds it (atomic compare-and-delete).
+    Release {
+        #[command(flatten)]
+        redis: RedisArgs,
+        /// The token file written by acquire (default .sfci-lock-ENV.token).
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Extends the lock's expiry, only if this token holds it.
+    Extend {
+        #[command(flatten)]
+        redis: RedisArgs,
+        #[arg(long, value_parser = parse_duration, default_value = "1h")]
+        ttl: Duration,
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Shows who holds the lock (always exits 0 when Redis answers).
+    Status {
+        #[command(flatten)]
+        redis: RedisArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+const TOOL: &str = "gate";
+
+fn config(root: &std::path::Path) -> Result<Config, GateError> {
+    Config::discover(root).map_err(GateError::from)
+}
+
+fn redis_target(r: &RedisArgs) -> Result<RedisTarget, GateError> {
+    lock::check_env(&r.env)?;
+    let url = r.redis.as_deref().filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+        GateError("no Redis: pass --redis URL or set SFCI_REDIS_URL (redis://host:6379/0, rediss:// for TLS)".into())
+    })?;
+    RedisTarget::new(url)
+}
+
+fn read_input(input: &str) -> Result<(Vec<u8>, String), GateError> {
+    if input == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| GateError(format!("cannot read stdin: {e}")))?;
+        Ok((buf, "stdin".into()))
+    } else {
+        let bytes =
+            std::fs::read(input).map_err(|e| GateError(format!("cannot read {input}: {e}")))?;
+        Ok((bytes, input.to_string()))
+    }
+}
+
+fn write_file(path: &std::path::Path, what: &str, text: &str) -> Result<(), GateError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| GateError(format!("cannot write {what} to {}: {e}", path.display())))?;
+    }
+    std::fs::write(path, text)
+        .map_err(|e| GateError(format!("cannot write {what} to {}: {e}", path.display())))
+}
+
+/// Runs the tool with `args` (the first is the program name) and exits.
+pub fn main<I, T>(args: I) -> !
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::parse_from(args);
+    match cli.command {
+        Command::DeployResult {
+            input,
+            min_coverage,
+            tiers,
+            min_flow_coverage,
+            cobertura,
+            markdown,
+            root,
+            output,
+        } => {
+            crate::cli::check_outputs(TOOL, &output);
+            crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                let cfg = config(&root.root)?;
+                let tiers = if tiers.is_empty() {
+                    cfg.gate
+                        .coverage
+                        .tiers
+                        .iter()
+                        .map(Tier::from_config)
+                        .collect::<Result<Vec<_>, _>>()?
+                } else {
+                    tiers
+                        .iter()
+                        .map(|t| Tier::parse_flag(t))
+                        .collect::<Result<Vec<_>, _>>()?
+                };
+                let min = min_coverage
+                    .or(cfg.gate.coverage.min.map(|p| p.0))
+                    .unwrap_or(75.0);
+                for (flag, v) in [
+                    ("--min-coverage", Some(min)),
+                    ("--min-flow-coverage", min_flow_coverage),
+                ] {
+                    if let Some(v) = v {
+                        if !(0.0..=100.0).contains(&v) {
+                            return Err(GateError(format!(
+                                "{flag} {v}: use a percentage from 0 to 100"
+                            )));
+                        }
+                    }
+                }
+                let started = Instant::now();
+                let (bytes, origin) = read_input(&input)?;
+                let parsed = crate::gate::sf_result::parse(&bytes, &origin)?;
+                drop(bytes);
+                let idx = SourceIndex::build(&root.root);
+                let opts = deploy_result::Options {
+                    min_coverage: min,
+                    tiers,
+                    min_flow_coverage,
+                    origin,
+                };
+                let mut report = deploy_result::evaluate(&parsed, &opts, &idx, cobertura.is_some());
+                drop(parsed);
+                if let (Some(path), Some(xml)) = (&cobertura, report.cobertura.take()) {
+                    write_file(path, "the Cobertura report", &xml)?;
+                }
+                if let Some(path) = &markdown {
+                    write_file(
+                        path,
+                        "the Markdown summary",
+                        &crate::report::Render::markdown(&report, 1 << 20),
+                    )?;
+                }
+                report.results.duration = started.elapsed();
+                Ok(report)
+            });
+        }
+        Command::ErrorRate {
+            query,
+            total_query,
+            baseline_query,
+            baseline_scale,
+            baseline,
+            max_ratio,
+            floor,
+            prometheus,
+            interval,
+            count,
+            failure_limit,
+            consecutive_error_limit,
+            inconclusive_limit,
+            query_timeout,
+            output,
+        } => {
+            crate::cli::check_outputs(TOOL, &output);
+            crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                let baseline = match (baseline_query, baseline) {
+                    (Some(q), None) => Baseline::Query { query: q, scale: baseline_scale },
+                    (None, Some(b)) => Baseline::Constant(b),
+                    _ => return Err(GateError("give a baseline: --baseline VALUE or --baseline-query QUERY [--baseline-scale F]".into())),
+                };
+                let analysis = Analysis {
+                    query,
+                    total_query,
+                    baseline,
+                    max_ratio,
+                    floor,
+                    interval,
+                    count,
+                    failure_limit,
+                    consecutive_error_limit,
+                    inconclusive_limit,
+                };
+                analysis.validate()?;
+                let started = Instant::now();
+                let url = prometheus.ok_or_else(|| {
+                    GateError("no measurement source: pass --prometheus URL".into())
+                })?;
+                let token = std::env::var("SFCI_PROMETHEUS_TOKEN")
+                    .ok()
+                    .filter(|t| !t.trim().is_empty())
+                    .map(Secret::new);
+                let mut source = Prometheus::new(&url, token, query_timeout)?;
+                let results = error_rate::run(&analysis, &mut source, &mut std::thread::sleep);
+                Ok(g::report("error-rate", results, started))
+            });
+        }
+        Command::Window {
+            allow,
+            freeze,
+            tz,
+            now,
+            over,
+            root,
+            output,
+        } => {
+            crate::cli::check_outputs(TOOL, &output);
+            crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                let started = Instant::now();
+                let ov = over.get()?;
+                let (allow, freeze) = if allow.is_empty() && freeze.is_empty() {
+                    let cfg = config(&root.root)?;
+                    (cfg.gate.window.allow, cfg.gate.window.freeze)
+                } else {
+                    (allow, freeze)
+                };
+                let gate = WindowGate::new(&allow, &freeze, tz.as_deref())?;
+                let at = match &now {
+                    Some(n) => window::parse_now(n)?,
+                    None => jiff::Timestamp::now(),
+                };
+                let d = gate.decide(at);
+                let name = if d.in_freeze.is_some() {
+                    "freeze"
+                } else {
+                    "window"
+                };
+                let mut r = if d.open {
+                    crate::report::results::CheckResult::pass("deployment window", d.message)
+                } else {
+                    crate::report::results::CheckResult::fail("deployment window", d.message)
+                }
+                .with_group("window")
+                .with_extra("now", at.to_zoned(gate.tz.clone()).to_string().into())
+                .with_extra("open", d.open.into());
+                if let Some(n) = &d.next_change {
+                    r = r.with_extra(
+                        if d.open { "closes_at" } else { "next_open" },
+                        n.timestamp().to_string().into(),
+                    );
+                }
+                let r = g::apply_override(r, name, ov.as_ref());
+                Ok(g::report("window", vec![r], started))
+            });
+        }
+        Command::Promotion {
+            source,
+            target,
+            rules,
+            over,
+            root,
+            output,
+        } => {
+            crate::cli::check_outputs(TOOL, &output);
+            crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                let started = Instant::now();
+                let ov = over.get()?;
+                let cfg = config(&root.root)?;
+                let (rules, origin) = promotion::rules(&rules, &cfg.gate.promotion.rules)?;
+                let (env_source, env_target) =
+                    promotion::branches_from_env(|k| std::env::var(k).ok());
+                let source = source.or(env_source).ok_or_else(|| GateError("no source branch: pass --source, or run in a GitLab merge-request pipeline (CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) or a GitHub pull_request workflow (GITHUB_HEAD_REF)".into()))?;
+                let target = target.or(env_target).ok_or_else(|| GateError("no target branch: pass --target, or run in a GitLab merge-request pipeline (CI_MERGE_REQUEST_TARGET_BRANCH_NAME) or a GitHub pull_request workflow (GITHUB_BASE_REF)".into()))?;
+                let r = promotion::check(&source, &target, &rules, origin);
+                let r = g::apply_override(r, "promotion", ov.as_ref());
+                Ok(g::report("promotion", vec![r], started))
+            });
+        }
+        Command::Lock { action } => match action {
+            LockAction::Acquire {
+                redis,
+                owner,
+                ttl,
+                wait,
+                token_file,
+                over,
+                output,
+            } => {
+                crate::cli::check_outputs(TOOL, &output);
+                crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                    let started = Instant::now();
+                    let ov = over.get()?;
+                    if ttl < Duration::from_secs(1) {
+                        return Err(GateError("--ttl must be at least 1s".into()));
+                    }
+                    if owner.trim().is_empty() {
+                        return Err(GateError(
+                            "--owner is empty: name the team or pipeline that deploys".into(),
+                        ));
+                    }
+                    let target = redis_target(&redis)?;
+                    let lock = Lock {
+                        target: &target,
+                        env: redis.env.clone(),
+                    };
+                    let file = token_file.unwrap_or_else(|| lock::default_token_file(&redis.env));
+                    let r = lock::acquire_check(&lock, owner.trim(), ttl, wait, &file)?;
+                    let r = g::apply_override(r, "lock", ov.as_ref());
+                    Ok(g::report("lock", vec![r], started))
+                });
+            }
+            LockAction::Release {
+                redis,
+                token_file,
+                output,
+            } => {
+                crate::cli::check_outputs(TOOL, &output);
+                crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                    let started = Instant::now();
+                    let target = redis_target(&redis)?;
+                    let file = token_file.unwrap_or_else(|| lock::default_token_file(&redis.env));
+                    let token = lock::read_token(&file)?;
+                    let lock = Lock {
+                        target: &target,
+                        env: redis.env.clone(),
+                    };
+                    let r = lock::release_check(&lock, &token)?;
+                    if r.status == crate::report::results::Status::Pass {
+                        let _ = std::fs::remove_file(&file);
+                    }
+                    Ok(g::report("lock", vec![r], started))
+                });
+            }
+            LockAction::Extend {
+                redis,
+                ttl,
+                token_file,
+                output,
+            } => {
+                crate::cli::check_outputs(TOOL, &output);
+                crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                    let started = Instant::now();
+                    if ttl < Duration::from_secs(1) {
+                        return Err(GateError("--ttl must be at least 1s".into()));
+                    }
+                    let target = redis_target(&redis)?;
+                    let file = token_file.unwrap_or_else(|| lock::default_token_file(&redis.env));
+                    let token = lock::read_token(&file)?;
+                    let lock = Lock {
+                        target: &target,
+                        env: redis.env.clone(),
+                    };
+                    Ok(g::report(
+                        "lock",
+                        vec![lock::extend_check(&lock, &token, ttl)?],
+                        started,
+                    ))
+                });
+            }
+            LockAction::Status { redis, output } => {
+                crate::cli::check_outputs(TOOL, &output);
+                crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                    let started = Instant::now();
+                    let target = redis_target(&redis)?;
+                    let lock = Lock {
+                        target: &target,
+                        env: redis.env.clone(),
+                    };
+                    Ok(g::report("lock", vec![lock::status_check(&lock)?], started))
+                });
+            }
+        },
+    }
+}

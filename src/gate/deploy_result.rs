@@ -1,0 +1,867 @@
+//! `gate deploy-result`: judges a deployment, validation or test run from the JSON the
+//! Salesforce CLI already wrote (see [`super::sf_result`] for what is read).
+//!
+//! Checks, each a JUnit test case:
+//!
+//! - **deployment status** (group `deploy`): `Succeeded` passes; `Failed`, `SucceededPartial`,
+//!   `Canceled` and the CLI's error envelope fail; a deployment still running is an error
+//!   (it cannot be judged yet). For a test run, the run's outcome.
+//! - **components** (group `components`): one failing case per component failure, also a
+//!   finding (`deploy-component-failure`) at the component's file and line — class names and
+//!   the org's `fileName` are mapped to the repository's sources — for SARIF, Code Quality and
+//!   annotations.
+//! - **Apex tests**: one case per test method (classname = Apex class, time, failure message
+//!   and stack trace); a failed test is also a finding (`apex-test-failure`) at the line of the
+//!   test class its stack trace names.
+//! - **coverage** (group `coverage`): org-wide coverage ≥ `--min-coverage` (the input's
+//!   org-wide figure when it has one, else computed from the per-class locations); one case per
+//!   tier of `gate.coverage.tiers` (every class in the tier ≥ its minimum; a class belongs to
+//!   the first tier whose globs match it); flow coverage ≥ `--min-flow-coverage` when asked.
+//!   No coverage data is *inconclusive*, never a pass.
+//!
+//! The Markdown summary lists the worst-covered classes; `--cobertura` writes Cobertura XML
+//! ([`super::cobertura`]).
+
+use super::cobertura::{self, Fidelity};
+use super::sf_result::{ClassCoverage, ComponentFailure, Kind, Outcome, Parsed, TestMethod};
+use super::GateError;
+use crate::config::CoverageTier;
+use crate::report::markdown::escape_cell;
+use crate::report::results::{CheckResult, ResultsReport};
+use crate::report::{fingerprint, ExitCode, Finding, Render, RuleInfo, Severity};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The rules of the findings this gate reports.
+pub const COMPONENT_FAILURE: RuleInfo = RuleInfo {
+    id: "deploy-component-failure",
+    short: "A component failed to deploy.",
+    full: "The org rejected this component during the deployment or validation (a compile error, a missing dependency, an invalid field).",
+    help: "Fix the problem the org reports at this line and deploy again; validate with `sf project deploy validate` before release night.",
+    default_severity: Severity::Error,
+};
+
+pub const TEST_FAILURE: RuleInfo = RuleInfo {
+    id: "apex-test-failure",
+    short: "An Apex test failed.",
+    full: "An Apex test method failed in the deployment or test run; a production deployment with RunLocalTests fails on any test failure.",
+    help: "Read the message and stack trace; run the test locally with `sf apex run test --tests Class.method`.",
+    default_severity: Severity::Error,
+};
+
+/// A coverage tier, compiled.
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub name: String,
+    pub min: f64,
+    pub patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl Tier {
+    pub fn new(name: &str, min: f64, patterns: &[String]) -> Result<Tier, GateError> {
+        if !(0.0..=100.0).contains(&min) {
+            return Err(GateError(format!(
+                "tier `{name}`: minimum {min} is not a percentage from 0 to 100"
+            )));
+        }
+        let mut b = GlobSetBuilder::new();
+        for p in patterns {
+            b.add(
+                GlobBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| {
+                        GateError(format!("tier `{name}`: invalid glob `{p}`: {}", e.kind()))
+                    })?,
+            );
+        }
+        Ok(Tier {
+            name: name.to_string(),
+            min,
+            patterns: patterns.to_vec(),
+            set: b.build().map_err(|e| GateError(e.to_string()))?,
+        })
+    }
+
+    pub fn from_config(t: &CoverageTier) -> Result<Tier, GateError> {
+        Tier::new(&t.name, t.min.0, &t.classes)
+    }
+
+    /// `--tier NAME=MIN:GLOB,GLOB` (`critical=100:Payment*,Order*`).
+    pub fn parse_flag(s: &str) -> Result<Tier, GateError> {
+        let bad = || {
+            GateError(format!("invalid --tier `{s}`: write NAME=MIN:GLOB[,GLOB…], e.g. 'critical=100:Payment*,Order*'"))
+        };
+        let (name, rest) = s.split_once('=').ok_or_else(bad)?;
+        let (min, globs) = rest.split_once(':').ok_or_else(bad)?;
+        let min: f64 = min
+            .trim()
+            .trim_end_matches('%')
+            .parse()
+            .map_err(|_| bad())?;
+        let globs: Vec<String> = globs
+            .split(',')
+            .map(|g| g.trim().to_string())
+            .filter(|g| !g.is_empty())
+            .collect();
+        if name.trim().is_empty() || globs.is_empty() {
+            return Err(bad());
+        }
+        Tier::new(name.trim(), min, &globs)
+    }
+}
+
+/// What the gate checks against.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Org-wide minimum; 0 skips the check.
+    pub min_coverage: f64,
+    pub tiers: Vec<Tier>,
+    pub min_flow_coverage: Option<f64>,
+    /// The input's name, for messages.
+    pub origin: String,
+}
+
+/// Repository files by Apex class name and by path suffix, to put findings on files.
+#[derive(Debug, Default)]
+pub struct SourceIndex {
+    root: PathBuf,
+    /// Lowercase `name.cls` / `name.trigger` → repository-relative path.
+    apex: HashMap<String, String>,
+    /// Every indexed file (repository-relative).
+    files: Vec<String>,
+}
+
+const INDEXED: &[&str] = &[
+    "cls",
+    "trigger",
+    "xml",
+    "js",
+    "html",
+    "css",
+    "page",
+    "component",
+    "cmp",
+    "app",
+    "evt",
+    "design",
+    "email",
+    "resource",
+    "json",
+];
+
+impl SourceIndex {
+    /// Indexes the sources under `root` (its `sfdx-project.json` package directories, else
+    /// the folder). Problems only reduce what can be mapped.
+    pub fn build(root: &Path) -> SourceIndex {
+        let mut idx = SourceIndex {
+            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            ..Default::default()
+        };
+        match crate::source::discover(&[root.to_path_buf()], INDEXED, None) {
+            Ok(set) => {
+                idx.root = set.root.clone();
+                for f in set.files {
+                    let lower = f.rel.to_ascii_lowercase();
+                    if lower.ends_with(".cls") || lower.ends_with(".trigger") {
+                        if let Some(name) = lower.rsplit('/').next() {
+                            idx.apex.entry(name.to_string()).or_insert_with(|| f.rel.clone());
+                        }
+                    }
+                    idx.files.push(f.rel);
+                }
+            }
+            Err(e) => eprintln!("gate deploy-result: cannot index the sources under {}: {e}; findings keep the org's file names", root.display()),
+        }
+        idx
+    }
+
+    /// The file of an Apex class or trigger (`kind` `Trigger` tries `.trigger` first).
+    pub fn apex(&self, name: &str, trigger: bool) -> Option<&str> {
+        let bare = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+        let (a, b) = if trigger {
+            ("trigger", "cls")
+        } else {
+            ("cls", "trigger")
+        };
+        self.apex
+            .get(&format!("{bare}.{a}"))
+            .or_else(|| self.apex.get(&format!("{bare}.{b}")))
+            .map(String::as_str)
+    }
+
+    /// The repository file of a failed component.
+    pub fn component(
+        &self,
+        f: &ComponentFailure,
+        files: &[(String, String, String)],
+    ) -> Option<String> {
+        let ty = f.component_type.as_deref().unwrap_or("");
+        if ty.eq_ignore_ascii_case("ApexClass") || ty.eq_ignore_ascii_case("ApexTrigger") {
+            if let Some(p) = self.apex(&f.full_name, ty.eq_ignore_ascii_case("ApexTrigger")) {
+                return Some(p.to_string());
+            }
+        }
+        // A local path the CLI reported for this component.
+        for (t, name, path) in files {
+            if name == &f.full_name && (ty.is_empty() || t == ty) {
+                let p = Path::new(path);
+                let rel = if p.is_absolute() {
+                    crate::source::rel_path(&self.root, p)
+                } else {
+                    path.replace('\\', "/")
+                };
+                return Some(rel);
+            }
+        }
+        let file = f.file_name.as_deref()?.replace('\\', "/");
+        if self.files.contains(&file) {
+            return Some(file);
+        }
+        // `classes/Foo.cls` (Metadata API) → `force-app/main/default/classes/Foo.cls`, also as
+        // `…-meta.xml`; `objects/Account.object` → `objects/Account/Account.object-meta.xml`.
+        let tail = file.trim_start_matches("unpackaged/");
+        let mut suffixes = vec![format!("/{tail}"), format!("/{tail}-meta.xml")];
+        if let Some((folder, leaf)) = tail.rsplit_once('/') {
+            if let Some((stem, ext)) = leaf.rsplit_once('.') {
+                suffixes.push(format!("/{folder}/{stem}/{stem}.{ext}-meta.xml"));
+            }
+        }
+        self.files
+            .iter()
+            .find(|x| suffixes.iter().any(|s| x.ends_with(s.as_str())))
+            .cloned()
+            .or(Some(file))
+    }
+}
+
+/// One row of the worst-covered table.
+#[derive(Debug, Clone)]
+pub struct Worst {
+    pub name: String,
+    pub percent: f64,
+    pub covered: u64,
+    pub total: u64,
+    pub tier: Option<String>,
+}
+
+/// The gate's report: the results plus the coverage table of the Markdown summary.
+#[derive(Debug, Clone)]
+pub struct DeployReport {
+    pub results: ResultsReport,
+    pub worst: Vec<Worst>,
+    pub cobertura: Option<String>,
+}
+
+impl DeployReport {
+    fn worst_table(&self) -> String {
+        if self.worst.is_empty() {
+            return String::new();
+        }
+        let mut s = String::from("\n### Worst-covered classes\n\n| class | coverage | lines | tier |\n|---|---:|---:|---|\n");
+        for w in &self.worst {
+            s.push_str(&format!(
+                "| {} | {:.1} % | {}/{} | {} |\n",
+                escape_cell(&w.name),
+                w.percent,
+                w.covered,
+                w.total,
+                w.tier
+                    .as_deref()
+                    .map(escape_cell)
+                    .unwrap_or_else(|| "—".into())
+            ));
+        }
+        s
+    }
+}
+
+impl Render for DeployReport {
+    fn exit_code(&self) -> ExitCode {
+        self.results.exit_code()
+    }
+    fn json(&self) -> String {
+        Render::json(&self.results)
+    }
+    fn junit(&self) -> String {
+        Render::junit(&self.results)
+    }
+    fn sarif(&self) -> String {
+        Render::sarif(&self.results)
+    }
+    fn codequality(&self) -> String {
+        Render::codequality(&self.results)
+    }
+    fn text(&self, color: bool) -> String {
+        Render::text(&self.results, color)
+    }
+    fn github(&self, pointer: &str) -> String {
+        Render::github(&self.results, pointer)
+    }
+    fn markdown(&self, limit: usize) -> String {
+        let table = self.worst_table();
+        if table.len() >= limit {
+            return Render::markdown(&self.results, limit);
+        }
+        let mut s = Render::markdown(&self.results, limit - table.len());
+        s.push_str(&table);
+        s
+    }
+}
+
+fn pct(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}%")
+}
+
+/// `Class.FooTest.testX: line 12, column 1` → 12, for the frame of `class` (else the first).
+fn stack_line(trace: &str, class: &str) -> Option<u32> {
+    let bare = class
+        .rsplit('.')
+        .next()
+        .unwrap_or(class)
+        .to_ascii_lowercase();
+    let mut first = None;
+    for frame in trace.lines() {
+        let lower = frame.to_ascii_lowercase();
+        let Some(i) = lower.find(": line ") else {
+            continue;
+        };
+        let n: String = lower[i + 7..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let Ok(n) = n.parse::<u32>() else { continue };
+        if lower.contains(&format!(".{bare}.")) || lower.starts_with(&format!("{bare}.")) {
+            return Some(n);
+        }
+        first.get_or_insert(n);
+    }
+    first
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    rule: &RuleInfo,
+    severity: Severity,
+    file: String,
+    line: u32,
+    column: u32,
+    symbol: String,
+    message: String,
+    key: &str,
+) -> Finding {
+    Finding {
+        rule: rule.id.to_string(),
+        severity,
+        fingerprint: fingerprint(&[rule.id, &file, &symbol, key]),
+        file,
+        line: line.max(1),
+        column: column.max(1),
+        symbol: Some(symbol),
+        message,
+        chain: Vec::new(),
+        in_change: false,
+        extra: Default::default(),
+    }
+}
+
+fn status_check(p: &Parsed) -> CheckResult {
+    let id =
+        p.id.as_deref()
+            .map(|i| format!(" ({i})"))
+            .unwrap_or_default();
+    let what = match (p.kind, p.check_only) {
+        (Kind::TestRun, _) => "test run",
+        (_, Some(true)) => "validation",
+        _ => "deployment",
+    };
+    let err = p
+        .error_message
+        .as_deref()
+        .map(|m| format!(": {}", m.lines().next().unwrap_or(m)))
+        .unwrap_or_default();
+    let detail = p.error_message.clone();
+    let r = match p.kind {
+        Kind::DeployError => {
+            CheckResult::fail("deployment status", format!("the {what} failed{id}{err}"))
+        }
+        Kind::TestRun => match p.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("passed") => CheckResult::pass("test run outcome", format!("Passed{id}")),
+            Some("failed") => CheckResult::fail("test run outcome", format!("Failed{id}")),
+            Some(other) => CheckResult::error(
+                "test run outcome",
+                format!("the run is not finished or has an unknown outcome `{other}`{id}"),
+            ),
+            None => CheckResult::error("test run outcome", format!("the input has no outcome{id}")),
+        },
+        Kind::Deploy => {
+            let status = p.status.as_deref().unwrap_or("");
+            match status {
+                "Succeeded" if p.success != Some(false) => CheckResult::pass(
+                    "deployment status",
+                    format!(
+                        "the {what} succeeded{id}{}",
+                        p.components_total.map(|n| format!("; {n} components")).unwrap_or_default()
+                    ),
+                ),
+                "InProgress" | "Pending" | "Queued" | "Finalizing" | "Canceling" => CheckResult::error(
+                    "deployment status",
+                    format!("the {what} is not finished (status {status}){id}: report it again when it is done (`sf project deploy report --job-id … --json`)"),
+                ),
+                "" => match p.success {
+                    Some(true) => CheckResult::pass("deployment status", format!("the {what} succeeded{id}")),
+                    Some(false) => CheckResult::fail("deployment status", format!("the {what} failed{id}{err}")),
+                    None => CheckResult::error("deployment status", format!("the input has no status{id}")),
+                },
+                other => CheckResult::fail("deployment status", format!("the {what} ended with status {other}{id}{err}")),
+            }
+        }
+    };
+    let r = r.with_group("deploy");
+    match detail {
+        Some(d) if d.contains('\n') => r.with_detail(d),
+        _ => r,
+    }
+}
+
+fn test_case(t: &TestMethod, idx: &SourceIndex) -> CheckResult {
+    let mut r = match t.outcome {
+        Outcome::Pass => CheckResult::pass(&t.method, "passed"),
+        Outcome::Skip => CheckResult::skip(&t.method, "skipped"),
+        Outcome::Fail => {
+            let m = t
+                .message
+                .clone()
+                .unwrap_or_else(|| "failed (no message)".into());
+            let mut r = CheckResult::fail(&t.method, m);
+            if let Some(st) = &t.stack_trace {
+                r = r.with_detail(st.clone());
+            }
+            r
+        }
+    }
+    .with_group(t.class.clone());
+    if let Some(ms) = t.time_ms {
+        r = r.with_duration(Duration::from_micros((ms.max(0.0) * 1000.0) as u64));
+    }
+    if let Some(f) = idx.apex(&t.class, false) {
+        r.file = Some(f.to_string());
+    }
+    r
+}
+
+/// Evaluates a parsed input.
+pub fn evaluate(
+    p: &Parsed,
+    opts: &Options,
+    idx: &SourceIndex,
+    want_cobertura: bool,
+) -> DeployReport {
+    let mut report = ResultsReport::new("gate deploy-result");
+    report.findings.rules = vec![COMPONENT_FAILURE, TEST_FAILURE];
+    report.summary.insert("input".into(), p.source.into());
+    if let Some(id) = &p.id {
+        report.summary.insert("id".into(), id.clone().into());
+    }
+    let mut results =
+        Vec::with_capacity(p.tests.len() + p.component_failures.len() + opts.tiers.len() + 4);
+    results.push(status_check(p));
+
+    // Components.
+    let mut failed_components = 0;
+    for f in &p.component_failures {
+        let ty = f.component_type.as_deref().unwrap_or("Component");
+        let name = format!("{ty} {}", f.full_name);
+        let file = idx.component(f, &p.files);
+        let loc = match (f.line, f.column) {
+            (Some(l), Some(c)) => format!(" ({l}:{c})"),
+            (Some(l), None) => format!(" (line {l})"),
+            _ => String::new(),
+        };
+        let mut r = if f.warning {
+            CheckResult::pass(&name, format!("warning: {}{loc}", f.problem))
+        } else {
+            failed_components += 1;
+            CheckResult::fail(&name, format!("{}{loc}", f.problem))
+        }
+        .with_group("components");
+        if let Some(file) = &file {
+            r.file = Some(file.clone());
+            report.findings.findings.push(finding(
+                &COMPONENT_FAILURE,
+                if f.warning {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                file.clone(),
+                f.line.unwrap_or(1),
+                f.column.unwrap_or(1),
+                format!("{ty}:{}", f.full_name),
+                format!("{name}: {}", f.problem),
+                &f.problem,
+            ));
+        }
+        results.push(r);
+    }
+    if p.kind == Kind::Deploy && p.component_failures.iter().all(|f| f.warning) {
+        let n = p
+            .components_total
+            .map(|n| format!("{n} component(s)"))
+            .unwrap_or_else(|| "all components".into());
+        results.push(
+            CheckResult::pass("components", format!("{n} deployed without errors"))
+                .with_group("components"),
+        );
+    }
+    report
+        .summary
+        .insert("component_failures".into(), failed_components.into());
+
+    // Tests.
+    let mut failed_tests = 0usize;
+    for t in &p.tests {
+        if t.outcome == Outcome::Fail {
+            failed_tests += 1;
+            if let Some(file) = idx.apex(&t.class, false) {
+                let line = t
+                    .stack_trace
+                    .as_deref()
+                    .and_then(|s| stack_line(s, &t.class))
+                    .unwrap_or(1);
+                let msg = t.message.clone().unwrap_or_else(|| "failed".into());
+                report.findings.findings.push(finding(
+                    &TEST_FAILURE,
+                    Severity::Error,
+                    file.to_string(),
+                    line,
+                    1,
+                    format!("{}.{}", t.class, t.method),
+                    format!("test {}.{} failed: {msg}", t.class, t.method),
+                    &t.method,
+                ));
+            }
+        }
+        results.push(test_case(t, idx));
+    }
+    if p.tests.is_empty() && p.kind != Kind::DeployError {
+        results.push(
+            CheckResult::skip("apex tests", "no Apex test results in the input")
+                .with_group("tests"),
+        );
+    }
+    report.summary.insert("tests".into(), p.tests.len().into());
+    report
+        .summary
+        .insert("test_failures".into(), failed_tests.into());
+
+    // Coverage.
+    let measured: Vec<&ClassCoverage> = p.coverage.iter().filter(|c| c.total > 0).collect();
+    let no_data = "no coverage data in the input (run the tests with coverage: `sf apex run test --code-coverage`, or deploy with a test level)";
+    let computed = if measured.is_empty() {
+        None
+    } else {
+        let cov: u64 = measured.iter().map(|c| c.covered).sum();
+        let tot: u64 = measured.iter().map(|c| c.total).sum();
+        Some(cov as f64 * 100.0 / tot as f64)
+    };
+    let org = p
+        .org_wide_coverage
+        .map(|v| (v, "as reported by the org"))
+        .or(computed.map(|v| {
+            (
+            v,
+            "computed from the classes in the input; the input does not carry the org-wide figure",
+        )
+        }));
+    if let Some((v, _)) = org {
+        report.summary.insert(
+            "org_wide_coverage".into(),
+            serde_json::json!((v * 100.0).round() / 100.0),
+        );
+    }
+    let org_name = format!("org-wide coverage ≥ {}", pct(opts.min_coverage));
+    let mut org_check = if opts.min_coverage <= 0.0 {
+        CheckResult::skip(&org_name, "no minimum (--min-coverage 0)")
+    } else {
+        match org {
+            None => CheckResult::inconclusive(&org_name, no_data),
+            Some((v, how)) if v + 1e-9 >= opts.min_coverage => {
+                CheckResult::pass(&org_name, format!("{} ({how})", pct(v)))
+            }
+            Some((v, how)) => CheckResult::fail(
+                &org_name,
+                format!(
+                    "{} is under the minimum {} ({how})",
+                    pct(v),
+                    pct(opts.min_coverage)
+                ),
+            ),
+        }
+    };
+    if !p.coverage_warnings.is_empty() {
+        org_check = org_check.with_detail(p.coverage_warnings.join("\n"));
+    }
+    results.push(org_check.with_group("coverage"));
+
+    let mut tier_of: Vec<Option<usize>> = Vec::with_capacity(measured.len());
+    for c in &measured {
+        tier_of.push(opts.tiers.iter().position(|t| t.set.is_match(&c.name)));
+    }
+    for (ti, tier) in opts.tiers.iter().enumerate() {
+        let name = format!("tier {}: every class ≥ {}", tier.name, pct(tier.min));
+        let members: Vec<&ClassCoverage> = measured
+            .iter()
+            .zip(&tier_of)
+            .filter(|(_, t)| **t == Some(ti))
+            .map(|(c, _)| *c)
+            .collect();
+        let r = if measured.is_empty() {
+            CheckResult::inconclusive(&name, no_data)
+        } else if members.is_empty() {
+            CheckResult::skip(
+                &name,
+                format!("no class in the input matches {}", tier.patterns.join(", ")),
+            )
+        } else {
+            let mut under: Vec<(&ClassCoverage, f64)> = members
+                .iter()
+                .filter_map(|c| c.percent().filter(|v| v + 1e-9 < tier.min).map(|v| (*c, v)))
+                .collect();
+            under.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)));
+            if under.is_empty() {
+                let low = members
+                    .iter()
+                    .filter_map(|c| c.percent().map(|v| (c, v)))
+                    .min_by(|a, b| a.1.total_cmp(&b.1));
+                CheckResult::pass(
+                    &name,
+                    format!(
+                        "{} class(es) at or above {}{}",
+                        members.len(),
+                        pct(tier.min),
+                        low.map(|(c, v)| format!(" (lowest: {} {})", c.name, pct(v)))
+                            .unwrap_or_default()
+                    ),
+                )
+            } else {
+                let list: Vec<String> = under
+                    .iter()
+                    .map(|(c, v)| {
+                        format!("{} {} ({}/{} lines)", c.name, pct(*v), c.covered, c.total)
+                    })
+                    .collect();
+                CheckResult::fail(
+                    &name,
+                    format!(
+                        "{} of {} class(es) under {}: {}",
+                        under.len(),
+                        members.len(),
+                        pct(tier.min),
+                        list.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .with_detail(list.join("\n"))
+            }
+        };
+        results.push(
+            r.with_group("coverage")
+                .with_extra("tier", tier.name.clone().into()),
+        );
+    }
+
+    if let Some(min) = opts.min_flow_coverage {
+        let name = format!("flow coverage ≥ {}", pct(min));
+        let total: u64 = p.flow_coverage.iter().map(|f| f.elements).sum();
+        let not: u64 = p
+            .flow_coverage
+            .iter()
+            .map(|f| f.not_covered.min(f.elements))
+            .sum();
+        let r = if total == 0 {
+            CheckResult::inconclusive(&name, "no flow coverage in the input (flow coverage comes with a deploy that runs tests on an org with flow test coverage)")
+        } else {
+            let v = (total - not) as f64 * 100.0 / total as f64;
+            let flows = p.flow_coverage.len();
+            if v + 1e-9 >= min {
+                CheckResult::pass(&name, format!("{} over {flows} flow(s)", pct(v)))
+            } else {
+                CheckResult::fail(
+                    &name,
+                    format!("{} over {flows} flow(s) is under {}", pct(v), pct(min)),
+                )
+            }
+        };
+        let r = if p.flow_coverage_warnings.is_empty() {
+            r
+        } else {
+            r.with_detail(p.flow_coverage_warnings.join("\n"))
+        };
+        results.push(r.with_group("coverage"));
+    }
+
+    // Worst-covered classes.
+    let mut worst: Vec<Worst> = measured
+        .iter()
+        .zip(&tier_of)
+        .filter_map(|(c, t)| {
+            c.percent().map(|v| Worst {
+                name: c.name.clone(),
+                percent: v,
+                covered: c.covered,
+                total: c.total,
+                tier: t.map(|i| opts.tiers[i].name.clone()),
+            })
+        })
+        .collect();
+    worst.sort_by(|a, b| {
+        a.percent
+            .total_cmp(&b.percent)
+            .then(b.total.cmp(&a.total))
+            .then(a.name.cmp(&b.name))
+    });
+    worst.truncate(10);
+
+    let cobertura = if want_cobertura {
+        let fidelity = if p.full_line_hits {
+            Fidelity::FullLineHits
+        } else {
+            Fidelity::UncoveredOnly
+        };
+        report
+            .summary
+            .insert("cobertura".into(), fidelity.describe().into());
+        let mut unmapped = 0usize;
+        let xml = cobertura::render(&p.coverage, fidelity, |c| {
+            let trigger = c
+                .kind
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case("trigger"));
+            match idx.apex(&c.name, trigger) {
+                Some(f) => f.to_string(),
+                None => {
+                    unmapped += 1;
+                    format!("{}.{}", c.name, if trigger { "trigger" } else { "cls" })
+                }
+            }
+        });
+        if unmapped > 0 {
+            report
+                .summary
+                .insert("cobertura_unmapped_classes".into(), unmapped.into());
+        }
+        Some(xml)
+    } else {
+        None
+    };
+
+    report.results = results;
+    DeployReport {
+        results: report,
+        worst,
+        cobertura,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::results::Status;
+
+    fn opts(min: f64, tiers: Vec<Tier>) -> Options {
+        Options {
+            min_coverage: min,
+            tiers,
+            min_flow_coverage: None,
+            origin: "t".into(),
+        }
+    }
+
+    #[test]
+    fn tier_flags_and_stack_lines() {
+        let t = Tier::parse_flag("critical=100:Payment*,Order*").unwrap();
+        assert_eq!(t.patterns, vec!["Payment*", "Order*"]);
+        assert!(t.set.is_match("paymentservice"));
+        assert!(Tier::parse_flag("critical=abc:X").is_err());
+        assert!(Tier::parse_flag("critical=100").is_err());
+        assert!(Tier::parse_flag("x=101:Y").is_err());
+        assert_eq!(
+            stack_line(
+                "Class.Svc.run: line 40, column 1\nClass.SvcTest.testRun: line 12, column 1",
+                "SvcTest"
+            ),
+            Some(12)
+        );
+        assert_eq!(
+            stack_line("Class.Svc.run: line 40, column 1", "Other"),
+            Some(40)
+        );
+        assert_eq!(stack_line("no lines", "X"), None);
+    }
+
+    #[test]
+    fn tiers_first_match_wins_and_report_offenders() {
+        let json = br#"{"status":0,"result":{"status":"Succeeded","success":true,"checkOnly":true,"numberComponentsTotal":3,
+          "details":{"runTestResult":{"numTestsRun":1,"successes":[{"name":"PaymentServiceTest","methodName":"t","time":"5"}],
+          "codeCoverage":[
+            {"name":"PaymentService","type":"Class","numLocations":10,"numLocationsNotCovered":1},
+            {"name":"OrderHelper","type":"Class","numLocations":10,"numLocationsNotCovered":0},
+            {"name":"Util","type":"Class","numLocations":10,"numLocationsNotCovered":4}]}}}}"#;
+        let p = super::super::sf_result::parse(json, "d.json").unwrap();
+        let tiers = vec![
+            Tier::parse_flag("critical=100:Payment*,Order*").unwrap(),
+            Tier::parse_flag("standard=75:*").unwrap(),
+        ];
+        let r = evaluate(&p, &opts(75.0, tiers), &SourceIndex::default(), false);
+        let get = |n: &str| {
+            r.results
+                .results
+                .iter()
+                .find(|c| c.name.starts_with(n))
+                .unwrap()
+        };
+        assert_eq!(get("deployment status").status, Status::Pass);
+        assert_eq!(get("org-wide coverage").status, Status::Pass);
+        assert!(
+            get("org-wide coverage")
+                .message
+                .starts_with("83.33% (computed"),
+            "{}",
+            get("org-wide coverage").message
+        );
+        let crit = get("tier critical");
+        assert_eq!(crit.status, Status::Fail);
+        assert_eq!(
+            crit.message,
+            "1 of 2 class(es) under 100%: PaymentService 90% (9/10 lines)"
+        );
+        assert_eq!(get("tier standard").status, Status::Fail, "Util 60%");
+        assert_eq!(r.worst[0].name, "Util");
+        assert_eq!(r.worst[0].tier.as_deref(), Some("standard"));
+        assert!(r
+            .markdown(1 << 20)
+            .contains("| Util | 60.0 % | 6/10 | standard |"));
+        assert_eq!(r.results.exit_code(), ExitCode::Failed);
+    }
+
+    #[test]
+    fn no_coverage_is_inconclusive_and_in_progress_is_an_error() {
+        let json = br#"{"status":"InProgress","done":false,"checkOnly":false,"id":"0Af1"}"#;
+        let p = super::super::sf_result::parse(json, "d.json").unwrap();
+        let r = evaluate(&p, &opts(75.0, vec![]), &SourceIndex::default(), false);
+        assert_eq!(r.results.results[0].status, Status::Error);
+        let org = r
+            .results
+            .results
+            .iter()
+            .find(|c| c.name.starts_with("org-wide"))
+            .unwrap();
+        assert!(org.inconclusive);
+        assert_eq!(r.results.exit_code(), ExitCode::Broken);
+    }
+}
