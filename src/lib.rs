@@ -11,6 +11,7 @@ pub mod duration;
 pub mod forge;
 pub mod git;
 pub mod lint;
+pub mod org;
 pub mod owners;
 pub mod report;
 pub mod source;
