@@ -14,4 +14,5 @@ pub mod lint;
 pub mod org;
 pub mod owners;
 pub mod report;
+pub mod smoke;
 pub mod source;

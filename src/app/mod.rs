@@ -6,6 +6,7 @@
 
 pub mod codeowners_check;
 pub mod lint_callout_mocks;
+pub mod smoke;
 pub mod validate_deps;
 
 use std::ffi::OsString;
@@ -19,6 +20,7 @@ pub const TOOLS: &[(&str, Main)] = &[
     ("lint-callout-mocks", |a| lint_callout_mocks::main(a)),
     ("validate-deps", |a| validate_deps::main(a)),
     ("codeowners-check", |a| codeowners_check::main(a)),
+    ("smoke", |a| smoke::main(a)),
 ];
 
 fn find(name: &str) -> Option<Main> {

@@ -65,9 +65,12 @@ impl OrgArgs {
     /// The client configuration (the caller sets the deadline).
     pub fn config(&self) -> Result<OrgConfig, String> {
         let v = self.api_version.trim().trim_start_matches('v');
-        let ok = v
-            .split_once('.')
-            .is_some_and(|(a, b)| !a.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit()) && !b.is_empty());
+        let ok = v.split_once('.').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+                && !b.is_empty()
+        });
         if !ok {
             return Err(format!(
                 "--api-version {:?}: expected a version like {}",

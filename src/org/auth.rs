@@ -182,9 +182,14 @@ impl AuthInputs {
 fn read_secret_file(path: &Path, flag: &str) -> Result<Secret, String> {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(s) if s.trim().is_empty() => Err(format!("{flag} {}: the file is empty", path.display())),
+            Ok(s) if s.trim().is_empty() => {
+                Err(format!("{flag} {}: the file is empty", path.display()))
+            }
             Ok(s) => Ok(Secret::new(s.trim_start_matches('\u{feff}').to_string())),
-            Err(_) => Err(format!("{flag} {}: the file is not UTF-8 text", path.display())),
+            Err(_) => Err(format!(
+                "{flag} {}: the file is not UTF-8 text",
+                path.display()
+            )),
         },
         Err(e) => Err(format!("{flag} {}: cannot read it: {e}", path.display())),
     }
@@ -323,7 +328,12 @@ mod tests {
         assert_eq!(login_url.as_str(), "https://myorg.my.salesforce.com/");
 
         let c = parse_auth_url("force://id:sec:tok@http://127.0.0.1:8080\n").unwrap();
-        let Credentials::AuthUrl { login_url, client_secret, .. } = c else {
+        let Credentials::AuthUrl {
+            login_url,
+            client_secret,
+            ..
+        } = c
+        else {
             panic!()
         };
         assert_eq!(login_url.as_str(), "http://127.0.0.1:8080/");
@@ -356,12 +366,17 @@ mod tests {
     #[test]
     fn resolve_prefers_auth_url_then_jwt_then_token() {
         let mut inputs = AuthInputs {
-            auth_url_env: Some(Secret::new("force://PlatformCLI::tok1@login.salesforce.com")),
+            auth_url_env: Some(Secret::new(
+                "force://PlatformCLI::tok1@login.salesforce.com",
+            )),
             access_token: Some(Secret::new("00Dxx!tok")),
             instance_url: Some("https://x.my.salesforce.com".into()),
             ..AuthInputs::default()
         };
-        assert!(matches!(inputs.resolve().unwrap(), Credentials::AuthUrl { .. }));
+        assert!(matches!(
+            inputs.resolve().unwrap(),
+            Credentials::AuthUrl { .. }
+        ));
         inputs.auth_url_env = None;
         assert!(matches!(
             inputs.resolve().unwrap(),

@@ -233,13 +233,18 @@ impl Org {
             // The bearer token must never follow a redirect to another host.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| OrgError::Config(format!("cannot build the HTTP client: {}", chain(&e))))?;
+            .map_err(|e| {
+                OrgError::Config(format!("cannot build the HTTP client: {}", chain(&e)))
+            })?;
         let (token, instance) = match &creds {
             Credentials::AccessToken {
                 token,
                 instance_url,
             } => (token.clone(), instance_url.clone()),
-            _ => (Secret::default(), Url::parse("https://invalid.invalid").expect("static URL")),
+            _ => (
+                Secret::default(),
+                Url::parse("https://invalid.invalid").expect("static URL"),
+            ),
         };
         let refresh_token = match &creds {
             Credentials::AuthUrl { refresh_token, .. } => Some(refresh_token.clone()),
@@ -339,10 +344,7 @@ impl Org {
             }
             let v: serde_json::Value = self.get_json(&target).await?;
             if page == 1 {
-                result.total_size = v
-                    .get("totalSize")
-                    .and_then(number_of)
-                    .unwrap_or(0);
+                result.total_size = v.get("totalSize").and_then(number_of).unwrap_or(0);
             }
             if let Some(records) = v.get("records").and_then(|r| r.as_array()) {
                 let room = self.cfg.max_records.saturating_sub(result.records.len());
@@ -445,12 +447,20 @@ impl Org {
             status: 200,
             detail: "the Organization query returned no record".into(),
         })?;
-        let s = |k: &str| rec.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let s = |k: &str| {
+            rec.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
         Ok(Identity {
             id: s("Id"),
             name: s("Name"),
             instance: s("InstanceName"),
-            sandbox: rec.get("IsSandbox").and_then(|v| v.as_bool()).unwrap_or(false),
+            sandbox: rec
+                .get("IsSandbox")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
         })
     }
 

@@ -172,7 +172,9 @@ impl Org {
                             return Ok(resp);
                         }
                         Judgement::Fail(e) => Failure::Final(e),
-                        Judgement::Retry(e, wait) if call.any_status && retry >= self.cfg.max_retries => {
+                        Judgement::Retry(e, wait)
+                            if call.any_status && retry >= self.cfg.max_retries =>
+                        {
                             let _ = (e, wait);
                             return Ok(resp);
                         }
@@ -251,7 +253,13 @@ impl Org {
     }
 
     /// What a non-2xx answer means.
-    fn judge(&self, endpoint: &str, resp: &Response, call: &Call<'_>, with_session: bool) -> Judgement {
+    fn judge(
+        &self,
+        endpoint: &str,
+        resp: &Response,
+        call: &Call<'_>,
+        with_session: bool,
+    ) -> Judgement {
         let status = resp.status;
         if is_html(&resp.headers, &resp.body) && status != 401 {
             let e = OrgError::Html {
@@ -266,7 +274,11 @@ impl Org {
         }
         let (code, message) = salesforce_error(&resp.body).unwrap_or_else(|| {
             let text = String::from_utf8_lossy(&resp.body);
-            let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+            let first = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("");
             ("HTTP_ERROR".to_string(), first.to_string())
         });
         let api = OrgError::Api {
@@ -281,7 +293,8 @@ impl Org {
         if code == "REQUEST_LIMIT_EXCEEDED" {
             // The daily allocation ("TotalRequests Limit exceeded") cannot be waited out;
             // concurrent-request limits (ConcurrentPerOrgLongTxn…) can.
-            if message.contains("TotalRequests") || status == 403 && !message.contains("Concurrent") {
+            if message.contains("TotalRequests") || status == 403 && !message.contains("Concurrent")
+            {
                 let usage = self
                     .usage()
                     .map(|u| format!(", API usage {u}"))
@@ -311,9 +324,7 @@ impl Org {
                 login_url,
                 ..
             } => {
-                let refresh = lock(&self.refresh_token)
-                    .clone()
-                    .unwrap_or_default();
+                let refresh = lock(&self.refresh_token).clone().unwrap_or_default();
                 let mut f = form_urlencoded::Serializer::new(String::new());
                 f.append_pair("grant_type", "refresh_token")
                     .append_pair("client_id", client_id)
@@ -329,8 +340,8 @@ impl Org {
                 key,
                 login_url,
             } => {
-                let assertion = jwt_assertion(client_id, username, key, login_url)
-                    .map_err(OrgError::Config)?;
+                let assertion =
+                    jwt_assertion(client_id, username, key, login_url).map_err(OrgError::Config)?;
                 lock(&self.secrets).push(Secret::new(assertion.clone()));
                 let mut f = form_urlencoded::Serializer::new(String::new());
                 f.append_pair("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
@@ -360,7 +371,13 @@ impl Org {
                 .map(|r| r.min(self.cfg.request_timeout))
                 .unwrap_or(self.cfg.request_timeout);
             let outcome = self
-                .attempt(reqwest::Method::POST, url.clone(), None, Some(&body), timeout)
+                .attempt(
+                    reqwest::Method::POST,
+                    url.clone(),
+                    None,
+                    Some(&body),
+                    timeout,
+                )
                 .await;
             if self.cfg.verbose {
                 let what = match &outcome {
@@ -370,7 +387,9 @@ impl Org {
                 eprintln!("org: {endpoint} → {what}");
             }
             let (err, wait) = match outcome {
-                Ok(resp) if resp.status < 300 => return self.read_token(&endpoint, &resp, &login_url),
+                Ok(resp) if resp.status < 300 => {
+                    return self.read_token(&endpoint, &resp, &login_url)
+                }
                 Ok(resp) => {
                     if is_html(&resp.headers, &resp.body) {
                         return Err(OrgError::Auth(format!(
@@ -474,7 +493,9 @@ impl Org {
             .map(Secret::new);
         let instance = match v.get("instance_url").and_then(|u| u.as_str()) {
             Some(u) => Url::parse(u).map_err(|_| {
-                OrgError::Auth(format!("{endpoint}: the token answer's instance_url does not parse"))
+                OrgError::Auth(format!(
+                    "{endpoint}: the token answer's instance_url does not parse"
+                ))
             })?,
             None => login_url.clone(),
         };

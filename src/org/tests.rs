@@ -41,7 +41,11 @@ fn token(server: &FakeServer, access: &str, rotated: Option<&str>) -> R {
 }
 
 fn auth_url(server: &FakeServer) -> Credentials {
-    auth::parse_auth_url(&format!("force://PlatformCLI:{SECRET}:{REFRESH}@{}", server.url())).unwrap()
+    auth::parse_auth_url(&format!(
+        "force://PlatformCLI:{SECRET}:{REFRESH}@{}",
+        server.url()
+    ))
+    .unwrap()
 }
 
 fn connect(creds: Credentials, cfg: OrgConfig) -> (tokio::runtime::Runtime, Result<Org, OrgError>) {
@@ -62,7 +66,11 @@ fn clean(e: &OrgError) -> String {
 #[test]
 fn refresh_grant_then_paginated_query_with_usage() {
     let s = FakeServer::start();
-    s.route("POST", "/services/oauth2/token", vec![token(&s, ACCESS, None)]);
+    s.route(
+        "POST",
+        "/services/oauth2/token",
+        vec![token(&s, ACCESS, None)],
+    );
     s.route(
         "GET",
         &format!("{V}/query"),
@@ -76,25 +84,46 @@ fn refresh_grant_then_paginated_query_with_usage() {
     s.route(
         "GET",
         &format!("{V}/query/01gxx-2"),
-        vec![R::json(200, json!({"totalSize": 3, "done": true, "records": [{"Name": "C"}]}))
-            .header("Sforce-Limit-Info", "api-usage=26/15000")],
+        vec![R::json(
+            200,
+            json!({"totalSize": 3, "done": true, "records": [{"Name": "C"}]}),
+        )
+        .header("Sforce-Limit-Info", "api-usage=26/15000")],
     );
     let (rt, org) = connect(auth_url(&s), cfg());
     let org = org.unwrap();
-    let r = rt.block_on(org.query("SELECT Name FROM Account", Api::Rest, false)).unwrap();
+    let r = rt
+        .block_on(org.query("SELECT Name FROM Account", Api::Rest, false))
+        .unwrap();
     assert_eq!(r.total_size, 3);
-    let names: Vec<&str> = r.records.iter().map(|x| x["Name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = r
+        .records
+        .iter()
+        .map(|x| x["Name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["A", "B", "C"]);
-    assert_eq!(org.usage(), Some(ApiUsage { used: 26, max: 15000 }));
+    assert_eq!(
+        org.usage(),
+        Some(ApiUsage {
+            used: 26,
+            max: 15000
+        })
+    );
     let reqs = s.requests();
     let tok = &reqs[0];
     assert!(tok.body.contains("grant_type=refresh_token"));
     assert!(tok.body.contains("client_id=PlatformCLI"));
     assert!(tok.body.contains(&format!("client_secret={SECRET}")));
-    assert_eq!(tok.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        tok.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     let q = &reqs[1];
     assert_eq!(q.target, format!("{V}/query?q=SELECT+Name+FROM+Account"));
-    assert_eq!(q.header("authorization"), Some(format!("Bearer {ACCESS}").as_str()));
+    assert_eq!(
+        q.header("authorization"),
+        Some(format!("Bearer {ACCESS}").as_str())
+    );
 }
 
 #[test]
@@ -105,22 +134,47 @@ fn expired_session_is_renewed_once_with_the_rotated_refresh_token() {
         "/services/oauth2/token",
         vec![token(&s, ACCESS, Some(ROTATED)), token(&s, ACCESS2, None)],
     );
-    let expired = R::json(401, json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]));
+    let expired = R::json(
+        401,
+        json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]),
+    );
     s.route(
         "GET",
         &format!("{V}/limits"),
-        vec![expired.clone(), R::json(200, json!({"DailyApiRequests": {"Max": 15000, "Remaining": 14000}}))],
+        vec![
+            expired.clone(),
+            R::json(
+                200,
+                json!({"DailyApiRequests": {"Max": 15000, "Remaining": 14000}}),
+            ),
+        ],
     );
     let (rt, org) = connect(auth_url(&s), cfg());
     let org = org.unwrap();
     let limits = rt.block_on(org.limits()).unwrap();
-    assert_eq!(limits["DailyApiRequests"], Limit { max: 15000, remaining: 14000 });
+    assert_eq!(
+        limits["DailyApiRequests"],
+        Limit {
+            max: 15000,
+            remaining: 14000
+        }
+    );
     let reqs = s.requests();
-    let tokens: Vec<_> = reqs.iter().filter(|r| r.path() == "/services/oauth2/token").collect();
+    let tokens: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.path() == "/services/oauth2/token")
+        .collect();
     assert_eq!(tokens.len(), 2);
-    assert!(tokens[1].body.contains(&format!("refresh_token={ROTATED}")), "{}", tokens[1].body);
+    assert!(
+        tokens[1].body.contains(&format!("refresh_token={ROTATED}")),
+        "{}",
+        tokens[1].body
+    );
     let last = reqs.last().unwrap();
-    assert_eq!(last.header("authorization"), Some(format!("Bearer {ACCESS2}").as_str()));
+    assert_eq!(
+        last.header("authorization"),
+        Some(format!("Bearer {ACCESS2}").as_str())
+    );
 
     // A session that stays invalid: one renewal, then an auth error — never a loop.
     s.route("GET", &format!("{V}/limits"), vec![expired]);
@@ -134,7 +188,14 @@ fn expired_session_is_renewed_once_with_the_rotated_refresh_token() {
 #[test]
 fn access_token_is_not_renewed() {
     let s = FakeServer::start();
-    s.route("GET", &format!("{V}/limits"), vec![R::json(401, json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]))]);
+    s.route(
+        "GET",
+        &format!("{V}/limits"),
+        vec![R::json(
+            401,
+            json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]),
+        )],
+    );
     let creds = Credentials::AccessToken {
         token: Secret::new(ACCESS),
         instance_url: auth::checked_url(&s.url()).unwrap(),
@@ -157,18 +218,36 @@ fn token_endpoint_failures() {
     let e = org.unwrap_err();
     let text = clean(&e);
     assert!(matches!(e, OrgError::Auth(_)));
-    assert!(text.contains("invalid_grant") && text.contains("sf org login web"), "{text}");
+    assert!(
+        text.contains("invalid_grant") && text.contains("sf org login web"),
+        "{text}"
+    );
 
-    s.route("POST", "/services/oauth2/token", vec![R::raw(200, "text/html", "<html><body>Login</body></html>")]);
+    s.route(
+        "POST",
+        "/services/oauth2/token",
+        vec![R::raw(200, "text/html", "<html><body>Login</body></html>")],
+    );
     let (_rt, org) = connect(auth_url(&s), cfg());
     assert!(clean(&org.unwrap_err()).contains("not a token"));
 
     // An instance URL that would send the token over plain http to another host.
-    s.route("POST", "/services/oauth2/token", vec![R::json(200, json!({"access_token": ACCESS, "instance_url": "http://example.com"}))]);
+    s.route(
+        "POST",
+        "/services/oauth2/token",
+        vec![R::json(
+            200,
+            json!({"access_token": ACCESS, "instance_url": "http://example.com"}),
+        )],
+    );
     let (_rt, org) = connect(auth_url(&s), cfg());
     assert!(clean(&org.unwrap_err()).contains("not https"));
 
-    let creds = auth::parse_auth_url(&format!("force://PlatformCLI::{REFRESH}@{}", closed_port_url())).unwrap();
+    let creds = auth::parse_auth_url(&format!(
+        "force://PlatformCLI::{REFRESH}@{}",
+        closed_port_url()
+    ))
+    .unwrap();
     let (_rt, org) = connect(creds, cfg());
     let e = org.unwrap_err();
     assert!(matches!(e, OrgError::Network { attempts: 4, .. }), "{e}");
@@ -177,7 +256,11 @@ fn token_endpoint_failures() {
 
 fn logged_in() -> (FakeServer, tokio::runtime::Runtime, Org) {
     let s = FakeServer::start();
-    s.route("POST", "/services/oauth2/token", vec![token(&s, ACCESS, None)]);
+    s.route(
+        "POST",
+        "/services/oauth2/token",
+        vec![token(&s, ACCESS, None)],
+    );
     let (rt, org) = connect(auth_url(&s), cfg());
     (s, rt, org.unwrap())
 }
@@ -196,7 +279,9 @@ fn retries_5xx_and_concurrent_limit_but_not_the_daily_limit() {
             R::json(200, json!({"totalSize": 0, "done": true, "records": []})),
         ],
     );
-    let r = rt.block_on(org.query("SELECT Id FROM ApexClass", Api::Tooling, false)).unwrap();
+    let r = rt
+        .block_on(org.query("SELECT Id FROM ApexClass", Api::Tooling, false))
+        .unwrap();
     assert_eq!(r.total_size, 0);
     assert_eq!(s.hits("GET", &path), 4);
 
@@ -206,26 +291,61 @@ fn retries_5xx_and_concurrent_limit_but_not_the_daily_limit() {
         vec![R::json(403, json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}]))
             .header("Sforce-Limit-Info", "api-usage=15001/15000")],
     );
-    let e = rt.block_on(org.query("SELECT Id FROM Account", Api::Rest, false)).unwrap_err();
+    let e = rt
+        .block_on(org.query("SELECT Id FROM Account", Api::Rest, false))
+        .unwrap_err();
     assert!(matches!(e, OrgError::ApiLimit { .. }));
     assert!(clean(&e).contains("API usage 15001/15000"), "{e}");
     assert_eq!(s.hits("GET", &format!("{V}/query")), 1);
 
-    s.route("GET", &format!("{V}/limits"), vec![R::json(503, json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "down"}]))]);
+    s.route(
+        "GET",
+        &format!("{V}/limits"),
+        vec![R::json(
+            503,
+            json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "down"}]),
+        )],
+    );
     let e = rt.block_on(org.limits()).unwrap_err();
-    assert!(clean(&e).contains("HTTP 503 SERVER_UNAVAILABLE: down"), "{e}");
+    assert!(
+        clean(&e).contains("HTTP 503 SERVER_UNAVAILABLE: down"),
+        "{e}"
+    );
     assert_eq!(s.hits("GET", &format!("{V}/limits")), 4);
 }
 
 #[test]
 fn html_malformed_and_pagination_loop() {
     let (s, rt, org) = logged_in();
-    s.route("GET", &format!("{V}/limits"), vec![R::raw(200, "text/html", "<!DOCTYPE html><html>Maintenance</html>")]);
-    assert!(matches!(rt.block_on(org.limits()).unwrap_err(), OrgError::Html { status: 200, .. }));
-    s.route("GET", &format!("{V}/limits"), vec![R::raw(200, "application/json", "{\"DailyApiRequests\": {\"Max\": 1")]);
+    s.route(
+        "GET",
+        &format!("{V}/limits"),
+        vec![R::raw(
+            200,
+            "text/html",
+            "<!DOCTYPE html><html>Maintenance</html>",
+        )],
+    );
+    assert!(matches!(
+        rt.block_on(org.limits()).unwrap_err(),
+        OrgError::Html { status: 200, .. }
+    ));
+    s.route(
+        "GET",
+        &format!("{V}/limits"),
+        vec![R::raw(
+            200,
+            "application/json",
+            "{\"DailyApiRequests\": {\"Max\": 1",
+        )],
+    );
     let e = rt.block_on(org.limits()).unwrap_err();
     assert!(matches!(e, OrgError::Malformed { .. }), "{e}");
-    s.route("GET", &format!("{V}/limits"), vec![R::json(200, json!({"DailyApiRequests": {"Max": 1, "Remaining": 1}})).cut_body_at(10)]);
+    s.route(
+        "GET",
+        &format!("{V}/limits"),
+        vec![R::json(200, json!({"DailyApiRequests": {"Max": 1, "Remaining": 1}})).cut_body_at(10)],
+    );
     let e = rt.block_on(org.limits()).unwrap_err();
     clean(&e);
 
@@ -239,20 +359,30 @@ fn html_malformed_and_pagination_loop() {
         &format!("{V}/query/01g-2"),
         vec![R::json(200, json!({"totalSize": 9, "done": false, "nextRecordsUrl": format!("{V}/query/01g-2"), "records": [{"Id": 2}]}))],
     );
-    let e = rt.block_on(org.query("SELECT Id FROM Account", Api::Rest, false)).unwrap_err();
+    let e = rt
+        .block_on(org.query("SELECT Id FROM Account", Api::Rest, false))
+        .unwrap_err();
     assert!(e.to_string().contains("already read"), "{e}");
 }
 
 #[test]
 fn slow_answers_time_out_within_the_deadline() {
     let s = FakeServer::start();
-    s.route("POST", "/services/oauth2/token", vec![token(&s, ACCESS, None)]);
+    s.route(
+        "POST",
+        "/services/oauth2/token",
+        vec![token(&s, ACCESS, None)],
+    );
     let mut c = cfg();
     c.request_timeout = Duration::from_millis(200);
     c.max_retries = 1;
     let (rt, org) = connect(auth_url(&s), c.clone());
     let org = org.unwrap();
-    s.route("GET", &format!("{V}/limits"), vec![R::json(200, json!({})).delay(Duration::from_secs(2))]);
+    s.route(
+        "GET",
+        &format!("{V}/limits"),
+        vec![R::json(200, json!({})).delay(Duration::from_secs(2))],
+    );
     let t = Instant::now();
     let e = rt.block_on(org.limits()).unwrap_err();
     assert!(matches!(e, OrgError::Timeout { attempts: 2, .. }), "{e}");
@@ -277,30 +407,59 @@ fn anonymous_apex_results_and_length_limit() {
         vec![R::json(200, json!({"line": 3, "column": 5, "compiled": false, "success": false,
             "compileProblem": "Unexpected token 'x'.", "exceptionStackTrace": null, "exceptionMessage": null}))],
     );
-    let r = rt.block_on(org.execute_anonymous("Integer x = ;", false)).unwrap();
+    let r = rt
+        .block_on(org.execute_anonymous("Integer x = ;", false))
+        .unwrap();
     assert!(!r.compiled);
     assert_eq!(r.compile_problem.as_deref(), Some("Unexpected token 'x'."));
-    assert!(s.requests().last().unwrap().target.contains("anonymousBody=Integer+x+%3D+%3B"));
+    assert!(s
+        .requests()
+        .last()
+        .unwrap()
+        .target
+        .contains("anonymousBody=Integer+x+%3D+%3B"));
 
     let long = "System.debug('x');\n".repeat(1000);
     let before = s.requests().len();
-    let e = rt.block_on(org.execute_anonymous(&long, false)).unwrap_err();
-    assert!(e.to_string().contains("too long for the executeAnonymous GET endpoint"));
+    let e = rt
+        .block_on(org.execute_anonymous(&long, false))
+        .unwrap_err();
+    assert!(e
+        .to_string()
+        .contains("too long for the executeAnonymous GET endpoint"));
     assert_eq!(s.requests().len(), before);
 
     // A body that commits is not repeated after a 500 (it may have run).
-    s.route("GET", &path, vec![R::json(500, json!([{"errorCode": "UNKNOWN_EXCEPTION", "message": "x"}]))]);
+    s.route(
+        "GET",
+        &path,
+        vec![R::json(
+            500,
+            json!([{"errorCode": "UNKNOWN_EXCEPTION", "message": "x"}]),
+        )],
+    );
     let before = s.hits("GET", &path);
-    assert!(rt.block_on(org.execute_anonymous("insert new Account();", true)).is_err());
+    assert!(rt
+        .block_on(org.execute_anonymous("insert new Account();", true))
+        .is_err());
     assert_eq!(s.hits("GET", &path), before + 1);
 }
 
 #[test]
 fn limit_info_and_errors_parse() {
-    assert_eq!(parse_limit_info("api-usage=18/15000"), Some(ApiUsage { used: 18, max: 15000 }));
+    assert_eq!(
+        parse_limit_info("api-usage=18/15000"),
+        Some(ApiUsage {
+            used: 18,
+            max: 15000
+        })
+    );
     assert_eq!(
         parse_limit_info("per-app-api-usage=17/250(appName=sample), api-usage=25/5000"),
-        Some(ApiUsage { used: 25, max: 5000 })
+        Some(ApiUsage {
+            used: 25,
+            max: 5000
+        })
     );
     assert_eq!(parse_limit_info("garbage"), None);
     assert_eq!(
