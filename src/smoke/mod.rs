@@ -230,3 +230,49 @@ mod tests {
         assert!(e.to_string().contains("APPROVAL_PROCESS"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    fn validator() -> jsonschema::Validator {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/smoke.schema.json")).unwrap();
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&schema)
+            .unwrap()
+    }
+
+    fn yaml(text: &str) -> serde_json::Value {
+        serde_norway::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn presets_validate_and_the_schema_rejects_what_the_loader_rejects() {
+        let v = validator();
+        for (name, _, text) in PRESETS {
+            let errors: Vec<String> = v.iter_errors(&yaml(text)).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+        }
+        let vars = std::collections::BTreeMap::<String, String>::new();
+        for bad in [
+            "checks:\n  - name: a\n",
+            "checks:\n  - {name: a, soql: x, apex: y}\n",
+            "checks:\n  - {name: a, soql: x, colour: red}\n",
+            "checks:\n  - {name: a, soql: x, timeout: soon}\n",
+            "checks:\n  - {name: a, soql: x, expect: {equals: {F: {between: 1}}}}\n",
+            "checks:\n  - {name: a, org: {}}\n",
+            "checks: []\nextra: 1\n",
+        ] {
+            assert!(!v.is_valid(&yaml(bad)), "schema accepts {bad}");
+            assert!(
+                Spec::parse(bad, "s", &vars).is_err(),
+                "loader accepts {bad}"
+            );
+        }
+        let good = "checks:\n  - {name: a, soql: x, wait: 1m, expect: {min: 1, all: {State: {in: [A, B]}}}}\n  - {name: b, http: {url: /x}, expect: {status: 204}}\n";
+        assert!(v.is_valid(&yaml(good)));
+        assert!(Spec::parse(good, "s", &vars).is_ok());
+    }
+}
