@@ -14,6 +14,7 @@ use common::{command, stdout_json};
 mod fake;
 #[allow(unused_imports)]
 use sfci::forge::{ForgeError, HttpConfig};
+#[allow(dead_code)]
 mod fake_org;
 use fake::FakeResponse as R;
 use fake_org::*;
@@ -723,4 +724,25 @@ fn no_secret_reaches_any_output() {
     check(dir.path(), &out, &org);
     // The access token went only to the org, as a header.
     assert!(org.requests_text().contains(ACCESS_TOKEN));
+}
+
+#[test]
+fn the_readme_example_spec_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("### The spec").expect("spec section")..];
+    let start = section.find("```yaml\n").unwrap() + 8;
+    let yaml = &section[start..start + section[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("smoke.yml"), yaml).unwrap();
+    let out = smoke(
+        dir.path(),
+        &["--check-spec"],
+        &[
+            ("EXPECTED_ORG_ID", ORG_ID),
+            ("DEPLOY_STARTED_AT", "2026-11-27T22:00:00Z"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("8 check(s) OK"));
 }

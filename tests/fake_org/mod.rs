@@ -3,7 +3,6 @@
 //! OAuth 2.0 token endpoint (refresh-token grant, rotating refresh tokens), REST and
 //! Tooling `query` (with `nextRecordsUrl` pages), `limits`, `tooling/executeAnonymous`,
 //! `Sforce-Limit-Info` — and able to answer any of them with a failure instead.
-#![allow(dead_code)]
 
 use super::fake::{FakeResponse, FakeServer};
 use serde_json::{json, Value};
