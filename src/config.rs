@@ -1259,7 +1259,7 @@ fn split_last(path: &str) -> (&str, &str) {
     }
 }
 
-fn translate_error(
+pub(crate) fn translate_error(
     err: &serde_path_to_error::Error<serde_norway::Error>,
     text: &str,
     origin: &str,
@@ -1399,7 +1399,7 @@ const MAX_FLOW_DEPTH: usize = 64;
 /// Where `text` first nests flow collections deeper than [`MAX_FLOW_DEPTH`], if it does.
 /// Brackets in quoted scalars and comments are not counted; brackets inside plain scalars are,
 /// which can only over-count (real configurations stay far below the limit).
-fn too_deep(text: &str) -> Option<(usize, usize)> {
+pub(crate) fn too_deep(text: &str) -> Option<(usize, usize)> {
     #[derive(PartialEq)]
     enum State {
         Plain,
@@ -1469,7 +1469,7 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `bytes`.
-fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = before

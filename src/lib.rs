@@ -12,6 +12,8 @@ pub mod forge;
 pub mod gate;
 pub mod git;
 pub mod lint;
+pub mod org;
 pub mod owners;
 pub mod report;
+pub mod smoke;
 pub mod source;

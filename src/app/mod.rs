@@ -7,6 +7,7 @@
 pub mod codeowners_check;
 pub mod gate;
 pub mod lint_callout_mocks;
+pub mod smoke;
 pub mod validate_deps;
 
 use std::ffi::OsString;
@@ -20,6 +21,7 @@ pub const TOOLS: &[(&str, Main)] = &[
     ("lint-callout-mocks", |a| lint_callout_mocks::main(a)),
     ("validate-deps", |a| validate_deps::main(a)),
     ("codeowners-check", |a| codeowners_check::main(a)),
+    ("smoke", |a| smoke::main(a)),
     ("gate", |a| gate::main(a)),
 ];
 

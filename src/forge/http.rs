@@ -759,7 +759,7 @@ impl HttpClient {
 }
 
 /// Parses and checks a base URL: https, or http to a loopback address only; no credentials.
-fn parse_base_url(base_url: &str) -> Result<Url, String> {
+pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, String> {
     let trimmed = base_url.trim();
     let mut url = Url::parse(trimmed).map_err(|e| {
         format!(
@@ -791,7 +791,7 @@ fn parse_base_url(base_url: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };
@@ -802,7 +802,7 @@ fn is_loopback(url: &Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn same_origin(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
         && a.port_or_known_default() == b.port_or_known_default()
@@ -849,7 +849,7 @@ pub(crate) fn next_link(header: &str) -> Option<&str> {
 }
 
 /// `Retry-After` as a wait from now: delta-seconds or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = header_str(headers, "retry-after")?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -923,7 +923,7 @@ fn error_message(body: &[u8]) -> String {
 
 /// The error chain of `e` as one line, without any URL (reqwest's own message names the URL:
 /// only its kind and sources are kept).
-fn chain(e: &(dyn StdError + 'static)) -> String {
+pub(crate) fn chain(e: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
     while let Some(err) = cur {
@@ -978,7 +978,7 @@ fn classify(e: &(dyn StdError + 'static)) -> SendError {
 }
 
 /// Removes the query part of anything that looks like a URL in `text`.
-fn strip_queries(text: &str) -> String {
+pub(crate) fn strip_queries(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split(' ').enumerate() {
         if i > 0 {
@@ -1002,7 +1002,7 @@ fn strip_queries(text: &str) -> String {
     out
 }
 
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

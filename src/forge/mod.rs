@@ -26,7 +26,7 @@ pub mod http;
 pub mod secret;
 
 #[cfg(test)]
-mod fake;
+pub(crate) mod fake;
 
 pub use github::{GitHub, Review, ReviewState};
 pub use gitlab::GitLab;

@@ -1,0 +1,156 @@
+//! A local fake Salesforce org for the `smoke` and `gate` tests and benchmarks: the
+//! scripted loopback server of the forge tests, loaded with the documented wire formats —
+//! OAuth 2.0 token endpoint (refresh-token grant, rotating refresh tokens), REST and
+//! Tooling `query` (with `nextRecordsUrl` pages), `limits`, `tooling/executeAnonymous`,
+//! `Sforce-Limit-Info` — and able to answer any of them with a failure instead.
+
+use super::fake::{FakeResponse, FakeServer};
+use serde_json::{json, Value};
+
+pub const API: &str = "/services/data/v66.0";
+pub const REFRESH_TOKEN: &str = "5Aep861FAKErefreshTOKENsecret.0123456789";
+pub const ROTATED_TOKEN: &str = "5Aep861FAKErotatedTOKENsecret.9876543210";
+pub const CLIENT_SECRET: &str = "FAKEclientSECRET4711";
+pub const ACCESS_TOKEN: &str = "00D5g000004FAKE!AQ8AQFAKEaccessTOKENsecretValue";
+pub const ORG_ID: &str = "00D5g000004FAKEEAA";
+
+pub struct FakeOrg {
+    pub server: FakeServer,
+}
+
+/// `q=` as the client encodes it.
+pub fn encode(soql: &str) -> String {
+    form_urlencoded::byte_serialize(soql.as_bytes()).collect()
+}
+
+impl FakeOrg {
+    /// A logged-in-able org with an Organization record and limits.
+    pub fn start() -> FakeOrg {
+        let org = FakeOrg {
+            server: FakeServer::start(),
+        };
+        org.token(vec![org.token_ok(ACCESS_TOKEN, None)]);
+        org.soql(
+            "SELECT Id, Name, InstanceName, IsSandbox FROM Organization",
+            vec![json!({"attributes": {"type": "Organization"}, "Id": ORG_ID, "Name": "Acme Corp", "InstanceName": "NA224", "IsSandbox": false})],
+        );
+        org.server.route(
+            "GET",
+            &format!("{API}/limits"),
+            vec![FakeResponse::json(
+                200,
+                json!({
+                    "DailyApiRequests": {"Max": 15000, "Remaining": 14000, "Ant Migration Tool": {"Max": 0, "Remaining": 0}},
+                    "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 20000},
+                    "DataStorageMB": {"Max": 1024, "Remaining": 800}
+                }),
+            )
+            .header("Sforce-Limit-Info", "api-usage=1000/15000")],
+        );
+        org
+    }
+
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// `force://PlatformCLI:<secret>:<refresh>@http://127.0.0.1:PORT`
+    pub fn auth_url(&self) -> String {
+        format!(
+            "force://PlatformCLI:{CLIENT_SECRET}:{REFRESH_TOKEN}@{}",
+            self.url()
+        )
+    }
+
+    pub fn token_ok(&self, access: &str, rotated: Option<&str>) -> FakeResponse {
+        let mut body = json!({
+            "access_token": access,
+            "instance_url": self.url(),
+            "id": format!("{}/id/{ORG_ID}/005000000000001AAA", self.url()),
+            "token_type": "Bearer",
+            "issued_at": "1764000000000",
+            "signature": "ZmFrZQ=="
+        });
+        if let Some(r) = rotated {
+            body["refresh_token"] = json!(r);
+        }
+        FakeResponse::json(200, body)
+    }
+
+    pub fn token(&self, script: Vec<FakeResponse>) {
+        self.server.route("POST", "/services/oauth2/token", script);
+    }
+
+    /// A query's answer (one page).
+    pub fn query_page(records: &[Value], total: usize, next: Option<&str>) -> FakeResponse {
+        let mut body = json!({"totalSize": total, "done": next.is_none(), "records": records});
+        if let Some(n) = next {
+            body["nextRecordsUrl"] = json!(n);
+        }
+        FakeResponse::json(200, body).header("Sforce-Limit-Info", "api-usage=1001/15000")
+    }
+
+    /// Answers the REST query `soql` with `records` (one page).
+    pub fn soql(&self, soql: &str, records: Vec<Value>) {
+        let n = records.len();
+        self.soql_script(soql, vec![Self::query_page(&records, n, None)]);
+    }
+
+    /// Answers `SELECT COUNT() …` with `n` and no records.
+    pub fn count(&self, soql: &str, n: usize) {
+        self.soql_script(soql, vec![Self::query_page(&[], n, None)]);
+    }
+
+    pub fn soql_script(&self, soql: &str, script: Vec<FakeResponse>) {
+        self.server
+            .route("GET", &format!("{API}/query?q={}", encode(soql)), script);
+    }
+
+    pub fn tooling(&self, soql: &str, records: Vec<Value>) {
+        let n = records.len();
+        self.server.route(
+            "GET",
+            &format!("{API}/tooling/query?q={}", encode(soql)),
+            vec![Self::query_page(&records, n, None)],
+        );
+    }
+
+    /// Every executeAnonymous call answers with this script.
+    pub fn anonymous(&self, script: Vec<FakeResponse>) {
+        self.server
+            .route("GET", &format!("{API}/tooling/executeAnonymous/"), script);
+    }
+
+    pub fn anonymous_ok() -> FakeResponse {
+        FakeResponse::json(
+            200,
+            json!({"line": -1, "column": -1, "compiled": true, "success": true,
+            "compileProblem": null, "exceptionStackTrace": null, "exceptionMessage": null}),
+        )
+    }
+
+    pub fn anonymous_exception(message: &str, trace: &str) -> FakeResponse {
+        FakeResponse::json(
+            200,
+            json!({"line": 4, "column": 1, "compiled": true, "success": false,
+            "compileProblem": null, "exceptionStackTrace": trace, "exceptionMessage": message}),
+        )
+    }
+
+    pub fn invalid_session() -> FakeResponse {
+        FakeResponse::json(
+            401,
+            json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]),
+        )
+    }
+
+    /// Every request the org received, as text (for the secrets audit).
+    pub fn requests_text(&self) -> String {
+        self.server
+            .requests()
+            .iter()
+            .map(|r| format!("{} {} {:?} {}", r.method, r.target, r.headers, r.body))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
