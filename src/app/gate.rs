@@ -4,11 +4,16 @@ use crate::config::Config;
 use crate::duration::parse_duration;
 use crate::forge::Secret;
 use crate::gate::deploy_result::{self, SourceIndex, Tier};
+use crate::gate::deploy_watch;
+use crate::gate::error_rate::Measure;
 use crate::gate::error_rate::{self, Analysis, Baseline};
 use crate::gate::lock::{self, Lock, RedisTarget};
 use crate::gate::prometheus::Prometheus;
+use crate::gate::soql::OrgSource;
 use crate::gate::window::{self, WindowGate};
 use crate::gate::{self as g, promotion, GateError, Override};
+use crate::org::args::OrgArgs;
+use crate::org::Api;
 use crate::report::output::OutputArgs;
 use clap::{Args, Parser, Subcommand};
 use std::io::Read;
@@ -105,7 +110,14 @@ Examples:
       --baseline 0.001 --max-ratio 2 --interval 1m --count 15 --junit error-rate.xml
   gate error-rate --prometheus http://prometheus:9090 --query 'sum(increase(apex_errors[5m]))' \\
       --baseline-query 'sum(increase(apex_errors[1d] offset 1d))' --baseline-scale 0.003472 \\
-      --floor 5 --count 3 --interval 5m")]
+      --floor 5 --count 3 --interval 5m
+  # SOQL against the org (SF_AUTH_URL set); {since:5m} = the UTC date-time 5 minutes ago:
+  gate error-rate \\
+      --query \"SELECT COUNT() FROM AsyncApexJob WHERE Status = 'Failed' AND CreatedDate >= {since:5m}\" \\
+      --baseline-query \"SELECT COUNT() FROM AsyncApexJob WHERE Status = 'Failed' AND CreatedDate >= {since:48h} AND CreatedDate < {since:24h}\" \\
+      --baseline-scale 0.003472 --max-ratio 2 --floor 3 --interval 5m --count 3
+Salesforce sources: failed AsyncApexJob rows; Event Monitoring's ApexUnexpectedException events.
+ApexLog only has rows while debug-log trace flags are set: an empty ApexLog proves nothing.")]
     ErrorRate {
         /// The measurement query (an error count over the last minutes).
         #[arg(long, value_name = "QUERY")]
@@ -154,6 +166,42 @@ Examples:
         /// Timeout of one query.
         #[arg(long, value_parser = parse_duration, default_value = "30s")]
         query_timeout: Duration,
+        /// Without --prometheus, the queries are SOQL against the org (credentials as for
+        /// `smoke`: SF_AUTH_URL, the JWT flags, or SF_ACCESS_TOKEN + SF_INSTANCE_URL).
+        #[command(flatten)]
+        org: OrgArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Follows a running deployment and fails when it stalls (no component or test progress
+    /// for --stall-after), naming the test class still running; optionally cancels it.
+    #[command(after_help = "\
+The deployment id is what `sf project deploy start --async --json` (or `validate`) prints
+(result.id, 0Af…). Org credentials as for `smoke`: SF_AUTH_URL, the JWT flags, or
+SF_ACCESS_TOKEN + SF_INSTANCE_URL.
+
+Examples:
+  id=$(sf project deploy start --async --test-level RunLocalTests --json | jq -r .result.id)
+  gate deploy-watch --job-id \"$id\" --stall-after 15m --cancel-on-stall --junit watch.xml
+  gate deploy-watch --job-id 0Af5g00000ABCDE --poll 10s --stall-after 5m --timeout 3h")]
+    DeployWatch {
+        /// The deployment id (0Af…).
+        #[arg(long, value_name = "ID")]
+        job_id: String,
+        /// Fail when nothing has progressed for this long.
+        #[arg(long, value_parser = parse_duration, default_value = "15m")]
+        stall_after: Duration,
+        /// Time between polls.
+        #[arg(long, value_parser = parse_duration, default_value = "30s")]
+        poll: Duration,
+        /// Request cancellation of a stalled deployment.
+        #[arg(long)]
+        cancel_on_stall: bool,
+        /// Give up (error, inconclusive) when still running after this long.
+        #[arg(long, value_parser = parse_duration, default_value = "6h")]
+        timeout: Duration,
+        #[command(flatten)]
+        org: OrgArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -414,6 +462,45 @@ where
                 Ok(report)
             });
         }
+        Command::DeployWatch {
+            job_id,
+            stall_after,
+            poll,
+            cancel_on_stall,
+            timeout,
+            org,
+            output,
+        } => {
+            crate::cli::check_outputs(TOOL, &output);
+            crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
+                let started = Instant::now();
+                deploy_watch::check_job_id(&job_id)?;
+                if poll.is_zero() || stall_after.is_zero() {
+                    return Err("--poll and --stall-after must be more than 0s".into());
+                }
+                let creds = org.auth_inputs().resolve()?;
+                let cfg = org.config()?;
+                let opts = deploy_watch::WatchOptions {
+                    job_id,
+                    stall_after,
+                    poll,
+                    cancel_on_stall,
+                    timeout,
+                };
+                let rt = crate::org::runtime().map_err(|e| e.to_string())?;
+                let results = rt.block_on(async {
+                    match crate::org::Org::connect(creds, cfg).await {
+                        Ok(client) => deploy_watch::watch(&client, &opts).await,
+                        Err(e) => vec![crate::report::results::CheckResult::error(
+                            format!("deployment {}", opts.job_id),
+                            format!("cannot log in to the org: {e}"),
+                        )
+                        .with_group("gate.deploy-watch")],
+                    }
+                });
+                Ok(g::report("deploy-watch", results, started))
+            });
+        }
         Command::ErrorRate {
             query,
             total_query,
@@ -429,6 +516,7 @@ where
             consecutive_error_limit,
             inconclusive_limit,
             query_timeout,
+            org,
             output,
         } => {
             crate::cli::check_outputs(TOOL, &output);
@@ -452,15 +540,26 @@ where
                 };
                 analysis.validate()?;
                 let started = Instant::now();
-                let url = prometheus.ok_or_else(|| {
-                    GateError("no measurement source: pass --prometheus URL".into())
-                })?;
-                let token = std::env::var("SFCI_PROMETHEUS_TOKEN")
-                    .ok()
-                    .filter(|t| !t.trim().is_empty())
-                    .map(Secret::new);
-                let mut source = Prometheus::new(&url, token, query_timeout)?;
-                let results = error_rate::run(&analysis, &mut source, &mut std::thread::sleep);
+                let mut source: Box<dyn Measure> = match prometheus {
+                    Some(url) => {
+                        let token = std::env::var("SFCI_PROMETHEUS_TOKEN")
+                            .ok()
+                            .filter(|t| !t.trim().is_empty())
+                            .map(Secret::new);
+                        Box::new(Prometheus::new(&url, token, query_timeout)?)
+                    }
+                    None => {
+                        let creds = org.auth_inputs().resolve().map_err(|e| {
+                            GateError(format!(
+                                "no measurement source: pass --prometheus URL, or org credentials for SOQL queries ({e})"
+                            ))
+                        })?;
+                        let mut cfg = org.config()?;
+                        cfg.request_timeout = cfg.request_timeout.min(query_timeout);
+                        Box::new(OrgSource::connect(creds, cfg, Api::Rest)?)
+                    }
+                };
+                let results = error_rate::run(&analysis, source.as_mut(), &mut std::thread::sleep);
                 Ok(g::report("error-rate", results, started))
             });
         }

@@ -17,11 +17,13 @@
 
 pub mod cobertura;
 pub mod deploy_result;
+pub mod deploy_watch;
 pub mod error_rate;
 pub mod lock;
 pub mod prometheus;
 pub mod promotion;
 pub mod sf_result;
+pub mod soql;
 pub mod window;
 
 use crate::report::results::{CheckResult, ResultsReport, Status};

@@ -1,0 +1,325 @@
+//! `gate deploy-watch`: polls a running deployment (`sf project deploy start --async` prints
+//! its id, `0Af…`) through the Metadata REST resource
+//! `GET /services/data/vXX.X/metadata/deployRequest/<id>?includeDetails=true`, and fails when
+//! nothing has moved for `--stall-after` — Scenario 3's deployment sat at 83 % for hours on
+//! one test. Progress is the deployed and failed component counts, the completed and failed
+//! test counts and `stateDetail` (the component being deployed or the Apex test class
+//! running, which the failure names). `--cancel-on-stall` asks Salesforce to cancel
+//! (`PATCH … {"deployResult": {"status": "Canceling"}}`).
+//!
+//! Outcomes: `Succeeded` passes; `Failed`, `SucceededPartial`, `Canceled` fail; a stall
+//! fails; still running at `--timeout` is an error (inconclusive). Transient API failures
+//! are tolerated up to five in a row.
+
+use crate::org::{Org, OrgError};
+use crate::report::results::{CheckResult, Status};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// What to watch.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    pub job_id: String,
+    pub stall_after: Duration,
+    pub poll: Duration,
+    pub cancel_on_stall: bool,
+    pub timeout: Duration,
+}
+
+/// One poll's view of the deployment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub status: String,
+    pub done: bool,
+    pub components_deployed: u64,
+    pub components_total: u64,
+    pub component_errors: u64,
+    pub tests_completed: u64,
+    pub tests_total: u64,
+    pub test_errors: u64,
+    pub state_detail: Option<String>,
+}
+
+impl Progress {
+    /// What must change for the deployment to count as moving.
+    fn key(&self) -> (u64, u64, u64, u64, &str, Option<&str>) {
+        (
+            self.components_deployed,
+            self.component_errors,
+            self.tests_completed,
+            self.test_errors,
+            self.status.as_str(),
+            self.state_detail.as_deref(),
+        )
+    }
+
+    /// `components 120/140, tests 415/500 (83 %)`.
+    pub fn summary(&self) -> String {
+        let done = self.components_deployed
+            + self.component_errors
+            + self.tests_completed
+            + self.test_errors;
+        let total = self.components_total + self.tests_total;
+        let pct = (done * 100).checked_div(total).unwrap_or(0);
+        let mut s = format!(
+            "{}: components {}/{}",
+            self.status,
+            self.components_deployed + self.component_errors,
+            self.components_total
+        );
+        if self.component_errors > 0 {
+            s.push_str(&format!(" ({} failed)", self.component_errors));
+        }
+        s.push_str(&format!(
+            ", tests {}/{}",
+            self.tests_completed + self.test_errors,
+            self.tests_total
+        ));
+        if self.test_errors > 0 {
+            s.push_str(&format!(" ({} failed)", self.test_errors));
+        }
+        s.push_str(&format!(" ({pct} %)"));
+        s
+    }
+}
+
+fn num(v: &Value, key: &str) -> u64 {
+    match v.get(key) {
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+        Some(Value::String(s)) => s.trim().parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Reads the `deployResult` of a deployRequest answer (numbers or strings, leniently).
+pub fn parse_progress(body: &Value) -> Result<Progress, String> {
+    let r = body
+        .get("deployResult")
+        .ok_or("the answer has no deployResult")?;
+    let status = r
+        .get("status")
+        .and_then(Value::as_str)
+        .ok_or("deployResult has no status")?
+        .to_string();
+    let done = match r.get("done") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => matches!(
+            status.as_str(),
+            "Succeeded" | "SucceededPartial" | "Failed" | "Canceled"
+        ),
+    };
+    Ok(Progress {
+        done,
+        components_deployed: num(r, "numberComponentsDeployed"),
+        components_total: num(r, "numberComponentsTotal"),
+        component_errors: num(r, "numberComponentErrors"),
+        tests_completed: num(r, "numberTestsCompleted"),
+        tests_total: num(r, "numberTestsTotal"),
+        test_errors: num(r, "numberTestErrors"),
+        state_detail: r
+            .get("stateDetail")
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string),
+        status,
+    })
+}
+
+/// A deployment id: `0Af` and 15 or 18 letters and digits (it goes into a URL path).
+pub fn check_job_id(id: &str) -> Result<(), String> {
+    let ok = (id.len() == 15 || id.len() == 18)
+        && id.starts_with("0Af")
+        && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "--job-id {id:?} is not a deployment id (0Af… with 15 or 18 letters and digits, as `sf project deploy start --async` prints)"
+        ))
+    }
+}
+
+/// Most API failures in a row before the watch gives up.
+const MAX_CONSECUTIVE_ERRORS: u32 = 5;
+
+fn result(
+    opts: &WatchOptions,
+    status: Status,
+    message: String,
+    timeline: &[String],
+    started: Instant,
+) -> CheckResult {
+    let mut r = CheckResult::new(format!("deployment {}", opts.job_id), status, message)
+        .with_group("gate.deploy-watch")
+        .with_duration(started.elapsed())
+        .with_extra("job_id", opts.job_id.clone().into());
+    if !timeline.is_empty() {
+        let shown: Vec<&String> = timeline
+            .iter()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        r = r.with_detail(
+            shown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    r
+}
+
+/// Watches until the deployment finishes, stalls, or `opts.timeout` passes.
+pub async fn watch(org: &Org, opts: &WatchOptions) -> Vec<CheckResult> {
+    let started = Instant::now();
+    let path = format!(
+        "/services/data/v{}/metadata/deployRequest/{}?includeDetails=true",
+        org.config().api_version,
+        opts.job_id
+    );
+    let mut timeline: Vec<String> = Vec::new();
+    let mut last: Option<Progress> = None;
+    let mut last_change = Instant::now();
+    let mut errors_in_a_row = 0u32;
+    loop {
+        let elapsed = crate::report::text::format_duration(started.elapsed());
+        match org
+            .get_json::<Value>(&path)
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|v| parse_progress(&v))
+        {
+            Ok(p) => {
+                errors_in_a_row = 0;
+                let moved = last.as_ref().is_none_or(|l| l.key() != p.key());
+                if moved {
+                    last_change = Instant::now();
+                    timeline.push(format!(
+                        "+{elapsed} {}{}",
+                        p.summary(),
+                        p.state_detail
+                            .as_deref()
+                            .map(|d| format!(" — {d}"))
+                            .unwrap_or_default()
+                    ));
+                    eprintln!(
+                        "gate deploy-watch: {}",
+                        timeline.last().map(String::as_str).unwrap_or("")
+                    );
+                }
+                if p.done {
+                    let (status, message) = match p.status.as_str() {
+                        "Succeeded" => (Status::Pass, format!("deployed: {}", p.summary())),
+                        other => (
+                            Status::Fail,
+                            format!("the deployment ended {other}: {}", p.summary()),
+                        ),
+                    };
+                    return vec![result(opts, status, message, &timeline, started)];
+                }
+                let still = last_change.elapsed();
+                if still >= opts.stall_after {
+                    let running = p
+                        .state_detail
+                        .as_deref()
+                        .map(|d| format!("; still running: {d}"))
+                        .unwrap_or_default();
+                    let mut message = format!(
+                        "stalled: no progress for {} at {}{running}",
+                        crate::report::text::format_duration(still),
+                        p.summary()
+                    );
+                    if opts.cancel_on_stall {
+                        message.push_str(&cancel(org, opts).await);
+                    }
+                    return vec![result(opts, Status::Fail, message, &timeline, started)];
+                }
+                last = Some(p);
+            }
+            Err(e) => {
+                errors_in_a_row += 1;
+                timeline.push(format!("+{elapsed} poll failed: {e}"));
+                let fatal = e.contains("org auth") || e.contains("daily API request limit");
+                if fatal || errors_in_a_row >= MAX_CONSECUTIVE_ERRORS {
+                    return vec![result(
+                        opts,
+                        Status::Error,
+                        format!("cannot follow the deployment: {e}"),
+                        &timeline,
+                        started,
+                    )];
+                }
+            }
+        }
+        if started.elapsed() + opts.poll > opts.timeout {
+            let mut r = result(
+                opts,
+                Status::Error,
+                format!(
+                    "still in progress after {} (--timeout){}",
+                    crate::report::text::format_duration(started.elapsed()),
+                    last.as_ref()
+                        .map(|p| format!(": {}", p.summary()))
+                        .unwrap_or_default()
+                ),
+                &timeline,
+                started,
+            );
+            r.inconclusive = true;
+            return vec![r];
+        }
+        tokio::time::sleep(opts.poll).await;
+    }
+}
+
+/// Requests cancellation; the text to append to the failure message.
+async fn cancel(org: &Org, opts: &WatchOptions) -> String {
+    let path = format!(
+        "/services/data/v{}/metadata/deployRequest/{}",
+        org.config().api_version,
+        opts.job_id
+    );
+    let body = serde_json::json!({"deployResult": {"status": "Canceling"}});
+    match org.patch_json(&path, &body).await {
+        Ok(_) => "; cancellation requested (--cancel-on-stall)".to_string(),
+        Err(e @ OrgError::Api { .. }) | Err(e) => format!("; cancelling failed: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn progress_is_read_leniently() {
+        let p = parse_progress(&json!({"id": "0Af1", "deployResult": {"status": "InProgress", "done": false,
+            "numberComponentsDeployed": 120, "numberComponentsTotal": "140", "numberComponentErrors": 0,
+            "numberTestsCompleted": "415", "numberTestsTotal": 500, "numberTestErrors": 2,
+            "stateDetail": "Running Test: InvoiceSyncTest"}}))
+        .unwrap();
+        assert_eq!(p.components_total, 140);
+        assert_eq!(p.tests_completed, 415);
+        assert_eq!(
+            p.summary(),
+            "InProgress: components 120/140, tests 417/500 (2 failed) (82 %)"
+        );
+        assert!(!p.done);
+        assert!(parse_progress(&json!({"id": "x"})).is_err());
+        let done = parse_progress(&json!({"deployResult": {"status": "Failed"}})).unwrap();
+        assert!(done.done);
+    }
+
+    #[test]
+    fn job_ids() {
+        assert!(check_job_id("0Af5g00000ABCDE").is_ok());
+        assert!(check_job_id("0Af5g00000ABCDEFGH").is_ok());
+        assert!(check_job_id("0Af5g00000ABC/../x").is_err());
+        assert!(check_job_id("001000000000001").is_err());
+    }
+}
