@@ -266,7 +266,10 @@ pub fn jwt_assertion(
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let aud = login_url.origin().ascii_serialization();
+    let aud = std::env::var("SF_AUDIENCE_URL")
+        .ok()
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| jwt_audience(login_url));
     let claims = Claims {
         iss: client_id,
         sub: username,
@@ -281,6 +284,25 @@ pub fn jwt_assertion(
         &encoding,
     )
     .map_err(|e| format!("cannot sign the JWT assertion: {}", e.kind_name()))
+}
+
+/// The `aud` Salesforce expects for a login URL, as the `sf` CLI derives it: the sandbox
+/// login host for sandboxes (test.salesforce.com, `*.sandbox.my.salesforce.com`, `acme--uat…`),
+/// the production one otherwise (My Domain URLs included); a loopback URL (a test org) is its
+/// own audience. `SF_AUDIENCE_URL` overrides it.
+pub fn jwt_audience(login_url: &Url) -> String {
+    let host = login_url.host_str().unwrap_or("").to_ascii_lowercase();
+    if is_loopback(login_url) {
+        return login_url.origin().ascii_serialization();
+    }
+    let sandbox = host == "test.salesforce.com"
+        || host.ends_with(".sandbox.my.salesforce.com")
+        || (host.contains("--") && host.ends_with(".my.salesforce.com"));
+    if sandbox {
+        "https://test.salesforce.com".into()
+    } else {
+        "https://login.salesforce.com".into()
+    }
 }
 
 /// `jsonwebtoken` errors as a kind, never with key material.
@@ -390,6 +412,32 @@ mod tests {
         assert!(inputs.resolve().unwrap_err().contains("SF_INSTANCE_URL"));
         let none = AuthInputs::default().resolve().unwrap_err();
         assert!(none.contains("no org credentials"));
+    }
+
+    #[test]
+    fn jwt_audiences() {
+        let aud = |u: &str| jwt_audience(&checked_url(u).unwrap());
+        assert_eq!(
+            aud("https://login.salesforce.com"),
+            "https://login.salesforce.com"
+        );
+        assert_eq!(
+            aud("https://acme.my.salesforce.com"),
+            "https://login.salesforce.com"
+        );
+        assert_eq!(
+            aud("https://test.salesforce.com"),
+            "https://test.salesforce.com"
+        );
+        assert_eq!(
+            aud("https://acme--uat.sandbox.my.salesforce.com"),
+            "https://test.salesforce.com"
+        );
+        assert_eq!(
+            aud("https://acme--uat.my.salesforce.com"),
+            "https://test.salesforce.com"
+        );
+        assert_eq!(aud("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
     }
 
     #[test]

@@ -468,3 +468,76 @@ fn limit_info_and_errors_parse() {
     );
     assert_eq!(salesforce_error(b"<html>"), None);
 }
+
+#[test]
+fn jwt_bearer_flow_signs_a_verifiable_assertion() {
+    for key_file in ["test-jwt-key.pem", "test-jwt-key.pkcs1.pem"] {
+        let s = FakeServer::start();
+        s.route(
+            "POST",
+            "/services/oauth2/token",
+            vec![token(&s, ACCESS, None)],
+        );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/org");
+        let inputs = AuthInputs {
+            client_id: Some("3MVG9FAKEconsumerKEY".into()),
+            username: Some("ci@acme.com".into()),
+            jwt_key_file: Some(dir.join(key_file)),
+            login_url: Some(s.url()),
+            ..AuthInputs::default()
+        };
+        let creds = inputs.resolve().unwrap();
+        let (rt, org) = connect(creds, cfg());
+        let org = org.unwrap();
+        s.route("GET", &format!("{V}/limits"), vec![R::json(200, json!({}))]);
+        rt.block_on(org.limits()).unwrap();
+        let tok = &s.requests()[0];
+        let form: std::collections::HashMap<String, String> =
+            form_urlencoded::parse(tok.body.as_bytes())
+                .into_owned()
+                .collect();
+        assert_eq!(
+            form["grant_type"],
+            "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        );
+        let public = std::fs::read(dir.join("test-jwt-key.pub.pem")).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.set_audience(&[s.url()]);
+        validation.set_issuer(&["3MVG9FAKEconsumerKEY"]);
+        let claims = jsonwebtoken::decode::<serde_json::Value>(
+            &form["assertion"],
+            &jsonwebtoken::DecodingKey::from_rsa_pem(&public).unwrap(),
+            &validation,
+        )
+        .unwrap()
+        .claims;
+        assert_eq!(claims["sub"], "ci@acme.com");
+        // The assertion never shows up in a later error.
+        s.route(
+            "GET",
+            &format!("{V}/limits"),
+            vec![R::json(
+                400,
+                json!([{"errorCode": "X", "message": form["assertion"].clone()}]),
+            )],
+        );
+        let e = rt.block_on(org.limits()).unwrap_err();
+        assert!(!e.to_string().contains(&form["assertion"]), "{e}");
+    }
+    // A key file that is not an RSA key is refused before any request.
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        bad.path(),
+        "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let inputs = AuthInputs {
+        client_id: Some("id".into()),
+        username: Some("u".into()),
+        jwt_key_file: Some(bad.path().to_path_buf()),
+        ..AuthInputs::default()
+    };
+    let e = inputs.resolve().unwrap_err();
+    assert!(e.contains("not an RSA private key"), "{e}");
+    assert!(!e.contains("not a key"));
+}
