@@ -66,6 +66,9 @@ struct Cli {
     /// Parse the specs and list the checks, without connecting to an org.
     #[arg(long)]
     check_spec: bool,
+    /// Also write the Markdown summary (failures first) to FILE, e.g. for a merge-request note.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
     #[command(flatten)]
     org: OrgArgs,
     #[command(flatten)]
@@ -143,7 +146,17 @@ where
     let creds = cli.org.auth_inputs().resolve().unwrap_or_else(|e| fail(e));
     let cfg = cli.org.config().unwrap_or_else(|e| fail(e));
     let concurrency = opts.concurrency.or(spec_concurrency).unwrap_or(8);
+    let markdown = cli.markdown.clone();
     crate::cli::run_and_exit("smoke", &cli.output, false, move || {
-        Ok::<_, SmokeError>(smoke::run(creds, cfg, checks, concurrency, &opts))
+        let report = smoke::run(creds, cfg, checks, concurrency, &opts);
+        if let Some(path) = &markdown {
+            use crate::report::Render;
+            let text = report.markdown(crate::report::markdown::GITHUB_STEP_SUMMARY_LIMIT);
+            if let Err(e) = std::fs::write(path, text) {
+                // The checks ran: report them, and say what could not be written.
+                eprintln!("smoke: cannot write {}: {e}", path.display());
+            }
+        }
+        Ok::<_, SmokeError>(report)
     });
 }

@@ -12,7 +12,7 @@
 //! - **Timeouts:** connect and per-request timeouts, both cut short by the run's deadline.
 //! - **Errors:** decoded from Salesforce's error array (`errorCode`, `message`) or the OAuth
 //!   error (`error`, `error_description`); HTML pages and malformed JSON are named as such.
-//! - **Usage:** the `Sforce-Limit-Info: api-usage=USED/MAX` header of the last answer.
+//! - **Usage:** the `Sforce-Limit-Info: api-usage=USED/MAX` header (the highest count seen).
 //! - **Secrets:** the access token, refresh tokens (rotated ones too), client secret and JWT
 //!   key are scrubbed out of every message, in plain and percent-encoded form; errors carry
 //!   the method and URL path only.
@@ -285,7 +285,8 @@ impl Org {
         lock(&self.session).instance.clone()
     }
 
-    /// API usage from the last answer that carried `Sforce-Limit-Info`.
+    /// API usage from `Sforce-Limit-Info`: the highest count seen (answers to concurrent calls
+    /// arrive in any order).
     pub fn usage(&self) -> Option<ApiUsage> {
         *lock(&self.usage)
     }

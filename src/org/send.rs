@@ -148,7 +148,12 @@ impl Org {
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_limit_info)
                     {
-                        *lock(&self.usage) = Some(u);
+                        // Concurrent answers arrive in any order: the highest count
+                        // is the most recent figure.
+                        let mut usage = lock(&self.usage);
+                        if usage.is_none_or(|old| u.used >= old.used) {
+                            *usage = Some(u);
+                        }
                     }
                     if resp.status < 300 {
                         return Ok(resp);
