@@ -458,20 +458,9 @@ impl HttpClient {
                 status: resp.status,
             });
         }
-        let mut de = serde_json::Deserializer::from_slice(&resp.body);
-        let detail = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(value) => match de.end() {
-                Ok(()) => return Ok(value),
-                Err(e) => e.to_string(),
-            },
-            Err(e) => {
-                let path = e.path().to_string();
-                if path == "." || path.is_empty() {
-                    e.inner().to_string()
-                } else {
-                    format!("{path}: {}", e.inner())
-                }
-            }
+        let detail = match decode_json::<T>(&resp.body) {
+            Ok(value) => return Ok(value),
+            Err(detail) => detail,
         };
         Err(ForgeError::MalformedJson {
             forge: self.forge,
@@ -755,6 +744,26 @@ impl HttpClient {
     /// Scrubs the token and URLs' queries out of a message and bounds its length.
     fn clean(&self, text: &str) -> String {
         truncate(&strip_queries(&self.token.scrub(text)), 300)
+    }
+}
+
+/// Decodes a whole JSON body; the error names the path of the bad value
+/// (`[3].filename: invalid type: null, expected a string`) or says what is wrong at the top.
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => match de.end() {
+            Ok(()) => Ok(value),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => {
+            let path = e.path().to_string();
+            Err(if path == "." || path.is_empty() {
+                e.inner().to_string()
+            } else {
+                format!("{path}: {}", e.inner())
+            })
+        }
     }
 }
 

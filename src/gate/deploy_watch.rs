@@ -307,7 +307,7 @@ mod tests {
         assert_eq!(p.tests_completed, 415);
         assert_eq!(
             p.summary(),
-            "InProgress: components 120/140, tests 417/500 (2 failed) (82 %)"
+            "InProgress: components 120/140, tests 417/500 (2 failed) (83 %)"
         );
         assert!(!p.done);
         assert!(parse_progress(&json!({"id": "x"})).is_err());

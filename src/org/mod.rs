@@ -28,7 +28,7 @@ mod send;
 pub use auth::{AuthInputs, Credentials};
 pub use error::OrgError;
 
-use crate::forge::http::{chain, strip_queries, truncate};
+use crate::forge::http::{chain, decode_json, strip_queries, truncate};
 use crate::forge::Secret;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::Url;
@@ -532,20 +532,9 @@ impl Org {
                 status: resp.status,
             });
         }
-        let mut de = serde_json::Deserializer::from_slice(&resp.body);
-        let detail = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(v) => match de.end() {
-                Ok(()) => return Ok(v),
-                Err(e) => e.to_string(),
-            },
-            Err(e) => {
-                let path = e.path().to_string();
-                if path == "." || path.is_empty() {
-                    e.inner().to_string()
-                } else {
-                    format!("{path}: {}", e.inner())
-                }
-            }
+        let detail = match decode_json::<T>(&resp.body) {
+            Ok(v) => return Ok(v),
+            Err(detail) => detail,
         };
         Err(OrgError::Malformed {
             endpoint: endpoint.to_string(),

@@ -229,32 +229,44 @@ impl Org {
                 Failure::Final(e) => return Err(e),
                 Failure::Retry(e, wait) => (e, wait),
             };
-            if retry >= self.cfg.max_retries {
-                return Err(err);
-            }
-            let wait = wait.unwrap_or_else(|| self.cfg.backoff(retry));
-            if wait > self.cfg.max_wait {
-                return Err(err);
-            }
-            if let Some(r) = self.remaining() {
-                if wait >= r {
-                    return Err(OrgError::Deadline {
-                        endpoint,
-                        last: err.to_string(),
-                    });
-                }
-            }
-            if self.cfg.log_retries {
-                eprintln!(
-                    "org: {err}; retrying in {:.1} s (retry {} of {})",
-                    wait.as_secs_f64(),
-                    retry + 1,
-                    self.cfg.max_retries
-                );
-            }
-            tokio::time::sleep(wait).await;
+            self.pause_before_retry(&endpoint, err, wait, retry).await?;
             retry += 1;
         }
+    }
+
+    /// Waits before retry number `retry + 1` — `wait` (a `Retry-After`) or the backoff —
+    /// or gives up with `err` when the retries are spent, the wait is too long, or the
+    /// deadline comes first.
+    async fn pause_before_retry(
+        &self,
+        endpoint: &str,
+        err: OrgError,
+        wait: Option<Duration>,
+        retry: u32,
+    ) -> Result<(), OrgError> {
+        if retry >= self.cfg.max_retries {
+            return Err(err);
+        }
+        let wait = wait.unwrap_or_else(|| self.cfg.backoff(retry));
+        if wait > self.cfg.max_wait {
+            return Err(err);
+        }
+        if self.remaining().is_some_and(|r| wait >= r) {
+            return Err(OrgError::Deadline {
+                endpoint: endpoint.to_string(),
+                last: err.to_string(),
+            });
+        }
+        if self.cfg.log_retries {
+            eprintln!(
+                "org: {err}; retrying in {:.1} s (retry {} of {})",
+                wait.as_secs_f64(),
+                retry + 1,
+                self.cfg.max_retries
+            );
+        }
+        tokio::time::sleep(wait).await;
+        Ok(())
     }
 
     /// What a non-2xx answer means.
@@ -445,22 +457,7 @@ impl Org {
                     })
                 }
             };
-            if retry >= self.cfg.max_retries {
-                return Err(err);
-            }
-            let wait = wait.unwrap_or_else(|| self.cfg.backoff(retry));
-            if wait > self.cfg.max_wait || self.remaining().is_some_and(|r| wait >= r) {
-                return Err(err);
-            }
-            if self.cfg.log_retries {
-                eprintln!(
-                    "org: {err}; retrying in {:.1} s (retry {} of {})",
-                    wait.as_secs_f64(),
-                    retry + 1,
-                    self.cfg.max_retries
-                );
-            }
-            tokio::time::sleep(wait).await;
+            self.pause_before_retry(&endpoint, err, wait, retry).await?;
             retry += 1;
         }
     }

@@ -146,6 +146,11 @@ pub fn suites(report: &FindingsReport) -> Vec<TestSuite> {
 pub fn render(report: &FindingsReport) -> String {
     let mut junit = Report::new();
     junit.add_testsuites(suites(report));
+    to_xml(&junit)
+}
+
+/// A JUnit report as XML text (a well-formed document even if writing fails).
+pub(crate) fn to_xml(junit: &Report) -> String {
     let mut out = Vec::new();
     match junit.write_xml(&mut out) {
         Ok(()) => {

@@ -348,18 +348,7 @@ pub fn render_junit(report: &ResultsReport) -> String {
                 .build(),
         );
     }
-    let mut out = Vec::new();
-    match junit.write_xml(&mut out) {
-        Ok(()) => {
-            let mut s = String::from_utf8_lossy(&out).into_owned();
-            s.push('\n');
-            s
-        }
-        Err(e) => format!(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites><!-- {} --></testsuites>\n",
-            xml_text(&e.to_string()).replace("--", "- -")
-        ),
-    }
+    super::junit::to_xml(&junit)
 }
 
 /// Text for people: one line per check (detail indented under failures and

@@ -28,6 +28,15 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
     ("api-limits", "at least 20 % of the daily API and async Apex allocations remain", include_str!("presets/api-limits.yml")),
 ];
 
+/// Every preset's name, comma-separated (for messages).
+pub fn preset_names() -> String {
+    PRESETS
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The text of a preset.
 pub fn preset(name: &str) -> Option<&'static str> {
     PRESETS
