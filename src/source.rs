@@ -362,7 +362,25 @@ impl Scan<'_> {
             .git_global(false)
             .require_git(false)
             .follow_links(false)
+            // Ignore files above the repository root are not the repository's: a checkout
+            // inside another tree (a CI runner's build folder under an ignored path) must
+            // not lose its sources to the outer tree's `.gitignore`. The ones between the
+            // root and `dir` are read explicitly below.
+            .parents(false)
             .add_custom_ignore_filename(FORCEIGNORE_FILE);
+        for ancestor in dir.ancestors().skip(1) {
+            if !ancestor.starts_with(self.root) {
+                break;
+            }
+            for name in [".gitignore", FORCEIGNORE_FILE] {
+                let file = ancestor.join(name);
+                if file.is_file() {
+                    if let Some(err) = builder.add_ignore(&file) {
+                        self.warnings.push(format!("{}: {err}", file.display()));
+                    }
+                }
+            }
+        }
         if let Some(forceignore) = project_forceignore {
             // Read from parent directories anyway when the package is inside the project; this
             // covers package directories outside it (`../shared`).
@@ -549,6 +567,29 @@ mod tests {
         let set = discover_apex(&[r.to_path_buf()], None).unwrap();
         assert_eq!(set.files.len(), 1);
         assert!(set.files[0].path.ends_with("src/A.cls"));
+    }
+
+    #[test]
+    fn ignore_files_above_the_repository_root_do_not_apply() {
+        // A CI runner's build folder: the checkout (with its own .git) sits below a folder
+        // whose .gitignore ignores everything.
+        let outer = tempfile::tempdir().unwrap();
+        write(outer.path(), ".gitignore", "*\n");
+        let repo = outer.path().join("builds/project");
+        fs::create_dir_all(repo.join(".git")).unwrap();
+        write(&repo, ".gitignore", "generated/\n");
+        write(&repo, "force-app/main/default/classes/A.cls", "");
+        write(&repo, "force-app/main/default/generated/G.cls", "");
+        write(
+            &repo,
+            "sfdx-project.json",
+            r#"{"packageDirectories": [{"path": "force-app"}]}"#,
+        );
+        let set = discover_apex(std::slice::from_ref(&repo), None).unwrap();
+        assert_eq!(rels(&set), vec!["force-app/main/default/classes/A.cls"]);
+        // The repository's own .gitignore still applies to a sub-folder scan.
+        let set = discover_apex(&[repo.join("force-app/main")], None).unwrap();
+        assert_eq!(rels(&set), vec!["force-app/main/default/classes/A.cls"]);
     }
 
     #[test]

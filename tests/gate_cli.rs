@@ -65,7 +65,7 @@ fn gate_fixture(name: &str) -> String {
 
 fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/salesforce")
+        .join("fixtures/salesforce")
         .join(path)
 }
 
@@ -1126,4 +1126,47 @@ fn help_has_examples_and_sfci_dispatches() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out));
+}
+
+#[test]
+fn a_deployment_that_ran_no_test_skips_coverage_unless_required() {
+    let dir = project();
+    let deploy = serde_json::json!({"status": 0, "result": {
+        "id": "0Af5g00000NOTESTS", "status": "Succeeded", "success": true, "done": true, "checkOnly": false,
+        "numberComponentsDeployed": 3, "numberComponentsTotal": 3, "numberComponentErrors": 0,
+        "numberTestsCompleted": 0, "numberTestsTotal": 0, "numberTestErrors": 0, "runTestsEnabled": false,
+        "details": {"componentSuccesses": [{"componentType": "CustomMetadata", "fullName": "Feature_Flag.New_Pricing", "success": true}]}
+    }});
+    std::fs::write(dir.path().join("deploy.json"), deploy.to_string()).unwrap();
+    let out = run(
+        dir.path(),
+        &["deploy-result", "deploy.json", "--json", "-"],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let r = stdout_json(&out);
+    let coverage: Vec<&Value> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["group"] == "coverage")
+        .collect();
+    assert!(!coverage.is_empty());
+    assert!(coverage.iter().all(|c| c["status"] == "skip"), "{r}");
+    assert!(coverage[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no test ran"));
+    let out = run(
+        dir.path(),
+        &[
+            "deploy-result",
+            "deploy.json",
+            "--require-coverage",
+            "--json",
+            "-",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 2);
 }

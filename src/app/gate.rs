@@ -86,6 +86,10 @@ Examples:
         /// Also require this flow coverage (percent).
         #[arg(long, value_name = "PERCENT")]
         min_flow_coverage: Option<f64>,
+        /// Coverage is required even when no test ran (by default a NoTestRun deployment
+        /// skips the coverage checks).
+        #[arg(long)]
+        require_coverage: bool,
         /// Write Cobertura XML (GitLab coverage_report) to FILE.
         #[arg(long, value_name = "FILE")]
         cobertura: Option<PathBuf>,
@@ -399,6 +403,7 @@ where
             min_coverage,
             tiers,
             min_flow_coverage,
+            require_coverage,
             cobertura,
             markdown,
             root,
@@ -444,6 +449,7 @@ where
                     min_coverage: min,
                     tiers,
                     min_flow_coverage,
+                    require_coverage,
                     origin,
                 };
                 let mut report = deploy_result::evaluate(&parsed, &opts, &idx, cobertura.is_some());

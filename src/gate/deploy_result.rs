@@ -121,6 +121,9 @@ pub struct Options {
     pub min_coverage: f64,
     pub tiers: Vec<Tier>,
     pub min_flow_coverage: Option<f64>,
+    /// When no test ran (a `NoTestRun` deployment), coverage is an error (inconclusive)
+    /// instead of a skip.
+    pub require_coverage: bool,
     /// The input's name, for messages.
     pub origin: String,
 }
@@ -586,8 +589,15 @@ pub fn evaluate(
         );
     }
     let org_name = format!("org-wide coverage ≥ {}", pct(opts.min_coverage));
+    // A deployment that ran no test (NoTestRun: metadata only, sandboxes) has no coverage to
+    // judge; that is a skip, not a failure to decide — unless coverage is required.
+    let no_tests_ran = measured.is_empty() && p.tests.is_empty() && !opts.require_coverage;
+    let no_tests_message =
+        "no test ran in this deployment (NoTestRun?), so there is no coverage to check; --require-coverage makes this an error";
     let mut org_check = if opts.min_coverage <= 0.0 {
         CheckResult::skip(&org_name, "no minimum (--min-coverage 0)")
+    } else if no_tests_ran && org.is_none() {
+        CheckResult::skip(&org_name, no_tests_message)
     } else {
         match org {
             None => CheckResult::inconclusive(&org_name, no_data),
@@ -621,7 +631,9 @@ pub fn evaluate(
             .filter(|(_, t)| **t == Some(ti))
             .map(|(c, _)| *c)
             .collect();
-        let r = if measured.is_empty() {
+        let r = if no_tests_ran {
+            CheckResult::skip(&name, no_tests_message)
+        } else if measured.is_empty() {
             CheckResult::inconclusive(&name, no_data)
         } else if members.is_empty() {
             CheckResult::skip(
@@ -778,6 +790,7 @@ mod tests {
             min_coverage: min,
             tiers,
             min_flow_coverage: None,
+            require_coverage: false,
             origin: "t".into(),
         }
     }

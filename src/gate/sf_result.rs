@@ -1094,7 +1094,7 @@ mod tests {
     fn real_apex_run_test_outputs() {
         let base = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/salesforce/apex-run-test/"
+            "/fixtures/salesforce/apex-run-test/"
         );
         let path = format!("{base}mburnside999-learning4life/test-result-707Bm000003jiC1.json");
         let Ok(bytes) = std::fs::read(&path) else {

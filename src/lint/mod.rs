@@ -338,6 +338,14 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
     for w in &sources.warnings {
         eprintln!("warning: {w}");
     }
+    if sources.files.is_empty() {
+        // Nothing checked is not "no findings": say so, so a wrong path or an ignore file
+        // that hides the sources does not pass unnoticed.
+        eprintln!(
+            "warning: no Apex file (.cls, .trigger) found to check; look at the paths given, \
+             sfdx-project.json packageDirectories, .forceignore and .gitignore"
+        );
+    }
     let mut report = FindingsReport {
         tool: TOOL,
         version: env!("CARGO_PKG_VERSION"),

@@ -129,6 +129,13 @@ impl AuthInputs {
                 .map_err(|e| format!("--auth-url-file {}: {e}", path.display()));
         }
         if let Some(url) = &self.auth_url_env {
+            // A GitLab variable of type File holds the path of a file with the value.
+            let value = url.expose().trim();
+            if !value.starts_with("force://") && Path::new(value).is_file() {
+                let text = read_secret_file(Path::new(value), "SF_AUTH_URL (a file)")?;
+                return parse_auth_url(text.expose())
+                    .map_err(|e| format!("SF_AUTH_URL (a file): {e}"));
+            }
             return parse_auth_url(url.expose()).map_err(|e| format!("SF_AUTH_URL: {e}"));
         }
         let jwt_parts = [
@@ -438,6 +445,24 @@ mod tests {
             "https://test.salesforce.com"
         );
         assert_eq!(aud("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
+    }
+
+    #[test]
+    fn auth_url_variable_may_name_a_file() {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(
+            f.path(),
+            "force://PlatformCLI::5AepFILEtoken@acme.my.salesforce.com\n",
+        )
+        .unwrap();
+        let inputs = AuthInputs {
+            auth_url_env: Some(Secret::new(f.path().display().to_string())),
+            ..AuthInputs::default()
+        };
+        let Credentials::AuthUrl { refresh_token, .. } = inputs.resolve().unwrap() else {
+            panic!()
+        };
+        assert_eq!(refresh_token.expose(), "5AepFILEtoken");
     }
 
     #[test]

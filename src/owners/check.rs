@@ -668,6 +668,8 @@ pub fn tracked_files(root: &Path) -> Vec<String> {
     let mut files = Vec::new();
     for e in ignore::WalkBuilder::new(root)
         .require_git(false)
+        // Only the repository's own ignore files (see `source::Scan::walk`).
+        .parents(false)
         .build()
         .flatten()
     {
