@@ -591,7 +591,15 @@ pub fn evaluate(
     let org_name = format!("org-wide coverage ≥ {}", pct(opts.min_coverage));
     // A deployment that ran no test (NoTestRun: metadata only, sandboxes) has no coverage to
     // judge; that is a skip, not a failure to decide — unless coverage is required.
-    let no_tests_ran = measured.is_empty() && p.tests.is_empty() && !opts.require_coverage;
+    let finished = matches!(
+        p.status.as_deref(),
+        Some("Succeeded" | "SucceededPartial" | "Failed" | "Canceled")
+    );
+    let no_tests_ran = finished
+        && measured.is_empty()
+        && p.tests.is_empty()
+        && p.tests_declared.unwrap_or(0) == 0
+        && !opts.require_coverage;
     let no_tests_message =
         "no test ran in this deployment (NoTestRun?), so there is no coverage to check; --require-coverage makes this an error";
     let mut org_check = if opts.min_coverage <= 0.0 {
