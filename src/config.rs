@@ -314,8 +314,23 @@ fn deserialize_tier_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::E
     })
 }
 
+/// Longest glob accepted (Linux's PATH_MAX): matcher construction grows faster than linearly
+/// with a pattern's length, so a runaway value must not stall the run.
+const MAX_GLOB_BYTES: usize = 4096;
+
+fn check_glob_len(p: &str) -> Result<(), String> {
+    if p.len() > MAX_GLOB_BYTES {
+        return Err(format!(
+            "invalid glob: it is {} bytes long, more than the {MAX_GLOB_BYTES} a path or name can need",
+            p.len()
+        ));
+    }
+    Ok(())
+}
+
 /// A class-name glob: `*` matches any run of characters.
 pub fn check_class_glob(p: &str) -> Result<(), String> {
+    check_glob_len(p)?;
     if p.trim().is_empty() {
         return Err(format!("invalid glob `{p}`: the pattern names no class"));
     }
@@ -347,6 +362,7 @@ fn deserialize_branch_glob<'de, D: Deserializer<'de>>(d: D) -> Result<String, D:
     d.deserialize_any(CheckedString {
         expecting: "a branch name or glob string (quote `*`)",
         check: |p| {
+            check_glob_len(p)?;
             if p.trim().is_empty() {
                 return Err(format!("invalid glob `{p}`: the pattern names no branch"));
             }
@@ -729,6 +745,7 @@ fn check_owner(owner: &str) -> Result<(), String> {
 
 /// One `from`/`to` pattern of a rule: a glob on team names, where `*` matches any name.
 fn compile_team_pattern(pattern: &str) -> Result<globset::Glob, String> {
+    check_glob_len(pattern)?;
     if pattern.trim().is_empty() {
         return Err(format!(
             "invalid glob `{pattern}`: the pattern names no team (use `*` for every team)"
@@ -847,6 +864,10 @@ impl Config {
         match Self::find(root)? {
             Some(path) => {
                 let origin = display_origin(root, &path);
+                // A FIFO would block the read forever; only a regular file is a configuration.
+                if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                    return Err(ConfigError::plain(&origin, "not a regular file"));
+                }
                 Self::load_with_origin(&path, &origin)
             }
             None => Ok(Config::default()),
@@ -858,7 +879,8 @@ impl Config {
         let found: Vec<PathBuf> = CONFIG_FILE_NAMES
             .iter()
             .map(|name| root.join(name))
-            .filter(|p| p.exists())
+            // A dangling or looping symbolic link is there too (and fails to load, saying why).
+            .filter(|p| p.symlink_metadata().is_ok())
             .collect();
         match found.as_slice() {
             [] => Ok(None),
@@ -918,6 +940,7 @@ impl LintConfig {
 
 /// One exclude pattern as the globs it stands for (the pattern and `pattern/**`).
 fn compile_exclude(pattern: &str) -> Result<Vec<globset::Glob>, String> {
+    check_glob_len(pattern)?;
     let mut p = pattern.trim();
     while let Some(rest) = p.strip_prefix("./") {
         p = rest;
@@ -1263,6 +1286,17 @@ pub(crate) fn translate_error(
     err: &serde_path_to_error::Error<serde_norway::Error>,
     text: &str,
     origin: &str,
+) -> ConfigError {
+    translate_error_with(err, text, origin, valid_keys)
+}
+
+/// [`translate_error`] for another file format: `keys` names the valid keys under a path
+/// (`None`: serde's own message, which lists them).
+pub(crate) fn translate_error_with(
+    err: &serde_path_to_error::Error<serde_norway::Error>,
+    text: &str,
+    origin: &str,
+    valid_keys: fn(&str) -> Option<Vec<&'static str>>,
 ) -> ConfigError {
     let path = err.path().to_string();
     let path = if path == "." { String::new() } else { path };

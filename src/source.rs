@@ -156,6 +156,13 @@ struct RawPackageDirectory {
 /// Only `packageDirectories[].path` (required) and `.default` are read; other keys are ignored.
 pub fn read_sfdx_project(dir: &Path) -> Result<Option<SfdxProject>, SourceError> {
     let file = dir.join(SFDX_PROJECT_FILE);
+    // A FIFO would block the read forever.
+    if fs::metadata(&file).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Err(SourceError::io(
+            &file,
+            io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"),
+        ));
+    }
     let text = match fs::read(&file) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),

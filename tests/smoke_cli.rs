@@ -312,6 +312,40 @@ fn wrong_org_is_a_failure_and_tags_skip_the_rest() {
     let r = stdout_json(&out);
     assert_eq!(r["summary"]["pass"], 3);
     assert_eq!(r["summary"]["skip"], 6);
+
+    // A tag typo that selects nothing must not pass a release.
+    let out = smoke(
+        dir.path(),
+        &[
+            "--json",
+            "-",
+            "--tags",
+            "scenario2",
+            "--var",
+            "EXPECTED_ORG=00D000000000001",
+        ],
+        &[("SF_AUTH_URL", &auth)],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("--tags scenario2 selects no check; the checks' tags are: scenario-2"),
+        "{}",
+        text(&out)
+    );
+    let out = smoke(
+        dir.path(),
+        &[
+            "--json",
+            "-",
+            "--tags",
+            "scenario-2,scenario2",
+            "--var",
+            "EXPECTED_ORG=00D000000000001",
+        ],
+        &[("SF_AUTH_URL", &auth)],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("warning: --tags scenario2: no check has this tag"));
 }
 
 #[test]

@@ -74,6 +74,15 @@ struct ForgeArgs {
     /// Name of the environment variable that holds the token.
     #[arg(long, value_name = "NAME")]
     token_env: Option<String>,
+    /// Time limit of one forge request.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::duration::parse_duration)]
+    request_timeout: std::time::Duration,
+    /// Retries of a failed forge request (connection failures, 429, 5xx).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    retries: u32,
+    /// Time limit of all forge requests of the run (no request or retry outlives it).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::duration::parse_duration)]
+    timeout: std::time::Duration,
 }
 
 #[derive(Subcommand, Debug)]
@@ -146,6 +155,12 @@ fn forge_options(f: &ForgeArgs, dialect: Dialect) -> ForgeOptions {
         api_url: f.api_url.clone(),
         repo: f.repo.clone(),
         token_env: f.token_env.clone(),
+        http: crate::forge::HttpConfig {
+            request_timeout: f.request_timeout,
+            max_retries: f.retries.min(10),
+            ..Default::default()
+        }
+        .with_run_timeout(f.timeout),
     }
 }
 
@@ -174,10 +189,12 @@ where
             let mut list = Vec::new();
             for p in paths {
                 if p == "-" {
-                    for line in std::io::stdin().lock().lines() {
-                        let line =
-                            line.unwrap_or_else(|e| fail(format!("reading paths from stdin: {e}")));
-                        let t = line.trim();
+                    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+                        let line = line.unwrap_or_else(|e| {
+                            fail(format!("reading paths from stdin, line {}: {e}", n + 1))
+                        });
+                        // A byte-order mark (PowerShell pipes) is not part of the path.
+                        let t = line.trim_start_matches('\u{feff}').trim();
                         if !t.is_empty() {
                             list.push(t.trim_start_matches("./").to_string());
                         }

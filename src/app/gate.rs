@@ -381,15 +381,6 @@ fn read_input(input: &str) -> Result<(Vec<u8>, String), GateError> {
     }
 }
 
-fn write_file(path: &std::path::Path, what: &str, text: &str) -> Result<(), GateError> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| GateError(format!("cannot write {what} to {}: {e}", path.display())))?;
-    }
-    std::fs::write(path, text)
-        .map_err(|e| GateError(format!("cannot write {what} to {}: {e}", path.display())))
-}
-
 /// Runs the tool with `args` (the first is the program name) and exits.
 pub fn main<I, T>(args: I) -> !
 where
@@ -455,14 +446,15 @@ where
                 let mut report = deploy_result::evaluate(&parsed, &opts, &idx, cobertura.is_some());
                 drop(parsed);
                 if let (Some(path), Some(xml)) = (&cobertura, report.cobertura.take()) {
-                    write_file(path, "the Cobertura report", &xml)?;
+                    report
+                        .results
+                        .write_side_file(path, "the Cobertura report", &xml);
                 }
                 if let Some(path) = &markdown {
-                    write_file(
-                        path,
-                        "the Markdown summary",
-                        &crate::report::Render::markdown(&report, 1 << 20),
-                    )?;
+                    let text = crate::report::Render::markdown(&report, 1 << 20);
+                    report
+                        .results
+                        .write_side_file(path, "the Markdown summary", &text);
                 }
                 report.results.duration = started.elapsed();
                 Ok(report)
@@ -485,7 +477,9 @@ where
                     return Err("--poll and --stall-after must be more than 0s".into());
                 }
                 let creds = org.auth_inputs().resolve()?;
-                let cfg = org.config()?;
+                let mut cfg = org.config()?;
+                // No request or retry outlives --timeout.
+                cfg.deadline = Some(started + timeout);
                 let opts = deploy_watch::WatchOptions {
                     job_id,
                     stall_after,
@@ -562,7 +556,15 @@ where
                         })?;
                         let mut cfg = org.config()?;
                         cfg.request_timeout = cfg.request_timeout.min(query_timeout);
-                        Box::new(OrgSource::connect(creds, cfg, Api::Rest)?)
+                        match OrgSource::connect(creds, cfg, Api::Rest) {
+                            Ok(source) => Box::new(source),
+                            // Unreachable org: an error case in every report, never a pass.
+                            Err(e) => {
+                                let r = crate::report::results::CheckResult::error("error rate", e)
+                                    .with_group("error-rate");
+                                return Ok(g::report("error-rate", vec![r], started));
+                            }
+                        }
                     }
                 };
                 let results = error_rate::run(&analysis, source.as_mut(), &mut std::thread::sleep);

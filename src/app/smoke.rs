@@ -130,6 +130,9 @@ where
     };
     let (checks, spec_concurrency) =
         smoke::load(&opts, &VarsWithEnv(&vars)).unwrap_or_else(|e: SmokeError| fail(e));
+    for warning in smoke::check_tags(&checks, &opts.tags).unwrap_or_else(|e| fail(e)) {
+        eprintln!("smoke: warning: {warning}");
+    }
     if cli.check_spec {
         for c in &checks {
             println!(
@@ -148,14 +151,11 @@ where
     let concurrency = opts.concurrency.or(spec_concurrency).unwrap_or(8);
     let markdown = cli.markdown.clone();
     crate::cli::run_and_exit("smoke", &cli.output, false, move || {
-        let report = smoke::run(creds, cfg, checks, concurrency, &opts);
+        let mut report = smoke::run(creds, cfg, checks, concurrency, &opts);
         if let Some(path) = &markdown {
             use crate::report::Render;
             let text = report.markdown(crate::report::markdown::GITHUB_STEP_SUMMARY_LIMIT);
-            if let Err(e) = std::fs::write(path, text) {
-                // The checks ran: report them, and say what could not be written.
-                eprintln!("smoke: cannot write {}: {e}", path.display());
-            }
+            report.write_side_file(path, "the Markdown summary", &text);
         }
         Ok::<_, SmokeError>(report)
     });

@@ -58,8 +58,10 @@ pub fn render<'a, F>(classes: &'a [ClassCoverage], fidelity: Fidelity, mut file_
 where
     F: FnMut(&'a ClassCoverage) -> String,
 {
-    let covered: u64 = classes.iter().map(|c| c.covered).sum();
-    let total: u64 = classes.iter().map(|c| c.total).sum();
+    let covered: u64 = classes
+        .iter()
+        .fold(0u64, |a, c| a.saturating_add(c.covered.min(c.total)));
+    let total: u64 = classes.iter().fold(0u64, |a, c| a.saturating_add(c.total));
     let timestamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

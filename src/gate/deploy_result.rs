@@ -569,9 +569,10 @@ pub fn evaluate(
     let computed = if measured.is_empty() {
         None
     } else {
-        let cov: u64 = measured.iter().map(|c| c.covered).sum();
-        let tot: u64 = measured.iter().map(|c| c.total).sum();
-        Some(cov as f64 * 100.0 / tot as f64)
+        // f64 sums: counts come from the input and must not overflow.
+        let cov: f64 = measured.iter().map(|c| c.covered.min(c.total) as f64).sum();
+        let tot: f64 = measured.iter().map(|c| c.total as f64).sum();
+        Some(cov * 100.0 / tot)
     };
     let org = p
         .org_wide_coverage
@@ -697,16 +698,16 @@ pub fn evaluate(
 
     if let Some(min) = opts.min_flow_coverage {
         let name = format!("flow coverage ≥ {}", pct(min));
-        let total: u64 = p.flow_coverage.iter().map(|f| f.elements).sum();
-        let not: u64 = p
+        let total: f64 = p.flow_coverage.iter().map(|f| f.elements as f64).sum();
+        let not: f64 = p
             .flow_coverage
             .iter()
-            .map(|f| f.not_covered.min(f.elements))
+            .map(|f| f.not_covered.min(f.elements) as f64)
             .sum();
-        let r = if total == 0 {
+        let r = if total == 0.0 {
             CheckResult::inconclusive(&name, "no flow coverage in the input (flow coverage comes with a deploy that runs tests on an org with flow test coverage)")
         } else {
-            let v = (total - not) as f64 * 100.0 / total as f64;
+            let v = (total - not) * 100.0 / total;
             let flows = p.flow_coverage.len();
             if v + 1e-9 >= min {
                 CheckResult::pass(&name, format!("{} over {flows} flow(s)", pct(v)))

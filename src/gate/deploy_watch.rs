@@ -55,16 +55,23 @@ impl Progress {
 
     /// `components 120/140, tests 415/500 (83 %)`.
     pub fn summary(&self) -> String {
-        let done = self.components_deployed
-            + self.component_errors
-            + self.tests_completed
-            + self.test_errors;
-        let total = self.components_total + self.tests_total;
-        let pct = (done * 100).checked_div(total).unwrap_or(0);
+        // Counts come from the org: saturate rather than overflow.
+        let done = self
+            .components_deployed
+            .saturating_add(self.component_errors)
+            .saturating_add(self.tests_completed)
+            .saturating_add(self.test_errors);
+        let total = self.components_total.saturating_add(self.tests_total);
+        let pct = if total == 0 {
+            0
+        } else {
+            (done as f64 * 100.0 / total as f64).min(100.0) as u64
+        };
         let mut s = format!(
             "{}: components {}/{}",
             self.status,
-            self.components_deployed + self.component_errors,
+            self.components_deployed
+                .saturating_add(self.component_errors),
             self.components_total
         );
         if self.component_errors > 0 {
@@ -72,7 +79,7 @@ impl Progress {
         }
         s.push_str(&format!(
             ", tests {}/{}",
-            self.tests_completed + self.test_errors,
+            self.tests_completed.saturating_add(self.test_errors),
             self.tests_total
         ));
         if self.test_errors > 0 {
@@ -240,6 +247,9 @@ pub async fn watch(org: &Org, opts: &WatchOptions) -> Vec<CheckResult> {
                     return vec![result(opts, Status::Fail, message, &timeline, started)];
                 }
                 last = Some(p);
+            }
+            Err(_) if started.elapsed() >= opts.timeout => {
+                // The run's deadline cut the poll short: report it as the timeout below.
             }
             Err(e) => {
                 errors_in_a_row += 1;

@@ -6,7 +6,7 @@
 //!   a `matrix` (range vector) is an error.
 //! - Each request has a 5 s connect timeout and a 30 s total timeout; 429, 5xx and connection
 //!   failures are retried at most 3 times with backoff (1 s, 2 s, 4 s), honouring a
-//!   `Retry-After` in seconds up to 30 s.
+//!   `Retry-After` in seconds up to 30 s (a longer one fails the measurement at once).
 //! - An optional bearer token (`SFCI_PROMETHEUS_TOKEN`) is sent as `Authorization`; it and the
 //!   URL's user info never appear in messages.
 
@@ -184,11 +184,20 @@ impl Measure for Prometheus {
         loop {
             let outcome = self.once(query);
             let (retryable, why, wait) = match outcome {
-                Ok((status, retry_after, _)) if status == 429 || status >= 500 => (
-                    true,
-                    format!("HTTP {status}"),
-                    retry_after.map(|s| Duration::from_secs(s.min(30))),
-                ),
+                Ok((status, retry_after, _)) if status == 429 || status >= 500 => {
+                    // A longer wait than a measurement allows fails now, not after the retries.
+                    if let Some(s) = retry_after.filter(|s| *s > 30) {
+                        return Err(MeasureError(self.scrub(&format!(
+                            "{}: HTTP {status}: the server asks to retry after {s} s, longer than the 30 s a measurement waits",
+                            self.shown
+                        ))));
+                    }
+                    (
+                        true,
+                        format!("HTTP {status}"),
+                        retry_after.map(Duration::from_secs),
+                    )
+                }
                 Ok((status, _, body_text)) => {
                     return parse_response(status, &body_text)
                         .map_err(|e| MeasureError(self.scrub(&format!("{}: {e}", self.shown))));

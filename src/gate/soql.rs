@@ -55,12 +55,22 @@ pub fn expand_since(query: &str, now: jiff::Timestamp) -> Result<String, String>
     Ok(out)
 }
 
-/// The measurement in a query result.
-fn value_of(total: u64, records: &[serde_json::Value]) -> Option<f64> {
-    let Some(first) = records.first() else {
-        return Some(total as f64);
-    };
-    let fields: Vec<&serde_json::Value> = first
+/// The measurement in a query result: an aggregate query's one value (`SELECT SUM(…)`;
+/// `null` over no rows is no data), otherwise `totalSize`.
+fn value_of(total: u64, records: &[serde_json::Value]) -> Result<Option<f64>, String> {
+    let aggregate = records
+        .first()
+        .is_some_and(|r| r["attributes"]["type"] == "AggregateResult");
+    if !aggregate {
+        return Ok(Some(total as f64));
+    }
+    if records.len() > 1 {
+        return Err(format!(
+            "the aggregate query returned {} rows (GROUP BY?); a measurement needs one value",
+            records.len()
+        ));
+    }
+    let fields: Vec<&serde_json::Value> = records[0]
         .as_object()
         .map(|m| {
             m.iter()
@@ -69,12 +79,16 @@ fn value_of(total: u64, records: &[serde_json::Value]) -> Option<f64> {
                 .collect()
         })
         .unwrap_or_default();
-    let aggregate = first["attributes"]["type"] == "AggregateResult";
     match fields.as_slice() {
-        // An aggregate row: its one value (null over no rows = no data).
-        [v] if aggregate || v.is_number() => v.as_f64(),
-        // Plain rows: how many.
-        _ => Some(total as f64),
+        [v] if v.is_null() => Ok(None),
+        [v] => v
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| format!("the aggregate value {v} is not a number")),
+        _ => Err(format!(
+            "the aggregate query returned {} values; a measurement needs one",
+            fields.len()
+        )),
     }
 }
 
@@ -89,7 +103,7 @@ impl Measure for OrgSource {
             .rt
             .block_on(self.org.query(&soql, self.api, false))
             .map_err(|e| MeasureError(self.org.scrub(&e.to_string())))?;
-        Ok(value_of(r.total_size, &r.records))
+        value_of(r.total_size, &r.records).map_err(MeasureError)
     }
 }
 
@@ -119,28 +133,18 @@ mod tests {
 
     #[test]
     fn values() {
-        assert_eq!(value_of(7, &[]), Some(7.0));
-        assert_eq!(
-            value_of(1, &[json!({"attributes": {}, "expr0": 12})]),
-            Some(12.0)
-        );
-        assert_eq!(
-            value_of(
-                1,
-                &[json!({"attributes": {"type": "AggregateResult"}, "total": null})]
-            ),
-            None
-        );
-        assert_eq!(
-            value_of(
-                1,
-                &[json!({"attributes": {"type": "AsyncApexJob"}, "ExtendedStatus": null})]
-            ),
-            Some(1.0)
-        );
+        let agg =
+            |v: serde_json::Value| json!({"attributes": {"type": "AggregateResult"}, "expr0": v});
+        assert_eq!(value_of(7, &[]), Ok(Some(7.0)));
+        assert_eq!(value_of(1, &[agg(json!(12))]), Ok(Some(12.0)));
+        assert_eq!(value_of(1, &[agg(json!(null))]), Ok(None));
+        assert!(value_of(2, &[agg(json!(1)), agg(json!(2))]).is_err());
+        // Plain rows count, whatever their fields hold.
+        let row = json!({"attributes": {"type": "AsyncApexJob"}, "NumberOfErrors": 1});
+        assert_eq!(value_of(40, &[row.clone(), row]), Ok(Some(40.0)));
         assert_eq!(
             value_of(2, &[json!({"Id": "707"}), json!({"Id": "708"})]),
-            Some(2.0)
+            Ok(Some(2.0))
         );
     }
 }

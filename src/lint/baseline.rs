@@ -46,7 +46,9 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let text = std::fs::read(path)
             .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let b: Baseline = serde_json::from_slice(&text).map_err(|e| {
+        // Editors on Windows add a byte-order mark.
+        let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
+        let b: Baseline = serde_json::from_slice(text).map_err(|e| {
             format!(
                 "{}:{}:{}: not a sfci baseline: {e}",
                 path.display(),

@@ -56,7 +56,16 @@ impl Credentials {
                 refresh_token,
                 ..
             } => vec![client_secret.clone(), refresh_token.clone()],
-            Credentials::Jwt { key, .. } => vec![key.clone()],
+            // The key as a whole and line by line: an echo of any line must not show.
+            Credentials::Jwt { key, .. } => std::iter::once(key.clone())
+                .chain(
+                    key.expose()
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| l.len() >= 16 && !l.starts_with("-----"))
+                        .map(Secret::new),
+                )
+                .collect(),
             Credentials::AccessToken { token, .. } => vec![token.clone()],
         }
     }
@@ -238,7 +247,7 @@ pub fn parse_auth_url(text: &str) -> Result<Credentials, String> {
     if client_id.is_empty() {
         return Err("the SFDX auth URL has no client id".into());
     }
-    if refresh_token.is_empty() {
+    if refresh_token.trim().is_empty() {
         return Err("the SFDX auth URL has no refresh token".into());
     }
     if host.trim().is_empty() {

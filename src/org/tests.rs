@@ -522,7 +522,10 @@ fn jwt_bearer_flow_signs_a_verifiable_assertion() {
             )],
         );
         let e = rt.block_on(org.limits()).unwrap_err();
-        assert!(!e.to_string().contains(&form["assertion"]), "{e}");
+        // Messages are cut at 500 characters: look for a piece of the signature instead.
+        let signature = form["assertion"].rsplit('.').next().unwrap();
+        let piece = &signature[..40];
+        assert!(!format!("{e} {e:?}").contains(piece), "{e}");
     }
     // A key file that is not an RSA key is refused before any request.
     let bad = tempfile::NamedTempFile::new().unwrap();

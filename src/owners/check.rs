@@ -4,7 +4,7 @@
 use super::approvals::{evaluate, requirements, summary_markdown, OwnerCheck, Status};
 use super::model::{CodeOwners, Dialect, Ownership};
 use super::{locations, parse, validate_with};
-use crate::forge::{GitHub, GitLab, Secret};
+use crate::forge::{GitHub, GitLab, HttpConfig, Secret};
 use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -108,6 +108,8 @@ pub struct ForgeOptions {
     pub repo: Option<String>,
     /// Name of the environment variable holding the token (never the token).
     pub token_env: Option<String>,
+    /// Timeouts, retries and the run's deadline of the forge requests.
+    pub http: HttpConfig,
 }
 
 /// A connected forge.
@@ -146,7 +148,13 @@ impl ForgeOptions {
                 let (owner, name) = repo.split_once('/').ok_or_else(|| {
                     OwnersError::Other(format!("--repo {repo}: expected OWNER/NAME"))
                 })?;
-                Client::GitHub(GitHub::new(&url, owner, name, token)?)
+                Client::GitHub(GitHub::with_config(
+                    &url,
+                    owner,
+                    name,
+                    token,
+                    self.http.clone(),
+                )?)
             }
             Dialect::GitLab => {
                 let url = self
@@ -164,7 +172,12 @@ impl ForgeOptions {
                                 .into(),
                         )
                     })?;
-                Client::GitLab(GitLab::new(&url, &project, token)?)
+                Client::GitLab(GitLab::with_config(
+                    &url,
+                    &project,
+                    token,
+                    self.http.clone(),
+                )?)
             }
         }))
     }

@@ -194,6 +194,22 @@ impl ResultsReport {
         }
         code
     }
+    /// Writes an extra output (Cobertura, Markdown) beside the report. A failure becomes
+    /// an `error` result — the report is still written, and a failed check still exits 1.
+    pub fn write_side_file(&mut self, path: &std::path::Path, what: &str, text: &str) {
+        let written = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => std::fs::create_dir_all(parent),
+            None => Ok(()),
+        }
+        .and_then(|()| std::fs::write(path, text));
+        if let Err(e) = written {
+            let message = format!("cannot write {what} to {}: {e}", path.display());
+            eprintln!("{}: {message}", self.tool);
+            self.results
+                .push(CheckResult::error(format!("write {what}"), message).with_group("outputs"));
+        }
+    }
+
     pub fn overrides(&self) -> impl Iterator<Item = &Override> {
         self.results.iter().filter_map(|r| r.overridden.as_ref())
     }
@@ -539,6 +555,33 @@ mod tests {
         let mut ok = ResultsReport::new("smoke");
         ok.results = vec![CheckResult::pass("a", ""), CheckResult::skip("b", "")];
         assert_eq!(ok.exit_code(), ExitCode::Passed);
+    }
+
+    #[test]
+    fn a_side_file_that_cannot_be_written_is_an_error_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "").unwrap();
+        let mut r = sample();
+        r.write_side_file(
+            &blocker.join("x/coverage.xml"),
+            "the Cobertura report",
+            "<x/>",
+        );
+        let last = r.results.last().unwrap();
+        assert_eq!(last.status, Status::Error);
+        assert!(last
+            .message
+            .starts_with("cannot write the Cobertura report to "));
+        // A failed check still wins.
+        assert_eq!(r.exit_code(), ExitCode::Failed);
+        let mut ok = ResultsReport::new("gate");
+        ok.write_side_file(&dir.path().join("sub/s.md"), "the summary", "# hi");
+        assert!(ok.results.is_empty());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("sub/s.md")).unwrap(),
+            "# hi"
+        );
     }
 
     #[test]

@@ -24,9 +24,13 @@ pub fn check_matcher(v: &Value) -> Result<(), String> {
     }
     let (op, arg) = map.iter().next().expect("one entry");
     match op.as_str() {
-        "not" => Ok(()),
-        "in" if arg.is_array() => Ok(()),
-        "in" => Err("`in` takes a list".into()),
+        // A mistake inside `not` would otherwise make it always true.
+        "not" => check_matcher(arg).map_err(|e| format!("in `not`: {e}")),
+        "in" => match arg.as_array() {
+            Some(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => Ok(()),
+            Some(_) => Err("`in` takes a list of plain values".into()),
+            None => Err("`in` takes a list".into()),
+        },
         "matches" => match arg.as_str() {
             Some(re) => regex::Regex::new(re)
                 .map(|_| ())
@@ -92,8 +96,10 @@ pub fn equal(expected: &Value, actual: &Value) -> bool {
 
 fn compare(op: &str, bound: &Value, actual: &Value) -> bool {
     use std::cmp::Ordering::*;
+    // Numbers when both sides are numbers (a `${VAR}` bound is a numeric string),
+    // else ISO dates and times as text.
     let ord = match (as_number(bound), as_number(actual)) {
-        (Some(b), Some(a)) if bound.is_number() => a.partial_cmp(&b),
+        (Some(b), Some(a)) => a.partial_cmp(&b),
         _ => match (bound.as_str(), actual.as_str()) {
             // ISO 8601 dates and times in the same zone compare as text.
             (Some(b), Some(a)) => Some(a.cmp(b)),
@@ -229,5 +235,15 @@ mod tests {
         assert!(check_matcher(&json!({"matches": "("})).is_err());
         assert!(check_matcher(&json!({"between": 1})).is_err());
         assert!(check_matcher(&json!({"not": 1, "in": [1]})).is_err());
+        for bad in [
+            json!({"not": {"in": "Failed"}}),
+            json!({"not": {}}),
+            json!({"not": {"presnt": true}}),
+            json!({"not": {"matches": "("}}),
+            json!({"in": [{"not": 1}]}),
+        ] {
+            assert!(check_matcher(&bad).is_err(), "{bad}");
+        }
+        assert!(check_matcher(&json!({"not": {"in": ["Failed", "Aborted"]}})).is_ok());
     }
 }

@@ -138,6 +138,35 @@ pub fn load(
     Ok((checks, concurrency))
 }
 
+/// Checks `--tags` against the checks: an error when it selects none (a run that checks
+/// nothing must not pass), a warning for each tag no check has (a typo).
+pub fn check_tags(checks: &[Check], tags: &[String]) -> Result<Vec<String>, SmokeError> {
+    if tags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let known: std::collections::BTreeSet<&str> = checks
+        .iter()
+        .flat_map(|c| c.tags.iter().map(String::as_str))
+        .collect();
+    let unknown: Vec<String> = tags
+        .iter()
+        .filter(|t| !known.contains(t.as_str()))
+        .map(|t| format!("--tags {t}: no check has this tag"))
+        .collect();
+    if unknown.len() == tags.len() {
+        return Err(SmokeError::Usage(format!(
+            "--tags {} selects no check; the checks' tags are: {}",
+            tags.join(","),
+            if known.is_empty() {
+                "(none)".to_string()
+            } else {
+                known.into_iter().collect::<Vec<_>>().join(", ")
+            }
+        )));
+    }
+    Ok(unknown)
+}
+
 /// Runs the checks selected by `opts.tags` (the others are `skip`) against the org.
 pub fn run(
     creds: Credentials,

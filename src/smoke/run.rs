@@ -231,7 +231,8 @@ async fn attempt(org: &Org, check: &Check) -> Result<Outcome, OrgError> {
             let resp = org.get_raw(url).await?;
             let want = e.status.unwrap_or(200);
             let body = String::from_utf8_lossy(&resp.body);
-            let excerpt: String = body.chars().take(300).collect();
+            // Scrub the whole body before cutting it, so no part of a secret survives.
+            let excerpt: String = org.scrub(&body).chars().take(300).collect();
             let detail = format!(
                 "GET {url}\nexpected: HTTP {want}{}\nactual: HTTP {}: {}",
                 e.contains
@@ -239,7 +240,7 @@ async fn attempt(org: &Org, check: &Check) -> Result<Outcome, OrgError> {
                     .map(|c| format!(" with {c:?} in the body"))
                     .unwrap_or_default(),
                 resp.status,
-                org.scrub(&excerpt)
+                excerpt
             );
             if resp.status != want {
                 Outcome::new(

@@ -7,7 +7,7 @@
 //! (`$${` writes a literal `${`); substitution happens after parsing, so a value can never
 //! change the spec's structure.
 
-use crate::config::{line_column, too_deep, translate_error, ConfigError};
+use crate::config::{line_column, too_deep, translate_error_with, ConfigError};
 use crate::duration::parse_duration;
 use serde::Deserialize;
 use serde_json::Value;
@@ -351,8 +351,8 @@ impl Spec {
             });
         }
         let de = serde_norway::Deserializer::from_str(text);
-        let file: Option<SpecFile> =
-            serde_path_to_error::deserialize(de).map_err(|e| translate_error(&e, text, origin))?;
+        let file: Option<SpecFile> = serde_path_to_error::deserialize(de)
+            .map_err(|e| translate_error_with(&e, text, origin, |_| None))?;
         let Some(file) = file else {
             return Err(err_at(
                 origin,
@@ -361,6 +361,14 @@ impl Spec {
                 "the spec is empty: it needs a `checks:` list".into(),
             ));
         };
+        if file.checks.is_empty() {
+            return Err(err_at(
+                origin,
+                None,
+                "checks".into(),
+                "the spec has no checks: a smoke run that checks nothing must not pass".into(),
+            ));
+        }
         if file.checks.len() > MAX_CHECKS {
             return Err(err_at(
                 origin,
