@@ -123,7 +123,7 @@ fn scenario_org(healthy: bool) -> FakeOrg {
         vec![],
     );
     org.anonymous(vec![if healthy {
-        FakeOrg::anonymous_ok()
+        FakeOrg::anonymous_rolled_back()
     } else {
         FakeOrg::anonymous_exception(
             "System.DmlException: Process failed. First exception on row 0; first error: NO_APPLICABLE_PROCESS, No applicable approval process was found.: []",
@@ -189,7 +189,7 @@ fn scenario_2_incidents_fail_the_release_with_a_junit_report() {
     let apex = child_text(case(&doc, "approval submits"), "failure").unwrap();
     assert!(apex.contains("NO_APPLICABLE_PROCESS"), "{apex}");
     assert!(
-        apex.contains("AnonymousBlock: line 2, column 1"),
+        apex.contains("AnonymousBlock: line 1, column 1"),
         "line not shifted back: {apex}"
     );
     for passing in [

@@ -121,6 +121,18 @@ impl FakeOrg {
             .route("GET", &format!("{API}/tooling/executeAnonymous/"), script);
     }
 
+    /// What Salesforce answers for a rolled-back body that completed: the wrapper's
+    /// deliberate assertion failure.
+    pub fn anonymous_rolled_back() -> FakeResponse {
+        FakeResponse::json(
+            200,
+            json!({"line": 9, "column": 1, "compiled": true, "success": false,
+            "compileProblem": null,
+            "exceptionStackTrace": "AnonymousBlock: line 9, column 1",
+            "exceptionMessage": "System.AssertException: Assertion Failed: SFCI_ROLLBACK_SENTINEL"}),
+        )
+    }
+
     pub fn anonymous_ok() -> FakeResponse {
         FakeResponse::json(
             200,
