@@ -74,15 +74,8 @@ struct ForgeArgs {
     /// Name of the environment variable that holds the token.
     #[arg(long, value_name = "NAME")]
     token_env: Option<String>,
-    /// Time limit of one forge request.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::duration::parse_duration)]
-    request_timeout: std::time::Duration,
-    /// Retries of a failed forge request (connection failures, 429, 5xx).
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    retries: u32,
-    /// Time limit of all forge requests of the run (no request or retry outlives it).
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::duration::parse_duration)]
-    timeout: std::time::Duration,
+    #[command(flatten)]
+    net: crate::forge::args::NetArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -155,12 +148,7 @@ fn forge_options(f: &ForgeArgs, dialect: Dialect) -> ForgeOptions {
         api_url: f.api_url.clone(),
         repo: f.repo.clone(),
         token_env: f.token_env.clone(),
-        http: crate::forge::HttpConfig {
-            request_timeout: f.request_timeout,
-            max_retries: f.retries.min(10),
-            ..Default::default()
-        }
-        .with_run_timeout(f.timeout),
+        http: f.net.http_config(),
     }
 }
 

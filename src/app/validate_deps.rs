@@ -92,17 +92,8 @@ struct Cli {
     #[arg(long, value_name = "NAME", requires = "approvals")]
     token_env: Option<String>,
 
-    /// Time limit of one forge request (with --approvals).
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::duration::parse_duration)]
-    request_timeout: std::time::Duration,
-
-    /// Retries of a failed forge request: connection failures, 429, 5xx (with --approvals).
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    retries: u32,
-
-    /// Time limit of all forge requests of the run (with --approvals).
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::duration::parse_duration)]
-    timeout: std::time::Duration,
+    #[command(flatten)]
+    net: crate::forge::args::NetArgs,
 
     #[command(flatten)]
     output: OutputArgs,
@@ -144,12 +135,7 @@ where
             api_url: cli.api_url.clone(),
             repo: cli.repo.clone(),
             token_env: cli.token_env.clone(),
-            http: crate::forge::HttpConfig {
-                request_timeout: cli.request_timeout,
-                max_retries: cli.retries.min(10),
-                ..Default::default()
-            }
-            .with_run_timeout(cli.timeout),
+            http: cli.net.http_config(),
         };
         (forge, dialect, cli.change)
     });

@@ -20,6 +20,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+pub mod args;
 pub mod github;
 pub mod gitlab;
 pub mod http;
