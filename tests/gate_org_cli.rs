@@ -24,18 +24,7 @@ const JOB: &str = "0Af5g00000FAKEJOB1";
 
 fn gate(dir: &Path, args: &[&str], org: &FakeOrg) -> Output {
     let mut cmd = command(BIN, dir);
-    for k in [
-        "SF_AUTH_URL",
-        "SFDX_AUTH_URL",
-        "SF_ACCESS_TOKEN",
-        "SF_INSTANCE_URL",
-        "SF_CLIENT_ID",
-        "SF_USERNAME",
-        "SF_JWT_KEY_FILE",
-        "SF_LOGIN_URL",
-        "SF_API_VERSION",
-        "SFCI_PROMETHEUS_TOKEN",
-    ] {
+    for k in common::ORG_ENV.iter().chain(&["SFCI_PROMETHEUS_TOKEN"]) {
         cmd.env_remove(k);
     }
     cmd.env("SF_AUTH_URL", org.auth_url()).args(args);

@@ -8,6 +8,7 @@
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
+mod common;
 mod hardening_util;
 use hardening_util::*;
 

@@ -23,17 +23,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_smoke");
 
 fn smoke(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = command(BIN, dir);
-    for k in [
-        "SF_AUTH_URL",
-        "SFDX_AUTH_URL",
-        "SF_ACCESS_TOKEN",
-        "SF_INSTANCE_URL",
-        "SF_CLIENT_ID",
-        "SF_USERNAME",
-        "SF_JWT_KEY_FILE",
-        "SF_LOGIN_URL",
-        "SF_API_VERSION",
-    ] {
+    for k in common::ORG_ENV {
         cmd.env_remove(k);
     }
     cmd.args(args).envs(env.iter().copied());

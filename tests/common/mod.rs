@@ -4,6 +4,21 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The variables that carry org credentials and settings: removed from every org-using
+/// test command so the developer's own environment never reaches a test.
+pub const ORG_ENV: &[&str] = &[
+    "SF_AUTH_URL",
+    "SFDX_AUTH_URL",
+    "SF_ACCESS_TOKEN",
+    "SF_INSTANCE_URL",
+    "SF_CLIENT_ID",
+    "SF_USERNAME",
+    "SF_JWT_KEY_FILE",
+    "SF_LOGIN_URL",
+    "SF_API_VERSION",
+    "SF_AUDIENCE_URL",
+];
+
 /// A folder of `fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -46,20 +46,14 @@ pub fn command(bin: &str, dir: &Path) -> Command {
         "CI_MERGE_REQUEST_DIFF_BASE_SHA",
         "GITHUB_BASE_REF",
         "GITHUB_HEAD_REF",
-        "SF_AUTH_URL",
-        "SFDX_AUTH_URL",
-        "SF_ACCESS_TOKEN",
-        "SF_INSTANCE_URL",
-        "SF_CLIENT_ID",
-        "SF_USERNAME",
-        "SF_JWT_KEY_FILE",
-        "SF_LOGIN_URL",
-        "SF_API_VERSION",
         "SFCI_PROMETHEUS_TOKEN",
         "SFCI_REDIS_URL",
         "GITLAB_USER_LOGIN",
         "GITHUB_ACTOR",
-    ] {
+    ]
+    .iter()
+    .chain(crate::common::ORG_ENV)
+    {
         cmd.env_remove(k);
     }
     cmd
