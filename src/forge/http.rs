@@ -889,22 +889,23 @@ fn rate_limit_reset(headers: &HeaderMap) -> Option<SystemTime> {
 }
 
 fn looks_like_html(resp: &Response) -> bool {
-    if let Some(ct) = header_str(&resp.headers, "content-type") {
+    is_html(&resp.headers, &resp.body)
+}
+
+/// Whether a body is an HTML page (by content type, or by how it starts) where JSON was
+/// expected: a login or maintenance page, a proxy's error page.
+pub(crate) fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    if let Some(ct) = header_str(headers, "content-type") {
         if ct.to_ascii_lowercase().contains("text/html") {
             return true;
         }
     }
-    let start = resp
-        .body
+    let start = body
         .iter()
         .position(|b| !b.is_ascii_whitespace())
-        .map(|i| &resp.body[i..])
+        .map(|i| &body[i..])
         .unwrap_or(&[]);
-    let head: Vec<u8> = start
-        .iter()
-        .take(15)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
+    let head: Vec<u8> = start.iter().take(15).map(u8::to_ascii_lowercase).collect();
     head.starts_with(b"<!doctype html") || head.starts_with(b"<html") || head.starts_with(b"<head")
 }
 

@@ -28,9 +28,10 @@ mod send;
 pub use auth::{AuthInputs, Credentials};
 pub use error::OrgError;
 
+pub(crate) use crate::forge::http::is_html;
 use crate::forge::http::{chain, decode_json, strip_queries, truncate};
 use crate::forge::Secret;
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::HeaderMap;
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -592,22 +593,6 @@ fn endpoint_of(method: &str, target: &str) -> String {
         Err(_) => no_query.to_string(),
     };
     format!("{method} {path}")
-}
-
-/// Whether a body is an HTML page.
-pub(crate) fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
-    if let Some(ct) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
-        if ct.to_ascii_lowercase().contains("text/html") {
-            return true;
-        }
-    }
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map(|i| &body[i..])
-        .unwrap_or(&[]);
-    let head: Vec<u8> = start.iter().take(15).map(u8::to_ascii_lowercase).collect();
-    head.starts_with(b"<!doctype html") || head.starts_with(b"<html") || head.starts_with(b"<head")
 }
 
 /// Salesforce's `errorCode` and `message` from an error body: the REST error array, a
