@@ -51,6 +51,7 @@ pub const SECTIONS: &[&str] = &["lint", "deps", "owners", "smoke", "gate"];
 /// Every rule id `lint-callout-mocks` knows; the keys allowed under `lint.rules`.
 pub const LINT_RULE_IDS: &[&str] = &[
     "callout-without-mock",
+    "unmocked-callout-caught",
     "callout-without-timeout",
     "hardcoded-endpoint",
     "parse-error",
@@ -990,6 +991,8 @@ struct RawRules {
     #[serde(default, deserialize_with = "present_rule")]
     callout_without_mock: Option<RuleConfig>,
     #[serde(default, deserialize_with = "present_rule")]
+    unmocked_callout_caught: Option<RuleConfig>,
+    #[serde(default, deserialize_with = "present_rule")]
     callout_without_timeout: Option<RuleConfig>,
     #[serde(default, deserialize_with = "present_rule")]
     hardcoded_endpoint: Option<RuleConfig>,
@@ -1020,9 +1023,10 @@ where
 }
 
 impl RawRules {
-    fn into_entries(self) -> [(&'static str, Option<RuleConfig>); 5] {
+    fn into_entries(self) -> [(&'static str, Option<RuleConfig>); 6] {
         [
             ("callout-without-mock", self.callout_without_mock),
+            ("unmocked-callout-caught", self.unmocked_callout_caught),
             ("callout-without-timeout", self.callout_without_timeout),
             ("hardcoded-endpoint", self.hardcoded_endpoint),
             ("parse-error", self.parse_error),
@@ -1722,7 +1726,7 @@ lint:
             e.to_string(),
             ".sfci.yml:5:5: unknown key `lint.rules.callout-without-mocks`: \
              `callout-without-mocks` is not a lint rule; valid rule ids: `callout-without-mock`, \
-             `callout-without-timeout`, `hardcoded-endpoint`, `parse-error`, `invalid-suppression`"
+             `unmocked-callout-caught`, `callout-without-timeout`, `hardcoded-endpoint`, `parse-error`, `invalid-suppression`"
         );
     }
 

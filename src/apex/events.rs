@@ -9,7 +9,7 @@ use super::model::{Call, Event, Expr, Ident};
 
 /// A method's events, in source order, encoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EventBuf(Vec<u8>);
+pub struct EventBuf(Vec<u8>, u32);
 
 const EV_CALL: u8 = 1;
 const EV_NEW: u8 = 2;
@@ -39,8 +39,10 @@ impl EventBuf {
     pub fn push(&mut self, ev: &Event) {
         match ev {
             Event::Call(c) => {
+                self.1 += 1;
                 self.0.push(EV_CALL);
                 self.varint(c.line);
+                self.0.push(c.caught as u8);
                 self.str(&c.name);
                 self.0.push(c.argc);
                 match &c.recv {
@@ -55,9 +57,11 @@ impl EventBuf {
                     self.expr(a, 0);
                 }
             }
-            Event::New { ty, line } => {
+            Event::New { ty, line, caught } => {
+                self.1 += 1;
                 self.0.push(EV_NEW);
                 self.varint(*line);
+                self.0.push(*caught as u8);
                 self.str(ty);
             }
         }
@@ -65,6 +69,23 @@ impl EventBuf {
 
     pub fn extend(&mut self, other: EventBuf) {
         self.0.extend_from_slice(&other.0);
+        self.1 += other.1;
+    }
+
+    /// How many events were pushed (the index the next one gets).
+    pub fn len(&self) -> u32 {
+        self.1
+    }
+
+    /// The same events without those at the given indexes (sorted or not).
+    pub fn without(&self, drop: &[u32]) -> EventBuf {
+        let mut out = EventBuf::default();
+        for (i, ev) in self.iter().enumerate() {
+            if !drop.contains(&(i as u32)) {
+                out.push(&ev);
+            }
+        }
+        out
     }
 
     pub fn shrink_to_fit(&mut self) {
@@ -187,6 +208,7 @@ impl Reader<'_> {
         match self.byte()? {
             EV_CALL => {
                 let line = self.varint()?;
+                let caught = self.byte()? != 0;
                 let name = self.str()?;
                 let argc = self.byte()?;
                 let recv = match self.byte()? {
@@ -204,12 +226,14 @@ impl Reader<'_> {
                     argc,
                     args,
                     line,
+                    caught,
                 }))
             }
             EV_NEW => {
                 let line = self.varint()?;
+                let caught = self.byte()? != 0;
                 let ty = self.str()?;
-                Some(Event::New { ty, line })
+                Some(Event::New { ty, line, caught })
             }
             _ => None,
         }
@@ -286,10 +310,12 @@ mod tests {
                     Expr::New("a".into()),
                 ],
                 line: 70_000,
+                caught: true,
             }),
             Event::New {
                 ty: "outer.inner".into(),
                 line: 3,
+                caught: false,
             },
             Event::Call(Call {
                 recv: None,
@@ -297,6 +323,7 @@ mod tests {
                 argc: 0,
                 args: vec![],
                 line: 1,
+                caught: false,
             }),
         ];
         let mut buf = EventBuf::default();
@@ -313,9 +340,10 @@ mod tests {
         buf.push(&Event::New {
             ty: "abc".into(),
             line: 9,
+            caught: false,
         });
         for cut in 0..buf.0.len() {
-            let b = EventBuf(buf.0[..cut].to_vec());
+            let b = EventBuf(buf.0[..cut].to_vec(), 0);
             assert_eq!(b.iter().count(), 0);
         }
     }

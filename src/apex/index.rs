@@ -43,12 +43,57 @@ enum Recv {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
-    Call { targets: Vec<MethodId>, line: u32 },
-    Async { targets: Vec<MethodId>, line: u32 },
-    Callout { kind: u8, line: u32 },
-    SetMock { kinds: u8, line: u32 },
+    /// A synchronous call. `caught`: inside a `try` whose catch swallows a
+    /// `CalloutException` (see the parser).
+    Call {
+        targets: Vec<MethodId>,
+        line: u32,
+        caught: bool,
+    },
+    /// A DML statement or `Database.<verb>(…)` on records of a known sObject: runs
+    /// the repository's triggers on that object whose events it fires.
+    Dml {
+        targets: Vec<MethodId>,
+        line: u32,
+        caught: bool,
+        /// The DML verb (`insert`, `upsert`, …).
+        verb: &'static str,
+        /// The events it fires ([`trigger_events`] bits).
+        events: u8,
+        /// The sObject as the trigger names it (`Account`).
+        object: String,
+    },
+    /// Work that runs later: at `Test.stopTest()` in a test.
+    Async {
+        targets: Vec<MethodId>,
+        line: u32,
+    },
+    Callout {
+        kind: u8,
+        line: u32,
+        caught: bool,
+    },
+    SetMock {
+        kinds: u8,
+        line: u32,
+    },
     StartTest,
-    StopTest,
+    StopTest {
+        caught: bool,
+        line: u32,
+    },
+}
+
+impl Op {
+    /// The methods a call, a DML statement or queued work runs.
+    pub fn targets(&self) -> &[MethodId] {
+        match self {
+            Op::Call { targets, .. } | Op::Dml { targets, .. } | Op::Async { targets, .. } => {
+                targets
+            }
+            _ => &[],
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -82,6 +127,11 @@ pub struct Index {
     pub methods: Vec<MethodInfo>,
     pub ops: Vec<Vec<Op>>,
     by_name: HashMap<String, ClassId>,
+    /// Triggers per sObject (lower-case name).
+    triggers: HashMap<String, Vec<ClassId>>,
+    /// Classes implementing a platform interface (`iterator`, `iterable`,
+    /// `callable`), with the interface's type arguments as written.
+    platform_impls: HashMap<String, Vec<(ClassId, Vec<String>)>>,
     /// Transitive subtypes per class (computed on demand, cached).
     all_subtypes: Vec<Option<Vec<ClassId>>>,
 }
@@ -120,6 +170,8 @@ impl Index {
             methods: Vec::new(),
             ops: Vec::new(),
             by_name: HashMap::new(),
+            triggers: HashMap::new(),
+            platform_impls: HashMap::new(),
             all_subtypes: Vec::new(),
         };
         // Classes and methods.
@@ -168,12 +220,31 @@ impl Index {
             let t = idx.decl(id);
             let ext = t.extends.clone();
             let imps = t.implements.clone();
+            let trigger_object = t.trigger_object.clone();
             let ext_id = ext.and_then(|e| idx.lookup_class(split_generic(&e).0, id));
             let imp_ids: Vec<ClassId> = imps
                 .iter()
                 .filter_map(|i| idx.lookup_class(split_generic(i).0, id))
                 .filter(|&c| c != id)
                 .collect();
+            for i in &imps {
+                let (base, args) = split_generic(i);
+                let base = base.strip_prefix("system.").unwrap_or(base);
+                if matches!(base, "iterator" | "iterable" | "callable")
+                    && idx.lookup_class(base, id).is_none()
+                {
+                    let args = args.iter().map(|a| a.to_string()).collect();
+                    idx.platform_impls
+                        .entry(base.to_string())
+                        .or_default()
+                        .push((id, args));
+                }
+            }
+            if idx.classes[id as usize].kind == TypeKind::Trigger {
+                if let Some(obj) = &trigger_object {
+                    idx.triggers.entry(obj.to_string()).or_default().push(id);
+                }
+            }
             let ext_id = ext_id.filter(|&c| c != id);
             if let Some(e) = ext_id {
                 idx.classes[e as usize].subtypes.push(id);
@@ -451,7 +522,10 @@ impl Index {
             Expr::Call(recv, name, argc) => {
                 let recv = recv.as_ref().map(|r| self.recv_of(r, ctx, depth + 1));
                 if let Some(Recv::Instance(Ty::Coll(base, args))) = &recv {
-                    return elem_type(base, args, name);
+                    let t = elem_type(base, args, name);
+                    if t != Ty::Unknown || !matches!(base.as_str(), "iterator" | "iterable") {
+                        return t;
+                    }
                 }
                 let targets = self.call_targets(recv.as_ref(), name, *argc as usize, ctx);
                 for t in targets {
@@ -552,6 +626,34 @@ impl Index {
             Some(Recv::Instance(Ty::Class(c))) => (*c, true),
             Some(Recv::StaticClass(c)) => (*c, false),
             Some(Recv::Super(c)) => (*c, false),
+            // Platform interfaces implemented in the repository: `it.next()` on an
+            // `Iterator<T>`, `c.call(…)` on a `Callable`.
+            Some(Recv::Instance(Ty::Coll(base, args)))
+                if base == "iterator" || base == "iterable" =>
+            {
+                let mut out = Vec::new();
+                for c in self.platform_implementations(base, args) {
+                    for m in self.find_methods(c, name, argc) {
+                        if !out.contains(&m) {
+                            out.push(m);
+                        }
+                    }
+                    self.add_overrides(&mut out, c, name, argc);
+                }
+                return out;
+            }
+            Some(Recv::Instance(Ty::Builtin(b))) if b == "callable" => {
+                let mut out = Vec::new();
+                for c in self.platform_implementations("callable", &[]) {
+                    for m in self.find_methods(c, name, argc) {
+                        if !out.contains(&m) {
+                            out.push(m);
+                        }
+                    }
+                    self.add_overrides(&mut out, c, name, argc);
+                }
+                return out;
+            }
             _ => return Vec::new(),
         };
         let mut out = self.find_methods(class, name, argc);
@@ -610,7 +712,7 @@ impl Index {
         let mut ops = Vec::new();
         for ev in events.iter() {
             match ev {
-                Event::New { ty, line } => {
+                Event::New { ty, line, caught } => {
                     if let Ty::Class(c) = self.resolve_type(&ty, ctx) {
                         let ci = &self.classes[c as usize];
                         let mut targets = vec![ci.init];
@@ -619,14 +721,18 @@ impl Index {
                             t.methods[self.methods[mm as usize].idx.unwrap_or(0) as usize]
                                 .is_constructor
                         }));
-                        ops.push(Op::Call { targets, line });
+                        ops.push(Op::Call {
+                            targets,
+                            line,
+                            caught,
+                        });
                     }
                 }
                 Event::Call(call) => {
                     if let Some(mut op) = self.resolve_call(&call, ctx) {
                         // A static method's class is initialised (static blocks and
                         // field initialisers) before its first use.
-                        if let Op::Call { targets, .. } = &mut op {
+                        if let Op::Call { targets, .. } | Op::Dml { targets, .. } = &mut op {
                             let inits: Vec<MethodId> = targets
                                 .iter()
                                 .filter(|&&t| self.method(t).is_some_and(|md| md.is_static))
@@ -652,6 +758,7 @@ impl Index {
     fn resolve_call(&self, call: &Call, ctx: ClassId) -> Option<Op> {
         let recv = call.recv.as_ref().map(|r| self.recv_of(r, ctx, 0));
         let line = call.line;
+        let caught = call.caught;
         let name = call.name.as_str();
         if let Some(Recv::StaticBuiltin(b)) = &recv {
             let arg_class = |i: usize| call.args.get(i).and_then(|a| self.class_of_expr(a, ctx));
@@ -661,8 +768,16 @@ impl Index {
                     line,
                 }),
                 ("test", "starttest") => Some(Op::StartTest),
-                ("test", "stoptest") => Some(Op::StopTest),
-                ("webservicecallout", "invoke") => Some(Op::Callout { kind: SOAP, line }),
+                ("test", "stoptest") => Some(Op::StopTest { caught, line }),
+                ("webservicecallout", "invoke") => Some(Op::Callout {
+                    kind: SOAP,
+                    line,
+                    caught,
+                }),
+                (
+                    "database",
+                    verb @ ("insert" | "update" | "upsert" | "delete" | "undelete" | "merge"),
+                ) => self.dml(verb, call.args.first()?, ctx, line, caught),
                 ("system", "enqueuejob") => arg_class(0).map(|c| Op::Async {
                     targets: self.entry_points(c, &["execute"]),
                     line,
@@ -681,7 +796,11 @@ impl Index {
         if name == "send" && call.argc == 1 {
             if let Some(Recv::Instance(Ty::Builtin(b))) = &recv {
                 if b == "http" {
-                    return Some(Op::Callout { kind: HTTP, line });
+                    return Some(Op::Callout {
+                        kind: HTTP,
+                        line,
+                        caught,
+                    });
                 }
             }
         }
@@ -696,6 +815,7 @@ impl Index {
             (true, _) => Some(Op::Call {
                 targets: syncs,
                 line,
+                caught,
             }),
             (false, true) => Some(Op::Async {
                 targets: asyncs,
@@ -704,8 +824,77 @@ impl Index {
             (false, false) => Some(Op::Call {
                 targets: syncs.into_iter().chain(asyncs).collect(),
                 line,
+                caught,
             }),
         }
+    }
+
+    /// A DML statement on `arg`: the triggers on its sObject type whose events
+    /// the verb fires. None when the type is not known (`SObject`, a generic
+    /// list) or no trigger matches.
+    fn dml(&self, verb: &str, arg: &Expr, ctx: ClassId, line: u32, caught: bool) -> Option<Op> {
+        let object = match self.type_of(arg, ctx, 0) {
+            Ty::Builtin(n) => n,
+            Ty::Coll(base, args) if base == "list" || base == "set" => match args.first() {
+                Some(Ty::Builtin(n)) => n.clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let events = trigger_events::of_dml(verb);
+        let mut targets = Vec::new();
+        let mut display = None;
+        for &c in self.triggers.get(object.as_str())? {
+            let t = self.decl(c);
+            if t.trigger_events & events == 0 {
+                continue;
+            }
+            if let Some(&m) = self.classes[c as usize].methods.first() {
+                targets.push(m);
+                display = display.or_else(|| t.trigger_object_display.clone());
+            }
+        }
+        if targets.is_empty() {
+            return None;
+        }
+        let verb = match verb {
+            "insert" => "insert",
+            "update" => "update",
+            "upsert" => "upsert",
+            "delete" => "delete",
+            "undelete" => "undelete",
+            _ => "merge",
+        };
+        Some(Op::Dml {
+            targets,
+            line,
+            caught,
+            verb,
+            events,
+            object: display.unwrap_or(object),
+        })
+    }
+
+    /// Classes of the repository implementing the platform interface `base`
+    /// (`iterator`, `iterable`, `callable`) with type arguments `args` (any,
+    /// when either side has none).
+    fn platform_implementations(&self, base: &str, args: &[Ty]) -> Vec<ClassId> {
+        let Some(impls) = self.platform_impls.get(base) else {
+            return Vec::new();
+        };
+        impls
+            .iter()
+            .filter(|(c, iargs)| {
+                args.is_empty()
+                    || iargs.is_empty()
+                    || (iargs.len() == args.len()
+                        && iargs
+                            .iter()
+                            .zip(args)
+                            .all(|(a, want)| self.resolve_type(a, *c) == *want))
+            })
+            .map(|(c, _)| *c)
+            .collect()
     }
 }
 
@@ -731,6 +920,7 @@ fn elem_type(base: &str, args: &[Ty], method: &str) -> Ty {
         ("list" | "set" | "iterable" | "iterator", "get" | "next" | "remove") => {
             args.first().cloned().unwrap_or(Ty::Unknown)
         }
+        ("list" | "set" | "iterable", "iterator") => Ty::Coll("iterator".into(), args.to_vec()),
         ("map", "get" | "remove") => args.get(1).cloned().unwrap_or(Ty::Unknown),
         ("map", "values") => Ty::Coll("list".into(), args.get(1).cloned().into_iter().collect()),
         ("map", "keyset") => Ty::Coll("set".into(), args.first().cloned().into_iter().collect()),

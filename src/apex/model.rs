@@ -55,6 +55,10 @@ pub struct Call {
     /// `System.schedule`); empty otherwise, to keep the model small.
     pub args: Vec<Expr>,
     pub line: u32,
+    /// Inside the body of a `try` whose catch swallows a `CalloutException`
+    /// (catches `Exception` or `CalloutException` and neither rethrows nor fails
+    /// an assertion).
+    pub caught: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +68,7 @@ pub enum Event {
     New {
         ty: TypeName,
         line: u32,
+        caught: bool,
     },
 }
 
@@ -167,6 +172,10 @@ pub struct TypeDecl {
     pub init: crate::apex::events::EventBuf,
     /// For triggers: the sObject (`account`).
     pub trigger_object: Option<TypeName>,
+    /// For triggers: the sObject as written (`Account`).
+    pub trigger_object_display: Option<String>,
+    /// For triggers: the events it runs on, a set of [`trigger_events`] bits.
+    pub trigger_events: u8,
     pub decl_line: u32,
     pub line: u32,
 }
@@ -214,4 +223,67 @@ pub struct FileModel {
     pub bytes: u64,
     /// References, collected only by [`crate::apex::parse::parse_file_with_refs`].
     pub refs: Vec<ApexRef>,
+}
+
+/// Trigger events as bits (`TypeDecl::trigger_events`, and the events a DML
+/// statement fires).
+pub mod trigger_events {
+    pub const BEFORE_INSERT: u8 = 1;
+    pub const AFTER_INSERT: u8 = 2;
+    pub const BEFORE_UPDATE: u8 = 4;
+    pub const AFTER_UPDATE: u8 = 8;
+    pub const BEFORE_DELETE: u8 = 16;
+    pub const AFTER_DELETE: u8 = 32;
+    pub const AFTER_UNDELETE: u8 = 64;
+    pub const INSERT: u8 = BEFORE_INSERT | AFTER_INSERT;
+    pub const UPDATE: u8 = BEFORE_UPDATE | AFTER_UPDATE;
+    pub const DELETE: u8 = BEFORE_DELETE | AFTER_DELETE;
+
+    /// `before insert` → bit; None for an unknown pair.
+    pub fn parse(when: &str, op: &str) -> Option<u8> {
+        Some(match (when, op) {
+            ("before", "insert") => BEFORE_INSERT,
+            ("after", "insert") => AFTER_INSERT,
+            ("before", "update") => BEFORE_UPDATE,
+            ("after", "update") => AFTER_UPDATE,
+            ("before", "delete") => BEFORE_DELETE,
+            ("after", "delete") => AFTER_DELETE,
+            ("after", "undelete") => AFTER_UNDELETE,
+            _ => return None,
+        })
+    }
+
+    /// The events a DML verb fires (`upsert`: insert and update; `merge`: delete
+    /// of the losing records and update of the winner).
+    pub fn of_dml(verb: &str) -> u8 {
+        match verb {
+            "insert" => INSERT,
+            "update" => UPDATE,
+            "upsert" => INSERT | UPDATE,
+            "delete" => DELETE,
+            "undelete" => AFTER_UNDELETE,
+            "merge" => DELETE | UPDATE,
+            _ => 0,
+        }
+    }
+
+    /// `before insert, after update` for the bits set.
+    pub fn describe(bits: u8) -> String {
+        const NAMES: [&str; 7] = [
+            "before insert",
+            "after insert",
+            "before update",
+            "after update",
+            "before delete",
+            "after delete",
+            "after undelete",
+        ];
+        NAMES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }

@@ -67,6 +67,9 @@ const MODIFIERS: &[&str] = &[
     "sharing",
 ];
 
+/// DML statements (`insert acc;`); each fires the triggers of its sObject.
+const DML_VERBS: &[&str] = &["insert", "update", "upsert", "delete", "undelete", "merge"];
+
 /// Parses one file. Lexing problems (unterminated comment or string) and
 /// structural problems are returned in `problems`; what could be parsed is kept.
 pub fn parse_file(rel: &str, src: &[u8]) -> FileModel {
@@ -101,10 +104,13 @@ fn parse(rel: &str, src: &[u8], collect_refs: bool) -> FileModel {
         types: Vec::new(),
         problems: Vec::new(),
         not_in_tests: Vec::new(),
+        caught_ranges: Vec::new(),
+        test_flags: HashMap::new(),
         refs: collect_refs.then(Vec::new),
         cur_type: None,
         ctor_type: None,
     };
+    p.prescan_test_flags();
     p.parse_top();
     if p.types.is_empty() && !lexed.tokens.is_empty() {
         p.problems.push(lexer::LexError {
@@ -143,6 +149,12 @@ struct Parser<'a> {
     /// Token ranges `[start, end)` that never run in a test: the branch of an
     /// `if (Test.isRunningTest())` guard that tests skip.
     not_in_tests: Vec<(usize, usize)>,
+    /// Token ranges `[start, end)` of `try` bodies whose catch swallows a
+    /// `CalloutException`.
+    caught_ranges: Vec<(usize, usize)>,
+    /// Names assigned exactly once in the file, from `Test.isRunningTest()`
+    /// (`true`) or its negation (`false`): guards held in a variable or field.
+    test_flags: HashMap<Ident, bool>,
     /// References, when collecting them.
     refs: Option<Vec<ApexRef>>,
     /// The type whose body is being parsed.
@@ -162,6 +174,35 @@ struct Body {
     requests: HashMap<Ident, ReqState>,
     untimed: Vec<UntimedSend>,
     endpoints: Vec<EndpointSet>,
+    /// The last asynchronous-work event recorded (`System.enqueueJob`,
+    /// `Database.executeBatch`, `System.schedule`): its index in `events`.
+    last_async: Option<u32>,
+    /// Locals holding the id of a job queued in this body: (event index, block
+    /// depth of the assignment).
+    job_locals: HashMap<Ident, (u32, u32)>,
+    /// Events of jobs aborted (`System.abortJob(id)`) before they could run.
+    aborted: Vec<u32>,
+    /// Locals holding an object made by `Type.newInstance()`.
+    dynamic: Vec<Ident>,
+}
+
+/// The type given to values whose class is chosen at run time (`Type.newInstance()`
+/// with a computed type, as trigger frameworks dispatching through custom metadata
+/// do): a platform type, so calls on them resolve to nothing rather than to every
+/// implementation of the interface they are cast to.
+const DYNAMIC: &str = "object";
+
+/// Whether an expression is an object made by `Type.newInstance()` (a
+/// zero-argument `newInstance()`: fflib-style factories such as
+/// `Application.Service.newInstance(IService.class)` take the interface and stay
+/// resolved through it), a cast of one, or a local holding one.
+fn is_dynamic(b: &Body, e: &Expr) -> bool {
+    match e {
+        Expr::Call(Some(_), name, 0) => name == "newinstance",
+        Expr::Cast(t) => t == DYNAMIC,
+        Expr::Local { name, .. } => b.dynamic.contains(name),
+        _ => false,
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -191,6 +232,16 @@ impl<'a> Parser<'a> {
         match self.toks.get(i) {
             Some(t) => &self.src[t.start as usize..t.end as usize],
             None => b"",
+        }
+    }
+    /// The source from token `a` to the end of token `b - 1`.
+    fn src_between(&self, a: usize, b: usize) -> &'a [u8] {
+        match (
+            self.toks.get(a),
+            b.checked_sub(1).and_then(|e| self.toks.get(e)),
+        ) {
+            (Some(s), Some(e)) if e.end >= s.start => &self.src[s.start as usize..e.end as usize],
+            _ => self.text(a),
         }
     }
     fn is_p(&self, i: usize, c: u8) -> bool {
@@ -419,6 +470,8 @@ impl<'a> Parser<'a> {
             methods: Vec::new(),
             init: Default::default(),
             trigger_object: None,
+            trigger_object_display: None,
+            trigger_events: 0,
             decl_line,
             line: self.line(name_i),
         });
@@ -470,16 +523,25 @@ impl<'a> Parser<'a> {
         let name_i = self.pos + 1;
         let name = self.orig(name_i);
         let mut obj = None;
+        let mut obj_display = None;
         let mut j = name_i + 1;
         if self.is_kw(j, "on") {
             if let Some((t, next)) = self.type_at(j + 1, 0) {
-                let name = self.orig(j + 1);
-                self.note_ref(RefKind::Object, name, j + 1, None);
-                obj = Some(t);
+                let name = String::from_utf8_lossy(self.src_between(j + 1, next)).into_owned();
+                self.note_ref(RefKind::Object, self.orig(j + 1), j + 1, None);
+                obj = Some(normalise_type(t));
+                obj_display = Some(name);
                 j = next;
             }
         }
+        // `(before insert, after update, …)`
+        let mut events = 0u8;
         while j < self.toks.len() && !self.is_p(j, b'{') {
+            if self.is_any_kw(j, &["before", "after"]) && self.is_ident(j + 1) {
+                let when = self.lower(j);
+                let op = self.lower(j + 1);
+                events |= trigger_events::parse(&when, &op).unwrap_or(0);
+            }
             j += 1;
         }
         let idx = self.types.len();
@@ -497,6 +559,8 @@ impl<'a> Parser<'a> {
             methods: Vec::new(),
             init: Default::default(),
             trigger_object: obj,
+            trigger_object_display: obj_display,
+            trigger_events: events,
             decl_line,
             line: self.line(name_i),
         });
@@ -879,36 +943,317 @@ impl<'a> Parser<'a> {
         self.not_in_tests.iter().any(|&(s, e)| i >= s && i < e)
     }
 
-    /// At `if (` (index `i`): when the condition is exactly `Test.isRunningTest()`
-    /// or its negation, records the branch that tests never run, so calls there
-    /// are not part of the call graph of tests (timeouts are still tracked).
-    fn note_running_test_guard(&mut self, i: usize) {
-        let open = i + 1;
-        let close = self.skip_balanced(open); // just past `)`
-        let mut k = open + 1;
-        let negated = self.is_p(k, b'!');
-        if negated {
-            k += 1;
-        }
+    fn in_caught(&self, i: usize) -> bool {
+        self.caught_ranges.iter().any(|&(s, e)| i >= s && i < e)
+    }
+
+    /// Whether tokens `[k, …)` are `[System.]Test.isRunningTest()`; the index
+    /// past it.
+    fn running_test_call(&self, mut k: usize) -> Option<usize> {
         if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
             k += 2;
         }
-        let guard = self.is_kw(k, "test")
+        (self.is_kw(k, "test")
             && self.is_p(k + 1, b'.')
             && self.is_kw(k + 2, "isrunningtest")
             && self.is_p(k + 3, b'(')
-            && self.is_p(k + 4, b')')
-            && k + 6 == close;
-        if !guard {
-            return;
+            && self.is_p(k + 4, b')'))
+        .then_some(k + 5)
+    }
+
+    /// Finds names assigned once in the file, from `[!]Test.isRunningTest()`:
+    /// `Boolean isTest = Test.isRunningTest();`, `static final Boolean IN_TEST =
+    /// …;`, or a later assignment. A name assigned anything else is not a guard.
+    fn prescan_test_flags(&mut self) {
+        let mut assigned: HashMap<Ident, u32> = HashMap::new();
+        let mut flags = HashMap::new();
+        for i in 0..self.toks.len() {
+            if !(self.is_name(i) && self.is_p(i + 1, b'=')) || self.is_p(i.wrapping_sub(1), b'.') {
+                continue;
+            }
+            let name = self.lower(i);
+            *assigned.entry(name.clone()).or_default() += 1;
+            let mut k = i + 2;
+            let negated = self.is_p(k, b'!');
+            if negated {
+                k += 1;
+            }
+            if let Some(end) = self.running_test_call(k) {
+                if self.is_p(end, b';') || self.is_p(end, b',') {
+                    flags.insert(name, !negated);
+                }
+            }
         }
+        flags.retain(|n, _| assigned.get(n) == Some(&1));
+        self.test_flags = flags;
+    }
+
+    /// The value a condition (tokens `[start, end)`) has while a test runs, when
+    /// `Test.isRunningTest()` decides it: `Test.isRunningTest()`, its negation,
+    /// `== true`/`== false`/`!=`, a guard held in a variable, parentheses, and
+    /// `&&`/`||` chains where the guard decides (`!Test.isRunningTest() && x` is
+    /// false in tests; `Test.isRunningTest() || x` is true). None when it does not.
+    fn test_value(&self, start: usize, end: usize, depth: u32) -> Option<bool> {
+        if start >= end || depth > 16 {
+            return None;
+        }
+        // Split at top-level `||`, then `&&`.
+        for (op, short) in [("||", true), ("&&", false)] {
+            let mut parts = Vec::new();
+            let mut k = start;
+            let mut from = start;
+            while k < end {
+                if self.is_p(k, b'(') || self.is_p(k, b'[') || self.is_p(k, b'{') {
+                    k = self.skip_balanced(k).min(end);
+                    continue;
+                }
+                if self.is_op(k, op) {
+                    parts.push((from, k));
+                    from = k + 1;
+                }
+                if self.is_p(k, b'?') {
+                    return None;
+                }
+                k += 1;
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            parts.push((from, end));
+            let vals: Vec<Option<bool>> = parts
+                .iter()
+                .map(|&(a, b)| self.test_value(a, b, depth + 1))
+                .collect();
+            if vals.contains(&Some(short)) {
+                return Some(short);
+            }
+            if vals.iter().all(|v| *v == Some(!short)) {
+                return Some(!short);
+            }
+            return None;
+        }
+        // An atom: `!`*, then a guard or a parenthesised condition, then an
+        // optional `== true|false` / `!= true|false`.
+        let mut k = start;
+        let mut negate = false;
+        while self.is_p(k, b'!') && k < end {
+            negate = !negate;
+            k += 1;
+        }
+        let (mut v, mut next) = if self.is_p(k, b'(') {
+            let close = self.skip_balanced(k);
+            (self.test_value(k + 1, close - 1, depth + 1)?, close)
+        } else if let Some(e) = self.running_test_call(k) {
+            (true, e)
+        } else if self.is_name(k) && !self.is_p(k + 1, b'.') && !self.is_p(k + 1, b'(') {
+            (*self.test_flags.get(&self.lower(k))?, k + 1)
+        } else {
+            return None;
+        };
+        if negate {
+            v = !v;
+        }
+        if next < end && (self.is_op(next, "==") || self.is_op(next, "!=")) {
+            let eq = self.is_op(next, "==");
+            let lit = if self.is_kw(next + 1, "true") {
+                true
+            } else if self.is_kw(next + 1, "false") {
+                false
+            } else {
+                return None;
+            };
+            v = (v == lit) == eq;
+            next += 2;
+        }
+        (next == end).then_some(v)
+    }
+
+    /// The index of the `}` closing the block that contains `j`.
+    fn enclosing_block_end(&self, j: usize) -> usize {
+        let mut k = j;
+        while k < self.toks.len() {
+            if self.is_p(k, b'{') || self.is_p(k, b'(') || self.is_p(k, b'[') {
+                k = self.skip_balanced(k);
+            } else if self.is_p(k, b'}') {
+                return k;
+            } else {
+                k += 1;
+            }
+        }
+        k
+    }
+
+    /// Whether the statement at `j` always leaves the method: `return …;`,
+    /// `throw …;`, or a block with one of those directly inside it.
+    fn always_exits(&self, j: usize) -> bool {
+        if self.is_any_kw(j, &["return", "throw"]) {
+            return true;
+        }
+        if !self.is_p(j, b'{') {
+            return false;
+        }
+        let close = self.skip_balanced(j);
+        let mut k = j + 1;
+        let mut at_start = true;
+        while k + 1 < close {
+            if at_start && self.is_any_kw(k, &["return", "throw"]) {
+                return true;
+            }
+            if self.is_p(k, b'{') || self.is_p(k, b'(') || self.is_p(k, b'[') {
+                let opened_block = self.is_p(k, b'{');
+                k = self.skip_balanced(k);
+                at_start = opened_block;
+                continue;
+            }
+            at_start = self.is_p(k, b';');
+            k += 1;
+        }
+        false
+    }
+
+    /// At `if (` (index `i`): when `Test.isRunningTest()` decides the condition
+    /// (see [`Self::test_value`]), records the code that tests never run — the
+    /// skipped branch, and after `if (Test.isRunningTest()) return;` the rest of
+    /// the block — so calls there are not part of the call graph of tests
+    /// (timeouts are still tracked).
+    fn note_running_test_guard(&mut self, i: usize) {
+        let open = i + 1;
+        let close = self.skip_balanced(open); // just past `)`
+        let Some(in_tests) = self.test_value(open + 1, close.saturating_sub(1), 0) else {
+            return;
+        };
         let then_end = self.statement_end(close, 0);
-        if negated {
+        let has_else = self.is_kw(then_end, "else");
+        if !in_tests {
             self.not_in_tests.push((close, then_end));
-        } else if self.is_kw(then_end, "else") {
+        } else if has_else {
             let else_end = self.statement_end(then_end + 1, 0);
             self.not_in_tests.push((then_end + 1, else_end));
+        } else if self.always_exits(close) {
+            let end = self.enclosing_block_end(then_end);
+            self.not_in_tests.push((then_end, end));
         }
+    }
+
+    /// At `?` (index `q`) of a ternary: when `Test.isRunningTest()` decides its
+    /// condition, records the branch tests never run.
+    fn note_running_test_ternary(&mut self, q: usize) {
+        // The condition starts after the nearest `=`, `(`, `,`, `return`, `;`, `{`,
+        // `}` or `:` before `?` at this nesting level.
+        let mut k = q;
+        let mut depth = 0i32;
+        while k > 0 {
+            k -= 1;
+            if self.is_p(k, b')') || self.is_p(k, b']') {
+                depth += 1;
+                continue;
+            }
+            if self.is_p(k, b'(') || self.is_p(k, b'[') {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+                continue;
+            }
+            if depth == 0
+                && (self.is_p(k, b'=')
+                    || self.is_p(k, b',')
+                    || self.is_p(k, b';')
+                    || self.is_p(k, b'{')
+                    || self.is_p(k, b'}')
+                    || self.is_p(k, b':')
+                    || self.is_p(k, b'?')
+                    || self.is_op(k, "=>")
+                    || self.is_kw(k, "return"))
+            {
+                break;
+            }
+        }
+        let Some(in_tests) = self.test_value(k + 1, q, 0) else {
+            return;
+        };
+        // `then` runs to the matching `:`, `else` to the end of the expression.
+        let mut j = q + 1;
+        let mut nested = 0;
+        let mut colon = None;
+        let mut end = self.toks.len();
+        while j < self.toks.len() {
+            if self.is_p(j, b'(') || self.is_p(j, b'[') || self.is_p(j, b'{') {
+                j = self.skip_balanced(j);
+                continue;
+            }
+            if self.is_p(j, b'?') {
+                nested += 1;
+            } else if self.is_p(j, b':') {
+                if nested == 0 && colon.is_none() {
+                    colon = Some(j);
+                } else {
+                    nested -= 1;
+                }
+            } else if self.is_p(j, b';')
+                || self.is_p(j, b',')
+                || self.is_p(j, b')')
+                || self.is_p(j, b']')
+                || self.is_p(j, b'}')
+            {
+                end = j;
+                break;
+            }
+            j += 1;
+        }
+        let Some(colon) = colon else { return };
+        if in_tests {
+            self.not_in_tests.push((colon + 1, end));
+        } else {
+            self.not_in_tests.push((q + 1, colon));
+        }
+    }
+
+    /// At `try {` (index `i`): when one of its catch clauses swallows a
+    /// `CalloutException` — it catches `Exception` or `CalloutException`, and its
+    /// body neither throws nor fails an assertion (`Assert.fail`,
+    /// `System.assert(false…)`, `Assert.isTrue(false…)`, `Assert.isFalse(true…)`)
+    /// — records the try body as a range whose callouts are caught.
+    fn note_try(&mut self, i: usize) {
+        let body_end = self.skip_balanced(i + 1);
+        let mut k = body_end;
+        let mut swallows = false;
+        while self.is_kw(k, "catch") && self.is_p(k + 1, b'(') {
+            let hclose = self.skip_balanced(k + 1);
+            let ty = self
+                .type_at(k + 2, 0)
+                .map(|(t, _)| normalise_type(t))
+                .unwrap_or_default();
+            if !self.is_p(hclose, b'{') {
+                break;
+            }
+            let cend = self.skip_balanced(hclose);
+            let catches = matches!(ty.as_str(), "exception" | "calloutexception");
+            if catches && !self.fails_or_throws(hclose, cend) {
+                swallows = true;
+            }
+            k = cend;
+        }
+        if swallows {
+            self.caught_ranges.push((i + 2, body_end.saturating_sub(1)));
+        }
+    }
+
+    /// Whether tokens `[a, b)` throw or fail an assertion.
+    fn fails_or_throws(&self, a: usize, b: usize) -> bool {
+        (a..b).any(|k| {
+            if self.is_kw(k, "throw") {
+                return true;
+            }
+            let call = |cls: &str, m: &str| {
+                self.is_kw(k, cls) && self.is_p(k + 1, b'.') && self.is_kw(k + 2, m)
+            };
+            let first_arg = |lit: &str| self.is_p(k + 3, b'(') && self.is_kw(k + 4, lit);
+            call("assert", "fail")
+                || (call("system", "assert") && first_arg("false"))
+                || (call("assert", "istrue") && first_arg("false"))
+                || (call("assert", "isfalse") && first_arg("true"))
+        })
     }
 
     /// The index just past the statement starting at `j` (a block, an `if` with
@@ -975,11 +1320,25 @@ impl<'a> Parser<'a> {
             if self.is_kw(i, "if") && self.is_p(i + 1, b'(') {
                 self.note_running_test_guard(i);
             }
+            if self.is_kw(i, "try") && self.is_p(i + 1, b'{') {
+                self.note_try(i);
+            }
+            if stmt_start && self.is_any_kw(i, DML_VERBS) && self.starts_dml_operand(i + 1) {
+                self.parse_dml(b, i);
+                stmt_start = false;
+                continue;
+            }
             if self.is_any_kw(i, &["for", "catch"]) && self.is_p(i + 1, b'(') {
                 // Header declarations belong to the following block.
                 self.pos = i + 2;
                 let depth = b.block_depth + 1;
-                self.try_local_decl(b, depth);
+                let decl = self.try_local_decl(b, depth);
+                if decl && self.is_kw(i, "for") && self.is_p(self.pos, b':') {
+                    self.pos += 1;
+                    let colon = self.pos;
+                    let iterable = self.parse_expr(b);
+                    self.record_for_each(b, iterable, colon);
+                }
                 stmt_start = false;
                 continue;
             }
@@ -997,6 +1356,68 @@ impl<'a> Parser<'a> {
             }
             stmt_start = self.is_any_kw(i, &["else", "try", "finally", "do"]);
             self.pos += 1;
+        }
+    }
+
+    /// After a DML keyword: an operand (`insert acc;`, `update as user recs;`),
+    /// not a use of the word as a name.
+    fn starts_dml_operand(&self, i: usize) -> bool {
+        !(self.is_p(i, b'.') || self.is_p(i, b'(') || self.is_p(i, b'=') || self.is_p(i, b';'))
+    }
+
+    /// `insert x;`, `update as user x;`, `upsert x Field;`, `delete x;`,
+    /// `undelete x;`, `merge master duplicate;` at `i`: recorded as the
+    /// equivalent `Database.<verb>(x)` call, which the index resolves to the
+    /// triggers of x's sObject type.
+    fn parse_dml(&mut self, b: &mut Body, i: usize) {
+        let verb = self.lower(i);
+        self.pos = i + 1;
+        if self.is_kw(self.pos, "as") && self.is_any_kw(self.pos + 1, &["user", "system"]) {
+            self.pos += 2;
+        }
+        let operand = self.parse_expr(b);
+        if self.in_not_in_tests(i) {
+            return;
+        }
+        let line = self.line(i);
+        b.events.push(&Event::Call(Call {
+            recv: Some(Expr::Name(vec!["database".into()])),
+            name: verb,
+            argc: 1,
+            args: vec![strip_names(operand)],
+            line,
+            caught: self.in_caught(i),
+        }));
+    }
+
+    /// `for (T x : iterable)`: a for-each over a class of the repository runs its
+    /// `iterator()` and the iterator's `hasNext()` and `next()`. Recorded as
+    /// those calls (platform collections resolve to nothing).
+    fn record_for_each(&mut self, b: &mut Body, iterable: Expr, at: usize) {
+        if !may_matter(Some(&iterable), "iterator") || self.in_not_in_tests(at) {
+            return;
+        }
+        let line = self.line(at);
+        let caught = self.in_caught(at);
+        let it = Expr::Call(
+            Some(Box::new(strip_names(iterable.clone()))),
+            "iterator".into(),
+            0,
+        );
+        let calls = [
+            (strip_names(iterable), "iterator"),
+            (it.clone(), "hasnext"),
+            (it, "next"),
+        ];
+        for (recv, name) in calls {
+            b.events.push(&Event::Call(Call {
+                recv: Some(recv),
+                name: name.into(),
+                argc: 0,
+                args: Vec::new(),
+                line,
+                caught,
+            }));
         }
     }
 
@@ -1042,9 +1463,13 @@ impl<'a> Parser<'a> {
             let name_line = self.line(self.pos);
             self.pos += 1;
             let mut literal = None;
+            let mut init = None;
             if self.is_p(self.pos, b'=') {
                 self.pos += 1;
+                let before = b.events.len();
                 let e = self.parse_expr(b);
+                init = Some(e.clone());
+                self.note_job_local(b, name.clone(), &e, before, b.block_depth);
                 if is_http_request(&ty) {
                     if let Expr::New(t) = &e {
                         if is_http_request(t) {
@@ -1063,7 +1488,14 @@ impl<'a> Parser<'a> {
                     literal = Some(s);
                 }
             }
-            b.locals.push((name, ty.clone(), depth, literal));
+            let ty = match &init {
+                Some(e) if is_dynamic(b, e) => {
+                    b.dynamic.push(name.clone());
+                    DYNAMIC.into()
+                }
+                _ => ty.clone(),
+            };
+            b.locals.push((name, ty, depth, literal));
             if self.is_p(self.pos, b',') && self.is_name(self.pos + 1) {
                 self.pos += 1;
             } else {
@@ -1095,7 +1527,17 @@ impl<'a> Parser<'a> {
             match t.kind {
                 Kind::Punct(b'=') => {
                     self.pos += 1;
+                    let before = b.events.len();
                     let right = self.parse_expr(b);
+                    if let Expr::Local { name, .. } = &left {
+                        self.note_job_local(b, name.clone(), &right, before, b.block_depth);
+                        if is_dynamic(b, &right) {
+                            b.dynamic.push(name.clone());
+                            if let Some(l) = b.locals.iter_mut().rev().find(|l| l.0 == *name) {
+                                l.1 = DYNAMIC.into();
+                            }
+                        }
+                    }
                     if let (Expr::Local { name, ty }, Expr::New(t)) = (&left, &right) {
                         if is_http_request(ty) && is_http_request(t) {
                             b.requests.insert(
@@ -1123,6 +1565,7 @@ impl<'a> Parser<'a> {
                     };
                 }
                 Kind::Punct(b'?') => {
+                    self.note_running_test_ternary(i);
                     self.pos += 1;
                     let _ = self.parse_expr(b);
                     if self.is_p(self.pos, b':') {
@@ -1239,9 +1682,14 @@ impl<'a> Parser<'a> {
                 // Inline SOQL/SOSL: calls in bind expressions are rare; skip.
                 self.pos = self.skip_balanced(i);
                 self.note_soql(i, self.pos);
+                // `[SELECT … FROM Account …]` is a `List<Account>`.
+                let from = (i + 1..self.pos.saturating_sub(1))
+                    .find(|&k| self.is_kw(k, "from") && self.is_name(k + 1))
+                    .filter(|_| self.is_kw(i + 1, "select"))
+                    .map(|k| normalise_type(self.lower(k + 1)));
                 Expr::Local {
                     name: Ident::default(),
-                    ty: "list<sobject>".into(),
+                    ty: format!("list<{}>", from.as_deref().unwrap_or("sobject")).into(),
                 }
             }
             Kind::Punct(b'(') => {
@@ -1261,7 +1709,10 @@ impl<'a> Parser<'a> {
                             self.note_type_span(i + 1, next);
                             self.pos = after;
                             let inner = self.parse_unary(b);
-                            let _ = inner;
+                            if is_dynamic(b, &inner) {
+                                // The class was chosen at run time: not resolved.
+                                return Expr::Cast(DYNAMIC.into());
+                            }
                             return Expr::Cast(ty);
                         }
                     }
@@ -1290,6 +1741,7 @@ impl<'a> Parser<'a> {
                         b.events.push(&Event::New {
                             ty: ty.clone(),
                             line,
+                            caught: self.in_caught(i),
                         });
                     }
                     if self.is_p(self.pos, b'{') {
@@ -1521,8 +1973,34 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let platform = match &recv {
+            Some(Expr::Name(p)) => match p.iter().map(Ident::as_str).collect::<Vec<_>>()[..] {
+                ["system", cls] | [cls] => Some(cls.to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if platform.as_deref() == Some("system") && name == "abortjob" {
+            // `System.abortJob(id)` on the id of a job queued earlier in this
+            // block: the job never runs.
+            if let Some(Expr::Local { name: v, .. }) = args.first() {
+                if let Some(&(ev, depth)) = b.job_locals.get(v.as_str()) {
+                    if depth == b.block_depth {
+                        b.aborted.push(ev);
+                    }
+                }
+            }
+            return;
+        }
         if !may_matter(recv.as_ref(), &name) || self.in_not_in_tests(name_i) {
             return;
+        }
+        let queues = matches!(
+            (platform.as_deref(), name.as_str()),
+            (Some("system"), "enqueuejob" | "schedule") | (Some("database"), "executebatch")
+        );
+        if queues {
+            b.last_async = Some(b.events.len());
         }
         let argc = args.len().min(255) as u8;
         let keep_args = matches!(&recv, Some(Expr::Name(p))
@@ -1537,7 +2015,26 @@ impl<'a> Parser<'a> {
                 Vec::new()
             },
             line,
+            caught: self.in_caught(name_i),
         }));
+    }
+
+    /// After `v = <expr>` (a declaration or an assignment) whose value is the id
+    /// of a job queued by that expression: remember it for `System.abortJob(v)`.
+    fn note_job_local(&self, b: &mut Body, v: Ident, e: &Expr, before: u32, depth: u32) {
+        let queued = b.last_async.filter(|&ev| ev >= before);
+        let is_queue_call = matches!(e, Expr::Call(Some(r), n, _)
+            if matches!(n.as_str(), "enqueuejob" | "schedule" | "executebatch")
+                && matches!(r.as_ref(), Expr::Name(p)
+                    if matches!(p.last().map(Ident::as_str), Some("system" | "database"))));
+        match (queued, is_queue_call) {
+            (Some(ev), true) => {
+                b.job_locals.insert(v, (ev, depth));
+            }
+            _ => {
+                b.job_locals.remove(&v);
+            }
+        }
     }
 }
 
@@ -1633,7 +2130,16 @@ fn may_matter(recv: Option<&Expr>, name: &str) -> bool {
             match segs.as_slice() {
                 ["test", ..] | ["system", "test", ..] | ["webservicecallout"] => true,
                 ["system"] => matches!(name, "enqueuejob" | "schedule"),
-                ["database"] => name == "executebatch",
+                ["database"] => matches!(
+                    name,
+                    "executebatch"
+                        | "insert"
+                        | "update"
+                        | "upsert"
+                        | "delete"
+                        | "undelete"
+                        | "merge"
+                ),
                 [first, ..] => !PLATFORM_STATICS.contains(first),
                 [] => false,
             }
@@ -1667,7 +2173,11 @@ fn strip_names(e: Expr) -> Expr {
 }
 
 fn finish_method(m: &mut Method, b: Body) {
-    m.events = b.events;
+    m.events = if b.aborted.is_empty() {
+        b.events
+    } else {
+        b.events.without(&b.aborted)
+    };
     m.events.shrink_to_fit();
     m.untimed_sends = b.untimed;
     m.endpoints = b.endpoints;

@@ -10,6 +10,8 @@ const AFTER_HELP: &str = "\
 Rules (ids are stable; configure them in .sfci.yml under lint.rules.<id>.severity):
   callout-without-mock     error    a test can reach Http.send / WebServiceCallout.invoke
                                     with no Test.setMock of the right kind before it
+  unmocked-callout-caught  warning  the same, but a catch on the stack swallows the
+                                    CalloutException (the test passes, untested response)
   callout-without-timeout  warning  an HttpRequest is sent without setTimeout
   hardcoded-endpoint       warning  setEndpoint with a literal http(s):// URL
   parse-error              warning  a file could not be analysed

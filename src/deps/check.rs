@@ -851,7 +851,10 @@ fn select_tests(
                 break;
             }
             for op in &idx.ops[m as usize] {
-                if let Op::Call { targets, .. } | Op::Async { targets, .. } = op {
+                if let Op::Call { targets, .. }
+                | Op::Dml { targets, .. }
+                | Op::Async { targets, .. } = op
+                {
                     stack.extend(targets.iter().copied().filter(|&t| !seen[t as usize]));
                 }
             }

@@ -8,7 +8,9 @@ pub mod callout_without_timeout;
 pub mod hardcoded_endpoint;
 pub mod invalid_suppression;
 pub mod parse_error;
+pub mod reach;
 pub mod suppress;
+pub mod unmocked_callout_caught;
 
 use crate::apex::index::{ClassId, Index, MethodId};
 use crate::apex::model::{FileModel, TypeKind};
@@ -23,8 +25,9 @@ use std::time::Instant;
 pub const TOOL: &str = "lint-callout-mocks";
 
 /// Every rule, in documentation order. Ids are part of the interface.
-pub const RULES: [RuleInfo; 5] = [
+pub const RULES: [RuleInfo; 6] = [
     callout_without_mock::RULE,
+    unmocked_callout_caught::RULE,
     callout_without_timeout::RULE,
     hardcoded_endpoint::RULE,
     parse_error::RULE,
@@ -131,7 +134,15 @@ pub fn check_all(idx: &Index) -> Vec<Hit> {
             });
         }
     }
-    callout_without_mock::check(idx, &mut hits);
+    let reach = reach::Reach::compute(idx);
+    assert!(
+        reach.work <= reach.bound,
+        "the callout analysis exceeded its bound ({} > {})",
+        reach.work,
+        reach.bound
+    );
+    callout_without_mock::check(idx, &reach, &mut hits);
+    unmocked_callout_caught::check(idx, &reach, &mut hits);
     callout_without_timeout::check(idx, &mut hits);
     hardcoded_endpoint::check(idx, &mut hits);
     hits
@@ -156,6 +167,7 @@ fn checked_files(idx: &Index, enabled: &dyn Fn(&str) -> bool) -> BTreeMap<String
             .any(|t| t.methods.iter().any(|m| m.is_test || m.is_test_setup));
         if has_tests {
             add(callout_without_mock::RULE.id, &f.rel);
+            add(unmocked_callout_caught::RULE.id, &f.rel);
         }
         let non_test = |t: &crate::apex::model::TypeDecl| !t.is_test;
         let sends = idx.classes.iter().enumerate().any(|(c, ci)| {

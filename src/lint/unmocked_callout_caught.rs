@@ -1,0 +1,87 @@
+//! ## `unmocked-callout-caught` (warning)
+//!
+//! **What it does.** Finds Apex test methods (and `@TestSetup` methods) that reach
+//! an HTTP or SOAP callout with no mock of the right kind set before it, where a
+//! frame on the stack when the callout runs catches the exception: a
+//! `try { … } catch (Exception e) { … }` or `catch (CalloutException e)` whose
+//! catch neither throws nor fails an assertion (`Assert.fail`,
+//! `System.assert(false, …)`, `Assert.isTrue(false, …)`), in the test itself or
+//! in any method of the chain. For queued work (`@future`, Queueable, Batchable,
+//! Schedulable) the frame must be in the job's own chain, or the `try` must
+//! enclose `Test.stopTest()`, where the job runs: a `try` around
+//! `System.enqueueJob` does not enclose the job.
+//!
+//! **Premise.** The platform's `System.CalloutException` for a callout without a
+//! mock in a test ("Methods defined as TestMethod do not support Web service
+//! callouts") is an ordinary, catchable exception. Such a test passes — so
+//! `callout-without-mock` (an error) does not report it — but it never
+//! exercises the callout's response: the code after the callout, the parsing,
+//! the error handling for a non-200 answer stay untested, and the coverage they
+//! show is the catch block's.
+//!
+//! **Example.**
+//! ```apex
+//! @IsTest static void testSync() {
+//!     AccountSync.run();   // → ExternalClient.post → try { Http.send } catch (Exception e) { log }
+//! }
+//! ```
+//!
+//! **Fix.** Set a mock so the test exercises the response:
+//! `Test.setMock(HttpCalloutMock.class, new ExternalClientMock());` before the
+//! code under test. The message names the frame that catches the exception and
+//! shows the chain.
+
+use super::callout_without_mock::{hit, kind_words, tests};
+use super::reach::Reach;
+use super::Hit;
+use crate::apex::index::Index;
+use crate::report::{RuleInfo, Severity};
+
+pub const RULE: RuleInfo = RuleInfo {
+    id: "unmocked-callout-caught",
+    short: "A test reaches a callout without a mock, and a catch hides the CalloutException",
+    full: "An Apex test reaches an HTTP or SOAP callout with no Test.setMock of the right kind \
+           set before it, but a frame on the stack catches the System.CalloutException \
+           (catch (Exception e) or catch (CalloutException e) that neither rethrows nor fails \
+           an assertion). The test passes, yet never exercises the callout's response: the \
+           parsing and error handling after the callout stay untested.",
+    help: "Set the mock before the code under test makes the callout \
+           (`Test.setMock(HttpCalloutMock.class, new MyMock());`, or WebServiceMock for SOAP \
+           stubs) so the test exercises the response. The message names the catching frame \
+           and shows the call chain.",
+    default_severity: Severity::Warning,
+};
+
+/// Reports tests whose unmocked callouts are all caught (a test with an uncaught
+/// one is `callout-without-mock`'s).
+pub fn check(idx: &Index, reach: &Reach, hits: &mut Vec<Hit>) {
+    for m in tests(idx) {
+        let outcomes = reach.outcomes(idx, m);
+        if outcomes.iter().any(|o| o.uncaught) {
+            continue;
+        }
+        let Some(o) = outcomes.first() else { continue };
+        let md = idx.method(m).expect("a test method has a declaration");
+        let (what, mock) = kind_words(o.slot);
+        let kind_word = if md.is_test_setup {
+            "test setup"
+        } else {
+            "test"
+        };
+        let caught = o.caught_in.as_deref().unwrap_or("a frame of the chain");
+        let message = format!(
+            "{kind_word} {} reaches {what} with no {mock} set before it; the CalloutException \
+             is caught in {caught}, so the test passes without exercising the response: {}",
+            md.name,
+            o.chain.join(" → ")
+        );
+        hits.push(hit(
+            idx,
+            m,
+            RULE.id,
+            message,
+            o.files.clone(),
+            o.chain.clone(),
+        ));
+    }
+}
