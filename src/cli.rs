@@ -23,16 +23,61 @@ where
     E: std::fmt::Display + Send + 'static,
     F: FnOnce() -> Result<R, E> + Send + 'static,
 {
+    run_and_exit_within(tool, output, record_only, None, work)
+}
+
+/// A time limit on the whole run (`--timeout`): when it passes, the tool says
+/// what it was doing and exits 2 instead of running on.
+pub struct Limit {
+    pub timeout: std::time::Duration,
+    /// What the run is doing now (`parsing 1,044 files`), for the message.
+    pub phase: fn() -> String,
+}
+
+/// [`run_and_exit`] with an optional time limit.
+pub fn run_and_exit_within<R, E, F>(
+    tool: &str,
+    output: &OutputArgs,
+    record_only: bool,
+    limit: Option<Limit>,
+    work: F,
+) -> !
+where
+    R: Render + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+    F: FnOnce() -> Result<R, E> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
     let worker = std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(work);
-    let report = match worker.map(|h| h.join()) {
-        Ok(Ok(Ok(r))) => r,
-        Ok(Ok(Err(e))) => {
+        .spawn(move || {
+            let r = work();
+            let _ = tx.send(());
+            r
+        });
+    let Ok(handle) = worker else {
+        eprintln!("{tool}: internal error: cannot start the analysis thread");
+        std::process::exit(ExitCode::Broken.code());
+    };
+    if let Some(limit) = &limit {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit.timeout) {
+            eprintln!(
+                "{tool}: stopped: the run did not finish within --timeout {} (it was {}); \
+                 no report was written. Raise --timeout if the repository is this large, \
+                 or report the input that made it slow",
+                crate::duration::format_duration(limit.timeout),
+                (limit.phase)()
+            );
+            std::process::exit(ExitCode::Broken.code());
+        }
+    }
+    let report = match handle.join() {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
             eprintln!("{tool}: {e}");
             std::process::exit(ExitCode::Broken.code());
         }
-        _ => {
+        Err(_) => {
             eprintln!(
                 "{tool}: internal error: the analysis thread failed; please report this with the input that caused it"
             );

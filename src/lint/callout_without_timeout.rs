@@ -42,6 +42,9 @@ pub const RULE: RuleInfo = RuleInfo {
 
 pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
     for (m, mi) in idx.methods.iter().enumerate() {
+        if mi.copy_of.is_some() {
+            continue;
+        }
         let Some(md) = idx.method(m as u32) else {
             continue;
         };

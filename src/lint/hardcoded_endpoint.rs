@@ -56,6 +56,9 @@ fn is_http_url(s: &str) -> bool {
 
 pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
     for (m, mi) in idx.methods.iter().enumerate() {
+        if mi.copy_of.is_some() {
+            continue;
+        }
         let Some(md) = idx.method(m as u32) else {
             continue;
         };

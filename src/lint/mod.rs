@@ -24,6 +24,25 @@ use std::time::Instant;
 
 pub const TOOL: &str = "lint-callout-mocks";
 
+/// What the current run is doing, for the `--timeout` message.
+static PHASE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+fn set_phase(what: String) {
+    if let Ok(mut p) = PHASE.lock() {
+        *p = what;
+    }
+}
+
+/// What the run is doing now (`analysing the call graph of 1,754 classes`).
+pub fn phase() -> String {
+    PHASE
+        .lock()
+        .map(|p| p.clone())
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "starting".into())
+}
+
 /// Every rule, in documentation order. Ids are part of the interface.
 pub const RULES: [RuleInfo; 6] = [
     callout_without_mock::RULE,
@@ -220,6 +239,7 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
     };
     // Excluded files still take part in the call graph (a chain through them is
     // real); only findings located in them are dropped.
+    set_phase("finding the Apex sources".into());
     let sources = crate::source::discover_apex(&paths, None)?;
     let config = match &opts.config {
         Some(p) => Config::load(p)?,
@@ -251,10 +271,18 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
         .iter()
         .map(|f| (f.path.clone(), f.rel.clone()))
         .collect();
+    set_phase(format!("parsing {} Apex files", list.len()));
     let models = parse_sources(&list);
     let bytes: u64 = models.iter().map(|m| m.bytes).sum();
+    set_phase("building the call graph".into());
     let idx = Index::build(models);
+    set_phase(format!(
+        "analysing the call graph of {} classes and {} methods",
+        idx.classes.len(),
+        idx.methods.len()
+    ));
     let mut hits = check_all(&idx);
+    set_phase("applying configuration, suppressions and the baseline".into());
     let ids = rule_ids();
     let sup = suppress::Suppressions::collect(&idx, &ids, &mut hits);
 

@@ -783,3 +783,397 @@ fn static_initialisers_run_on_first_use() {
         f[0].message
     );
 }
+
+const CLIENT: &str = "public class Client {
+    public static HttpResponse post() {
+        HttpRequest r = new HttpRequest();
+        r.setEndpoint('callout:X/y');
+        r.setTimeout(5000);
+        return new Http().send(r);
+    }
+}";
+
+fn syms<'a>(out: &'a [Out], rule: &str) -> Vec<&'a str> {
+    of(out, rule)
+        .iter()
+        .map(|o| o.symbol.as_deref().unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn caught_callouts_are_their_own_warning() {
+    // The premise: the platform's CalloutException for an unmocked callout is an
+    // ordinary exception; a frame that catches it makes the test pass.
+    let svc = "public class Svc {
+    public static void swallow() {
+        try { Client.post(); } catch (Exception e) { System.debug(e); }
+    }
+    public static void specific() {
+        try { Client.post(); } catch (System.CalloutException e) { }
+    }
+    public static void rethrows() {
+        try { Client.post(); } catch (Exception e) { throw new MyException(e); }
+    }
+    public static void otherType() {
+        try { Client.post(); } catch (DmlException e) { }
+    }
+    public static void plain() { Client.post(); }
+}";
+    let test = "@IsTest private class SvcTest {
+    @IsTest static void swallowed() { Svc.swallow(); }
+    @IsTest static void specific() { Svc.specific(); }
+    @IsTest static void rethrown() { Svc.rethrows(); }
+    @IsTest static void wrongCatch() { Svc.otherType(); }
+    @IsTest static void inTest() {
+        try { Svc.plain(); } catch (Exception e) { System.assert(e.getMessage() != null); }
+    }
+    @IsTest static void assertFails() {
+        try { Svc.plain(); } catch (Exception e) { Assert.fail('no callout expected'); }
+    }
+    @IsTest static void systemAssertFalse() {
+        try { Svc.plain(); } catch (Exception e) { System.assert(false, 'boom'); }
+    }
+}";
+    let out = lint(&[("Client.cls", CLIENT), ("Svc.cls", svc), ("SvcTest.cls", test)]);
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec![
+            "SvcTest.rethrown",
+            "SvcTest.wrongCatch",
+            "SvcTest.assertFails",
+            "SvcTest.systemAssertFalse"
+        ],
+        "{out:?}"
+    );
+    assert_eq!(
+        syms(&out, "unmocked-callout-caught"),
+        vec!["SvcTest.swallowed", "SvcTest.specific", "SvcTest.inTest"],
+        "{out:?}"
+    );
+    let w = of(&out, "unmocked-callout-caught");
+    assert_eq!(
+        w[0].message,
+        "test swallowed reaches an HTTP callout with no Test.setMock(HttpCalloutMock.class, …) \
+         set before it; the CalloutException is caught in Svc.swallow (line 3), so the test \
+         passes without exercising the response: swallowed → Svc.swallow → Client.post → \
+         Http.send (Client.cls:6)"
+    );
+    assert!(w[2].message.contains("caught in SvcTest.inTest (line 7)"), "{}", w[2].message);
+}
+
+#[test]
+fn a_try_around_enqueue_does_not_enclose_the_job_but_one_around_stop_test_does() {
+    let job = "public class SyncJob implements Queueable, Database.AllowsCallouts {
+    public void execute(QueueableContext ctx) { Client.post(); }
+}";
+    let test = "@IsTest private class JobTest {
+    @IsTest static void tryAroundEnqueue() {
+        Test.startTest();
+        try { System.enqueueJob(new SyncJob()); } catch (Exception e) { }
+        Test.stopTest();
+    }
+    @IsTest static void tryAroundStopTest() {
+        Test.startTest();
+        System.enqueueJob(new SyncJob());
+        try { Test.stopTest(); } catch (Exception e) { }
+    }
+    @IsTest static void aborted() {
+        Test.startTest();
+        Id jobId = System.enqueueJob(new SyncJob());
+        System.abortJob(jobId);
+        Test.stopTest();
+    }
+    @IsTest static void abortedOtherJob(Id other) {
+        Test.startTest();
+        Id jobId = System.enqueueJob(new SyncJob());
+        System.abortJob(other);
+        Test.stopTest();
+    }
+}";
+    let out = lint(&[("Client.cls", CLIENT), ("SyncJob.cls", job), ("JobTest.cls", test)]);
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["JobTest.tryAroundEnqueue", "JobTest.abortedOtherJob"],
+        "{out:?}"
+    );
+    let w = of(&out, "unmocked-callout-caught");
+    assert_eq!(w.len(), 1, "{out:?}");
+    assert!(
+        w[0].message.contains(
+            "caught in JobTest.tryAroundStopTest (a try around Test.stopTest(), line 10)"
+        ),
+        "{}",
+        w[0].message
+    );
+    assert!(w[0].message.ends_with(
+        "tryAroundStopTest → SyncJob.execute (async) → Client.post → Http.send (Client.cls:6)"
+    ));
+}
+
+#[test]
+fn running_test_guard_forms() {
+    let svc = "public class Guards {
+    private static final Boolean IN_TEST = Test.isRunningTest();
+    public static void earlyReturn() {
+        if (Test.isRunningTest()) return;
+        Client.post();
+    }
+    public static void earlyReturnBlock() {
+        if (Test.isRunningTest()) { System.debug('skip'); return; }
+        Client.post();
+    }
+    public static void local() {
+        Boolean skip = Test.isRunningTest();
+        if (!skip) { Client.post(); }
+    }
+    public static void field() {
+        if (IN_TEST == false) { Client.post(); }
+    }
+    public static void compound(Boolean enabled) {
+        if (!Test.isRunningTest() && enabled) { Client.post(); }
+    }
+    public static void orElse(Boolean x) {
+        if (Test.isRunningTest() || x) { return; } else { Client.post(); }
+    }
+    public static String ternary() {
+        return Test.isRunningTest() ? 'fake' : Client.post().getBody();
+    }
+    public static void notDecided(Boolean x) {
+        if (Test.isRunningTest() && x) { return; }
+        Client.post();
+    }
+}";
+    let test = "@IsTest private class GuardsTest {
+    @IsTest static void a() { Guards.earlyReturn(); }
+    @IsTest static void b() { Guards.earlyReturnBlock(); }
+    @IsTest static void c() { Guards.local(); }
+    @IsTest static void d() { Guards.field(); }
+    @IsTest static void e() { Guards.compound(true); }
+    @IsTest static void f() { Guards.orElse(false); }
+    @IsTest static void g() { Guards.ternary(); }
+    @IsTest static void h() { Guards.notDecided(false); }
+}";
+    let out = lint(&[("Client.cls", CLIENT), ("Guards.cls", svc), ("GuardsTest.cls", test)]);
+    assert_eq!(syms(&out, "callout-without-mock"), vec!["GuardsTest.h"], "{out:?}");
+}
+
+#[test]
+fn dml_runs_the_triggers_of_its_object() {
+    let trig = "trigger AccountTrigger on Account (before insert, after insert, after update) {
+    AccountHandler.run();
+}";
+    let contact_trig = "trigger ContactTrigger on Contact (after delete) { AccountHandler.run(); }";
+    let handler = "public class AccountHandler {
+    public static void run() { sync(); }
+    @future(callout=true)
+    public static void sync() { Client.post(); }
+}";
+    let test = "@IsTest private class DmlTest {
+    @IsTest static void inserts() {
+        Account a = new Account(Name = 'x');
+        insert a;
+    }
+    @IsTest static void databaseUpdate() {
+        List<Account> accs = [SELECT Id FROM Account];
+        Database.update(accs, false);
+    }
+    @IsTest static void upserts() { upsert new Account(Name = 'y'); }
+    @IsTest static void deletesAccount() { delete [SELECT Id FROM Account]; }
+    @IsTest static void insertsContact() { insert new Contact(LastName = 'z'); }
+    @IsTest static void genericSObject(SObject s) { insert s; }
+    @IsTest static void mocked() {
+        Test.setMock(HttpCalloutMock.class, new Mock());
+        insert new Account(Name = 'x');
+    }
+}";
+    let out = lint(&[
+        ("AccountTrigger.trigger", trig),
+        ("ContactTrigger.trigger", contact_trig),
+        ("AccountHandler.cls", handler),
+        ("Client.cls", CLIENT),
+        ("DmlTest.cls", test),
+    ]);
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["DmlTest.inserts", "DmlTest.databaseUpdate", "DmlTest.upserts"],
+        "{out:?}"
+    );
+    let f = of(&out, "callout-without-mock");
+    assert!(
+        f[0].message.ends_with(
+            "inserts → insert Account → AccountTrigger (before insert, after insert) → \
+             AccountHandler.run → AccountHandler.sync (async) → Client.post → Http.send (Client.cls:6)"
+        ),
+        "{}",
+        f[0].message
+    );
+    assert!(f[1].message.contains("update Account → AccountTrigger (after update)"));
+}
+
+#[test]
+fn a_trigger_that_updates_its_own_object_terminates() {
+    let trig = "trigger OppTrigger on Opportunity (after update) { OppHandler.run(Trigger.new); }";
+    let handler = "public class OppHandler {
+    public static void run(List<Opportunity> opps) {
+        update opps;
+        Client.post();
+    }
+}";
+    let test = "@IsTest class OppTest { @IsTest static void t() { update new Opportunity(); } }";
+    let out = lint(&[
+        ("OppTrigger.trigger", trig),
+        ("OppHandler.cls", handler),
+        ("Client.cls", CLIENT),
+        ("OppTest.cls", test),
+    ]);
+    assert_eq!(syms(&out, "callout-without-mock"), vec!["OppTest.t"], "{out:?}");
+}
+
+#[test]
+fn iterable_iterator_and_callable_implementations_are_reached() {
+    let pages = "public class Pages implements Iterable<Page> {
+    public Iterator<Page> iterator() { return new PageIterator(); }
+}";
+    let page = "public class Page {}";
+    let it = "public class PageIterator implements Iterator<Page> {
+    public Boolean hasNext() { return Client.post() != null; }
+    public Page next() { return new Page(); }
+}";
+    let callable = "public class Api implements Callable {
+    public Object call(String action, Map<String, Object> args) { return Client.post(); }
+}";
+    let test = "@IsTest private class IterTest {
+    @IsTest static void forEach() { for (Page p : new Pages()) { } }
+    @IsTest static void explicit() {
+        Iterator<Page> it = new Pages().iterator();
+        while (it.hasNext()) { it.next(); }
+    }
+    @IsTest static void callable() {
+        Callable c = (Callable) new Api();
+        c.call('sync', new Map<String, Object>());
+    }
+    @IsTest static void listLoop() { for (Account a : new List<Account>()) { } }
+}";
+    let out = lint(&[
+        ("Pages.cls", pages),
+        ("Page.cls", page),
+        ("PageIterator.cls", it),
+        ("Api.cls", callable),
+        ("Client.cls", CLIENT),
+        ("IterTest.cls", test),
+    ]);
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["IterTest.forEach", "IterTest.explicit", "IterTest.callable"],
+        "{out:?}"
+    );
+}
+
+#[test]
+fn dispatch_through_type_new_instance_stays_unresolved_but_factories_do_not() {
+    let iface = "public interface IHandler { void run(); }";
+    let impl_ = "public class CalloutHandler implements IHandler { public void run() { Client.post(); } }";
+    let dispatcher = "public class Dispatcher {
+    public static void dynamic(String name) {
+        Object o = Type.forName(name).newInstance();
+        IHandler h = (IHandler) o;
+        h.run();
+        ((IHandler) Type.forName(name).newInstance()).run();
+    }
+    public static void factory() {
+        IHandler h = (IHandler) Application.Service.newInstance(IHandler.class);
+        h.run();
+    }
+}";
+    let app = "public class Application {
+    public static Factory Service = new Factory();
+    public class Factory { public Object newInstance(Type t) { return t.newInstance(); } }
+}";
+    let test = "@IsTest private class DispatchTest {
+    @IsTest static void viaMetadata() { Dispatcher.dynamic('CalloutHandler'); }
+    @IsTest static void viaFactory() { Dispatcher.factory(); }
+}";
+    let out = lint(&[
+        ("IHandler.cls", iface),
+        ("CalloutHandler.cls", impl_),
+        ("Dispatcher.cls", dispatcher),
+        ("Application.cls", app),
+        ("Client.cls", CLIENT),
+        ("DispatchTest.cls", test),
+    ]);
+    assert_eq!(syms(&out, "callout-without-mock"), vec!["DispatchTest.viaFactory"], "{out:?}");
+}
+
+#[test]
+fn a_mock_set_in_the_test_class_static_initialiser_counts() {
+    let test = "@IsTest private class InitTest {
+    static { Test.setMock(HttpCalloutMock.class, new Mock()); }
+    @IsTest static void t() { Client.post(); }
+}";
+    let unmocked = "@IsTest private class NoInitTest { @IsTest static void t() { Client.post(); } }";
+    let out = lint(&[
+        ("Client.cls", CLIENT),
+        ("InitTest.cls", test),
+        ("NoInitTest.cls", unmocked),
+    ]);
+    assert_eq!(syms(&out, "callout-without-mock"), vec!["NoInitTest.t"], "{out:?}");
+}
+
+#[test]
+fn the_analysis_stays_within_its_bound_on_a_large_cycle() {
+    // One cycle through an interface with many implementations, each calling back
+    // through the interface; half of them call out, some queue a job that queues
+    // itself; tests with and without mocks.
+    let n = 300;
+    let mut files: Vec<(String, String)> = vec![
+        ("IStep.cls".into(), "public interface IStep { void run(Integer d); }".into()),
+        ("Client.cls".into(), CLIENT.into()),
+        (
+            "Loop.cls".into(),
+            "public class Loop implements Queueable, Database.AllowsCallouts {
+    public void execute(QueueableContext c) { System.enqueueJob(new Loop()); Client.post(); }
+}"
+            .into(),
+        ),
+    ];
+    for i in 0..n {
+        let extra = match i % 3 {
+            0 => "Client.post();",
+            1 => "System.enqueueJob(new Loop());",
+            _ => "",
+        };
+        files.push((
+            format!("Step{i}.cls"),
+            format!(
+                "public class Step{i} implements IStep {{
+    private IStep next;
+    public void run(Integer d) {{ next.run(d + 1); {extra} }}
+}}"
+            ),
+        ));
+    }
+    files.push((
+        "StepTest.cls".into(),
+        "@IsTest private class StepTest {
+    @IsTest static void unmocked() { IStep s = new Step1(); s.run(0); }
+    @IsTest static void mocked() {
+        Test.setMock(HttpCalloutMock.class, new Mock());
+        IStep s = new Step1();
+        Test.startTest();
+        s.run(0);
+        Test.stopTest();
+    }
+}"
+        .into(),
+    ));
+    let models = files
+        .iter()
+        .map(|(rel, src)| parse_file(rel, src.as_bytes()))
+        .collect();
+    let idx = Index::build(models);
+    let reach = reach::Reach::compute(&idx);
+    assert!(reach.work <= reach.bound, "{} > {}", reach.work, reach.bound);
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let out = lint(&refs);
+    assert_eq!(syms(&out, "callout-without-mock"), vec!["StepTest.unmocked"], "{out:?}");
+}
