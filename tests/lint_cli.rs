@@ -371,7 +371,7 @@ fn every_report_format_parses_back() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), 5);
+    assert_eq!(rules.len(), 6);
     for r in rules {
         for k in ["shortDescription", "fullDescription", "help"] {
             assert!(
@@ -637,17 +637,38 @@ fn a_report_that_cannot_be_written_does_not_hide_a_failed_check() {
 #[test]
 fn real_patterns_fixture_reports_exactly_what_expected_md_says() {
     let out = run_fixture("real-patterns", &["--json", "-"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = stdout_json(&out);
     let got: Vec<(String, u64, String)> = findings(&v)
         .into_iter()
         .map(|(rule, _, line, symbol)| (rule, line, symbol))
         .collect();
     let want = [
-        ("unmocked-callout-caught", 4, "RealPatternsTest.caughtInService"),
-        ("callout-without-mock", 9, "RealPatternsTest.rethrownInService"),
-        ("callout-without-mock", 19, "RealPatternsTest.insertFiresTriggerFuture"),
-        ("unmocked-callout-caught", 42, "RealPatternsTest.retryCaughtAtStopTest"),
+        (
+            "unmocked-callout-caught",
+            4,
+            "RealPatternsTest.caughtInService",
+        ),
+        (
+            "callout-without-mock",
+            9,
+            "RealPatternsTest.rethrownInService",
+        ),
+        (
+            "callout-without-mock",
+            19,
+            "RealPatternsTest.insertFiresTriggerFuture",
+        ),
+        (
+            "unmocked-callout-caught",
+            42,
+            "RealPatternsTest.retryCaughtAtStopTest",
+        ),
     ];
     let want: Vec<(String, u64, String)> = want
         .iter()
@@ -682,11 +703,18 @@ fn a_run_past_its_timeout_exits_2_naming_what_it_was_doing_and_writes_no_report(
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("lint-callout-mocks: stopped: the run did not finish within --timeout 0s (it was "),
+        err.contains(
+            "lint-callout-mocks: stopped: the run did not finish within --timeout 0s (it was "
+        ),
         "{err}"
     );
     assert!(!dir.path().join("report.json").exists());
     // The same input with the default limit finishes.
     let out = run_in(dir.path(), &["."], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

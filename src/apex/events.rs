@@ -43,6 +43,7 @@ impl EventBuf {
                 self.0.push(EV_CALL);
                 self.varint(c.line);
                 self.0.push(c.caught as u8);
+                self.0.push(c.guard);
                 self.str(&c.name);
                 self.0.push(c.argc);
                 match &c.recv {
@@ -57,11 +58,17 @@ impl EventBuf {
                     self.expr(a, 0);
                 }
             }
-            Event::New { ty, line, caught } => {
+            Event::New {
+                ty,
+                line,
+                caught,
+                guard,
+            } => {
                 self.1 += 1;
                 self.0.push(EV_NEW);
                 self.varint(*line);
                 self.0.push(*caught as u8);
+                self.0.push(*guard);
                 self.str(ty);
             }
         }
@@ -209,6 +216,7 @@ impl Reader<'_> {
             EV_CALL => {
                 let line = self.varint()?;
                 let caught = self.byte()? != 0;
+                let guard = self.byte()?;
                 let name = self.str()?;
                 let argc = self.byte()?;
                 let recv = match self.byte()? {
@@ -227,13 +235,20 @@ impl Reader<'_> {
                     args,
                     line,
                     caught,
+                    guard,
                 }))
             }
             EV_NEW => {
                 let line = self.varint()?;
                 let caught = self.byte()? != 0;
+                let guard = self.byte()?;
                 let ty = self.str()?;
-                Some(Event::New { ty, line, caught })
+                Some(Event::New {
+                    ty,
+                    line,
+                    caught,
+                    guard,
+                })
             }
             _ => None,
         }
@@ -311,11 +326,13 @@ mod tests {
                 ],
                 line: 70_000,
                 caught: true,
+                guard: 12,
             }),
             Event::New {
                 ty: "outer.inner".into(),
                 line: 3,
                 caught: false,
+                guard: 255,
             },
             Event::Call(Call {
                 recv: None,
@@ -324,6 +341,7 @@ mod tests {
                 args: vec![],
                 line: 1,
                 caught: false,
+                guard: 255,
             }),
         ];
         let mut buf = EventBuf::default();
@@ -341,6 +359,7 @@ mod tests {
             ty: "abc".into(),
             line: 9,
             caught: false,
+            guard: 255,
         });
         for cut in 0..buf.0.len() {
             let b = EventBuf(buf.0[..cut].to_vec(), 0);

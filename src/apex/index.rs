@@ -53,6 +53,8 @@ pub enum Op {
         targets: Vec<MethodId>,
         line: u32,
         caught: bool,
+        /// The trigger contexts it runs in (see `Call::guard` of the model).
+        guard: u8,
     },
     /// A DML statement or `Database.<verb>(…)` on records of a known sObject: runs
     /// the repository's triggers on that object whose events it fires.
@@ -60,6 +62,7 @@ pub enum Op {
         targets: Vec<MethodId>,
         line: u32,
         caught: bool,
+        guard: u8,
         /// The DML verb (`insert`, `upsert`, …).
         verb: &'static str,
         /// The events it fires ([`trigger_events`] bits).
@@ -71,11 +74,13 @@ pub enum Op {
     Async {
         targets: Vec<MethodId>,
         line: u32,
+        guard: u8,
     },
     Callout {
         kind: u8,
         line: u32,
         caught: bool,
+        guard: u8,
     },
     SetMock {
         kinds: u8,
@@ -89,6 +94,18 @@ pub enum Op {
 }
 
 impl Op {
+    /// The trigger contexts the operation runs in (every one for operations that
+    /// carry none).
+    pub fn guard(&self) -> u8 {
+        match self {
+            Op::Call { guard, .. }
+            | Op::Dml { guard, .. }
+            | Op::Async { guard, .. }
+            | Op::Callout { guard, .. } => *guard,
+            _ => trigger_events::ALL,
+        }
+    }
+
     /// The methods a call, a DML statement or queued work runs.
     pub fn targets(&self) -> &[MethodId] {
         match self {
@@ -361,7 +378,9 @@ impl Index {
                         || md.is_constructor
                         || md.is_test
                         || !md.has_body
-                        || declared.iter().any(|(n, p)| *n == md.lname && *p == md.param_count)
+                        || declared
+                            .iter()
+                            .any(|(n, p)| *n == md.lname && *p == md.param_count)
                     {
                         continue;
                     }
@@ -863,7 +882,12 @@ impl Index {
         let mut ops = Vec::new();
         for ev in events.iter() {
             match ev {
-                Event::New { ty, line, caught } => {
+                Event::New {
+                    ty,
+                    line,
+                    caught,
+                    guard,
+                } => {
                     if let Ty::Class(c) = self.resolve_type(&ty, ctx) {
                         let ci = &self.classes[c as usize];
                         let mut targets = vec![ci.init];
@@ -876,6 +900,7 @@ impl Index {
                             targets,
                             line,
                             caught,
+                            guard,
                         });
                     }
                 }
@@ -910,6 +935,7 @@ impl Index {
         let recv = call.recv.as_ref().map(|r| self.recv_of(r, ctx, 0));
         let line = call.line;
         let caught = call.caught;
+        let guard = call.guard;
         let name = call.name.as_str();
         if let Some(Recv::StaticBuiltin(b)) = &recv {
             let arg_class = |i: usize| call.args.get(i).and_then(|a| self.class_of_expr(a, ctx));
@@ -924,22 +950,26 @@ impl Index {
                     kind: SOAP,
                     line,
                     caught,
+                    guard,
                 }),
                 (
                     "database",
                     verb @ ("insert" | "update" | "upsert" | "delete" | "undelete" | "merge"),
-                ) => self.dml(verb, call.args.first()?, ctx, line, caught),
+                ) => self.dml(verb, call.args.first()?, ctx, (line, caught, guard)),
                 ("system", "enqueuejob") => arg_class(0).map(|c| Op::Async {
                     targets: self.entry_points(c, &["execute"]),
                     line,
+                    guard,
                 }),
                 ("database", "executebatch") => arg_class(0).map(|c| Op::Async {
                     targets: self.entry_points(c, &["start", "execute", "finish"]),
                     line,
+                    guard,
                 }),
                 ("system", "schedule") => arg_class(2).map(|c| Op::Async {
                     targets: self.entry_points(c, &["execute"]),
                     line,
+                    guard,
                 }),
                 _ => None,
             };
@@ -951,6 +981,7 @@ impl Index {
                         kind: HTTP,
                         line,
                         caught,
+                        guard,
                     });
                 }
             }
@@ -967,15 +998,18 @@ impl Index {
                 targets: syncs,
                 line,
                 caught,
+                guard,
             }),
             (false, true) => Some(Op::Async {
                 targets: asyncs,
                 line,
+                guard,
             }),
             (false, false) => Some(Op::Call {
                 targets: syncs.into_iter().chain(asyncs).collect(),
                 line,
                 caught,
+                guard,
             }),
         }
     }
@@ -983,7 +1017,8 @@ impl Index {
     /// A DML statement on `arg`: the triggers on its sObject type whose events
     /// the verb fires. None when the type is not known (`SObject`, a generic
     /// list) or no trigger matches.
-    fn dml(&self, verb: &str, arg: &Expr, ctx: ClassId, line: u32, caught: bool) -> Option<Op> {
+    fn dml(&self, verb: &str, arg: &Expr, ctx: ClassId, at: (u32, bool, u8)) -> Option<Op> {
+        let (line, caught, guard) = at;
         let object = match self.type_of(arg, ctx, 0) {
             Ty::Builtin(n) => n,
             Ty::Coll(base, args) if base == "list" || base == "set" => match args.first() {
@@ -1020,6 +1055,7 @@ impl Index {
             targets,
             line,
             caught,
+            guard,
             verb,
             events,
             object: display.unwrap_or(object),

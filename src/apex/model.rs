@@ -59,6 +59,10 @@ pub struct Call {
     /// (catches `Exception` or `CalloutException` and neither rethrows nor fails
     /// an assertion).
     pub caught: bool,
+    /// The trigger contexts it runs in ([`trigger_events`] bits, `NOT_IN_TRIGGER`
+    /// for code outside a trigger; `ALL` unless a `Trigger.isInsert` /
+    /// `Trigger.operationType` condition decides it).
+    pub guard: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +73,7 @@ pub enum Event {
         ty: TypeName,
         line: u32,
         caught: bool,
+        guard: u8,
     },
 }
 
@@ -238,6 +243,10 @@ pub mod trigger_events {
     pub const INSERT: u8 = BEFORE_INSERT | AFTER_INSERT;
     pub const UPDATE: u8 = BEFORE_UPDATE | AFTER_UPDATE;
     pub const DELETE: u8 = BEFORE_DELETE | AFTER_DELETE;
+    /// Not a trigger event: code running outside any trigger.
+    pub const NOT_IN_TRIGGER: u8 = 128;
+    /// Every context (no trigger condition decides the code).
+    pub const ALL: u8 = 255;
 
     /// `before insert` → bit; None for an unknown pair.
     pub fn parse(when: &str, op: &str) -> Option<u8> {

@@ -105,6 +105,7 @@ fn parse(rel: &str, src: &[u8], collect_refs: bool) -> FileModel {
         problems: Vec::new(),
         not_in_tests: Vec::new(),
         caught_ranges: Vec::new(),
+        trigger_guards: Vec::new(),
         test_flags: HashMap::new(),
         refs: collect_refs.then(Vec::new),
         cur_type: None,
@@ -152,6 +153,10 @@ struct Parser<'a> {
     /// Token ranges `[start, end)` of `try` bodies whose catch swallows a
     /// `CalloutException`.
     caught_ranges: Vec<(usize, usize)>,
+    /// Token ranges `[start, end)` that run only in some trigger contexts: the
+    /// branches of `if (Trigger.isInsert …)` and of `switch on
+    /// Trigger.operationType`, with the contexts ([`trigger_events`] bits).
+    trigger_guards: Vec<(usize, usize, u8)>,
     /// Names assigned exactly once in the file, from `Test.isRunningTest()`
     /// (`true`) or its negation (`false`): guards held in a variable or field.
     test_flags: HashMap<Ident, bool>,
@@ -947,6 +952,191 @@ impl<'a> Parser<'a> {
         self.caught_ranges.iter().any(|&(s, e)| i >= s && i < e)
     }
 
+    /// The trigger contexts the code at token `i` runs in.
+    fn guard_at(&self, i: usize) -> u8 {
+        self.trigger_guards
+            .iter()
+            .filter(|&&(s, e, _)| i >= s && i < e)
+            .fold(trigger_events::ALL, |acc, &(_, _, m)| acc & m)
+    }
+
+    /// `TriggerOperation.AFTER_UPDATE` (or `System.TriggerOperation.…`) at `k`:
+    /// its bit and the index past it.
+    fn trigger_operation(&self, mut k: usize) -> Option<(u8, usize)> {
+        if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
+            k += 2;
+        }
+        if !(self.is_kw(k, "triggeroperation") && self.is_p(k + 1, b'.')) {
+            return None;
+        }
+        let name = self.lower(k + 2);
+        let (when, op) = name.split_once('_')?;
+        Some((trigger_events::parse(when, op)?, k + 3))
+    }
+
+    /// The trigger contexts in which a condition (tokens `[start, end)`) can be
+    /// true, when `Trigger.isInsert`/`isUpdate`/`isDelete`/`isUndelete`/
+    /// `isBefore`/`isAfter` or `Trigger.operationType == TriggerOperation.X`
+    /// decide it (`&&`, `||`, `!`, parentheses), and whether they decide it
+    /// exactly (so the `else` runs in the others). None when they do not.
+    fn trigger_cond(&self, start: usize, end: usize, depth: u32) -> Option<(u8, bool)> {
+        use trigger_events as te;
+        if start >= end || depth > 16 {
+            return None;
+        }
+        for op in ["||", "&&"] {
+            let mut parts = Vec::new();
+            let (mut k, mut from) = (start, start);
+            while k < end {
+                if self.is_p(k, b'(') || self.is_p(k, b'[') || self.is_p(k, b'{') {
+                    k = self.skip_balanced(k).min(end);
+                    continue;
+                }
+                if self.is_op(k, op) {
+                    parts.push((from, k));
+                    from = k + 1;
+                }
+                if self.is_p(k, b'?') {
+                    return None;
+                }
+                k += 1;
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            parts.push((from, end));
+            let vals: Vec<Option<(u8, bool)>> = parts
+                .iter()
+                .map(|&(a, b)| self.trigger_cond(a, b, depth + 1))
+                .collect();
+            if op == "||" {
+                // Every alternative must be decided, or any context may run it.
+                let mut mask = 0;
+                let mut exact = true;
+                for v in vals {
+                    let (m, e) = v?;
+                    mask |= m;
+                    exact &= e;
+                }
+                return Some((mask, exact));
+            }
+            let mut mask = te::ALL;
+            let mut exact = true;
+            let mut any = false;
+            for v in vals {
+                match v {
+                    Some((m, e)) => {
+                        mask &= m;
+                        exact &= e;
+                        any = true;
+                    }
+                    None => exact = false,
+                }
+            }
+            return any.then_some((mask, exact));
+        }
+        let mut k = start;
+        if self.is_p(k, b'!') {
+            let (m, exact) = self.trigger_cond(k + 1, end, depth + 1)?;
+            return exact.then_some((!m, true));
+        }
+        if self.is_p(k, b'(') {
+            let close = self.skip_balanced(k);
+            return if close == end {
+                self.trigger_cond(k + 1, close - 1, depth + 1)
+            } else {
+                None
+            };
+        }
+        if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
+            k += 2;
+        }
+        if !(self.is_kw(k, "trigger") && self.is_p(k + 1, b'.')) {
+            return None;
+        }
+        let member = self.lower(k + 2);
+        let next = k + 3;
+        let mask = match member.as_str() {
+            "isinsert" => te::INSERT,
+            "isupdate" => te::UPDATE,
+            "isdelete" => te::DELETE,
+            "isundelete" => te::AFTER_UNDELETE,
+            "isbefore" => te::BEFORE_INSERT | te::BEFORE_UPDATE | te::BEFORE_DELETE,
+            "isafter" => {
+                te::AFTER_INSERT | te::AFTER_UPDATE | te::AFTER_DELETE | te::AFTER_UNDELETE
+            }
+            "operationtype" if self.is_op(next, "==") || self.is_op(next, "!=") => {
+                let (bit, after) = self.trigger_operation(next + 1)?;
+                if after != end {
+                    return None;
+                }
+                return Some((if self.is_op(next, "==") { bit } else { !bit }, true));
+            }
+            _ => return None,
+        };
+        (next == end).then_some((mask, true))
+    }
+
+    /// At `if (` (index `i`): records the trigger contexts of its branches.
+    fn note_trigger_if(&mut self, i: usize) {
+        let close = self.skip_balanced(i + 1);
+        let Some((mask, exact)) = self.trigger_cond(i + 2, close.saturating_sub(1), 0) else {
+            return;
+        };
+        let then_end = self.statement_end(close, 0);
+        self.trigger_guards.push((close, then_end, mask));
+        if exact && self.is_kw(then_end, "else") {
+            let else_end = self.statement_end(then_end + 1, 0);
+            self.trigger_guards.push((then_end + 1, else_end, !mask));
+        }
+    }
+
+    /// At `switch on Trigger.operationType {` (index `i`): records the trigger
+    /// contexts of each `when` block (`when else`: the others).
+    fn note_trigger_switch(&mut self, i: usize) {
+        let mut k = i + 2;
+        if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
+            k += 2;
+        }
+        if !(self.is_kw(k, "trigger")
+            && self.is_p(k + 1, b'.')
+            && self.is_kw(k + 2, "operationtype"))
+            || !self.is_p(k + 3, b'{')
+        {
+            return;
+        }
+        let close = self.skip_balanced(k + 3);
+        let mut j = k + 4;
+        let mut seen = 0u8;
+        while j + 1 < close {
+            if !self.is_kw(j, "when") {
+                j += 1;
+                continue;
+            }
+            let mut mask = 0u8;
+            let mut m = j + 1;
+            let is_else = self.is_kw(m, "else");
+            while m < close && !self.is_p(m, b'{') {
+                if let Some((bit, after)) = self.trigger_operation(m) {
+                    mask |= bit;
+                    m = after;
+                } else {
+                    m += 1;
+                }
+            }
+            if !self.is_p(m, b'{') {
+                break;
+            }
+            let block_end = self.skip_balanced(m);
+            let mask = if is_else { !seen } else { mask };
+            seen |= mask;
+            self.trigger_guards.push((m, block_end, mask));
+            j = block_end;
+        }
+        // Outside a trigger the switch matches no `when` but `when else`.
+        let _ = seen;
+    }
+
     /// Whether tokens `[k, …)` are `[System.]Test.isRunningTest()`; the index
     /// past it.
     fn running_test_call(&self, mut k: usize) -> Option<usize> {
@@ -1319,6 +1509,10 @@ impl<'a> Parser<'a> {
             }
             if self.is_kw(i, "if") && self.is_p(i + 1, b'(') {
                 self.note_running_test_guard(i);
+                self.note_trigger_if(i);
+            }
+            if self.is_kw(i, "switch") && self.is_kw(i + 1, "on") {
+                self.note_trigger_switch(i);
             }
             if self.is_kw(i, "try") && self.is_p(i + 1, b'{') {
                 self.note_try(i);
@@ -1387,6 +1581,7 @@ impl<'a> Parser<'a> {
             args: vec![strip_names(operand)],
             line,
             caught: self.in_caught(i),
+            guard: self.guard_at(i),
         }));
     }
 
@@ -1399,6 +1594,7 @@ impl<'a> Parser<'a> {
         }
         let line = self.line(at);
         let caught = self.in_caught(at);
+        let guard = self.guard_at(at);
         let it = Expr::Call(
             Some(Box::new(strip_names(iterable.clone()))),
             "iterator".into(),
@@ -1417,6 +1613,7 @@ impl<'a> Parser<'a> {
                 args: Vec::new(),
                 line,
                 caught,
+                guard,
             }));
         }
     }
@@ -1742,6 +1939,7 @@ impl<'a> Parser<'a> {
                             ty: ty.clone(),
                             line,
                             caught: self.in_caught(i),
+                            guard: self.guard_at(i),
                         });
                     }
                     if self.is_p(self.pos, b'{') {
@@ -2016,6 +2214,7 @@ impl<'a> Parser<'a> {
             },
             line,
             caught: self.in_caught(name_i),
+            guard: self.guard_at(name_i),
         }));
     }
 

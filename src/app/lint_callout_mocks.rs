@@ -100,15 +100,21 @@ where
         timeout: cli.timeout,
         phase: crate::lint::phase,
     };
-    crate::cli::run_and_exit_within("lint-callout-mocks", &cli.output, record_only, Some(limit), move || {
-        let report = run(&opts)?;
-        if let Some(path) = &opts.write_baseline {
-            eprintln!(
-                "lint-callout-mocks: wrote {} finding(s) to the baseline {}",
-                report.findings.len(),
-                path.display()
-            );
-        }
-        Ok::<_, crate::lint::LintError>(report)
-    });
+    crate::cli::run_and_exit_within(
+        "lint-callout-mocks",
+        &cli.output,
+        record_only,
+        Some(limit),
+        move || {
+            let report = run(&opts)?;
+            if let Some(path) = &opts.write_baseline {
+                eprintln!(
+                    "lint-callout-mocks: wrote {} finding(s) to the baseline {}",
+                    report.findings.len(),
+                    path.display()
+                );
+            }
+            Ok::<_, crate::lint::LintError>(report)
+        },
+    );
 }

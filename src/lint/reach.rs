@@ -14,6 +14,14 @@
 //!   `Database.executeBatch`, `System.schedule`) and leaves pending can reach such
 //!   a callout, uncaught within the job / caught or not.
 //!
+//! **Trigger contexts.** Code a `Trigger.isInsert`-style condition or a `switch on
+//! Trigger.operationType` guards runs only in the trigger contexts it names; a
+//! DML statement runs its triggers in the context of the events it fires, and
+//! tests and queued jobs run outside any trigger. So every summary is kept per
+//! context — outside a trigger, plus one per distinct set of events the
+//! repository's DML fires (at most six: insert, update, upsert, delete,
+//! undelete, merge): `C ≤ 7`.
+//!
 //! A mock of kind `k` set on entry makes all four false (mocks are never unset,
 //! so queued work then runs mocked too), and a frame that catches on entry only
 //! turns `U` into `A`: one summary per method and kind serves every caller and
@@ -35,16 +43,18 @@
 //! object, with no depth limit and no recursion on the machine stack.
 //!
 //! ## Bound
-//! With `M` methods, `O` operations and `E` call edges (operation → target
-//! method, counting every class-hierarchy target), the work is at most
-//! `2·E + 8·E` edge visits (two mock kinds, then eight facts per method) plus
-//! `3·O + 9·M` for seeding and per-operation facts — `O((M + O + E) · F)` with
-//! `F = 8` facts — counted in [`Reach::work`] and checked against
-//! [`Reach::bound`]. Memory is `O(M + O + E)`. Each finding's chain is rebuilt
-//! afterwards from the first derivation of each fact (so it is acyclic and at most
-//! `8·M` steps long).
+//! With `M` methods, `O` operations, `E` call edges (operation → target method,
+//! counting every class-hierarchy target) and `C` contexts, the work is at most
+//! `2·E` edge visits for the mocks, then `16·C·E` for the facts (each of the `8·C`
+//! facts of a method becomes true once and visits its callers; a DML or queued-work
+//! edge fans out to the caller's `C` contexts only for the one context it enters),
+//! plus `(3 + C)·O + 9·C·M` for seeding — `O((M + O + E) · F · C)` with `F = 8`,
+//! counted in [`Reach::work`] and checked against [`Reach::bound`]. Memory is
+//! `O(M·C + O + E)`. Each finding's chain is rebuilt afterwards from the first
+//! derivation of each fact (so it is acyclic and at most `8·C·M` steps long).
 
 use crate::apex::index::{Index, MethodId, Op, HTTP, SOAP};
+use crate::apex::model::trigger_events;
 use std::collections::HashMap;
 
 const U: u8 = 0;
@@ -52,6 +62,16 @@ const A: u8 = 1;
 const W: u8 = 2;
 const WA: u8 = 3;
 const NONE: u32 = u32::MAX;
+/// Context indexes, to fan out over (there are at most 1 + 127 event sets).
+const ALL_CONTEXTS: [usize; 128] = {
+    let mut a = [0usize; 128];
+    let mut i = 0;
+    while i < 128 {
+        a[i] = i;
+        i += 1;
+    }
+    a
+};
 
 fn fact(slot: usize, level: u8) -> u8 {
     slot as u8 * 4 + level
@@ -65,19 +85,22 @@ fn kind_of(slot: usize) -> u8 {
     }
 }
 
+/// A method in a trigger context: `method * contexts + context`.
+type State = u32;
+
 /// How a fact first became true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Why {
     /// A callout at operation `op` of the method.
     Callout { op: u32 },
     /// Through operation `op` (a call, DML or queued work) to `target`'s fact.
-    Edge { op: u32, target: MethodId, fact: u8 },
+    Edge { op: u32, target: State, fact: u8 },
     /// Work queued at operation `op` (`target`'s fact), run at the
     /// `Test.stopTest()` at operation `stop`.
     Flush {
         stop: u32,
         op: u32,
-        target: MethodId,
+        target: State,
         fact: u8,
     },
 }
@@ -85,8 +108,11 @@ enum Why {
 /// The summaries of every method of an index.
 pub struct Reach {
     sets: Vec<u8>,
+    /// The trigger contexts: `NOT_IN_TRIGGER`, then each set of events a DML
+    /// operation of the repository fires.
+    contexts: Vec<u8>,
     facts: Vec<u8>,
-    why: HashMap<(MethodId, u8), Why>,
+    why: HashMap<(State, u8), Why>,
     /// Per method, the offset of its operations in `before` / `next_stop`.
     op_base: Vec<u32>,
     /// Mock kinds set before each operation (by the method itself or its callees).
@@ -122,10 +148,16 @@ impl Reach {
         let mut total_ops = 0u32;
         let mut edges = 0u64;
         let mut rev_count = vec![0u32; n + 1];
+        let mut contexts = vec![trigger_events::NOT_IN_TRIGGER];
         for ops in &idx.ops {
             op_base.push(total_ops);
             total_ops += ops.len() as u32;
             for op in ops {
+                if let Op::Dml { events, .. } = op {
+                    if !contexts.contains(events) {
+                        contexts.push(*events);
+                    }
+                }
                 for &t in op.targets() {
                     rev_count[t as usize] += 1;
                     edges += 1;
@@ -133,6 +165,7 @@ impl Reach {
             }
         }
         op_base.push(total_ops);
+        let cn = contexts.len();
         // Reversed edges, compressed: callers of t are rev[start[t]..start[t+1]].
         let mut start = vec![0u32; n + 1];
         for i in 0..n {
@@ -148,16 +181,17 @@ impl Reach {
                 }
             }
         }
-        let m_count = n as u64;
+        let (c64, o64) = (cn as u64, total_ops as u64);
         let mut r = Reach {
             sets: vec![0; n],
-            facts: vec![0; n],
+            facts: vec![0; n * cn],
             why: HashMap::new(),
+            contexts,
             op_base,
             before: vec![0; total_ops as usize],
             next_stop: vec![NONE; total_ops as usize],
             work: 0,
-            bound: 10 * edges + 3 * total_ops as u64 + 9 * m_count + 16,
+            bound: 2 * edges + 16 * c64 * edges + (3 + c64) * o64 + 9 * c64 * n as u64 + 16,
         };
 
         // 1. Mock kinds set, through calls and DML (not queued work).
@@ -217,63 +251,97 @@ impl Reach {
         }
 
         // 3. Reach facts: seeded by callouts, propagated to callers.
-        let mut work: Vec<(MethodId, u8)> = Vec::new();
+        let mut work: Vec<(State, u8)> = Vec::new();
         for (m, ops) in idx.ops.iter().enumerate() {
             for (p, op) in ops.iter().enumerate() {
                 r.work += 1;
-                if let Op::Callout { kind, caught, .. } = op {
-                    let slot = if *kind == HTTP { 0 } else { 1 };
-                    if r.before_op(m as MethodId, p as u32) & kind == 0 {
-                        let level = if *caught { A } else { U };
+                let Op::Callout {
+                    kind,
+                    caught,
+                    guard,
+                    ..
+                } = op
+                else {
+                    continue;
+                };
+                let slot = if *kind == HTTP { 0 } else { 1 };
+                if r.before_op(m as MethodId, p as u32) & kind != 0 {
+                    continue;
+                }
+                let level = if *caught { A } else { U };
+                for c in 0..cn {
+                    r.work += 1;
+                    if guard & r.contexts[c] != 0 {
                         let why = Why::Callout { op: p as u32 };
-                        r.set(m as MethodId, fact(slot, level), why, &mut work);
+                        r.set((m * cn + c) as State, fact(slot, level), why, &mut work);
                     }
                 }
             }
         }
-        while let Some((t, f)) = work.pop() {
+        while let Some((ts, f)) = work.pop() {
+            let (t, tc) = (ts as usize / cn, ts as usize % cn);
             let slot = (f / 4) as usize;
             let level = f % 4;
             let kind = kind_of(slot);
-            for &(m, p) in &rev[start[t as usize] as usize..start[t as usize + 1] as usize] {
+            for &(m, p) in &rev[start[t] as usize..start[t + 1] as usize] {
                 r.work += 1;
                 if r.before_op(m, p) & kind != 0 {
                     continue;
                 }
-                let edge = Why::Edge {
-                    op: p,
-                    target: t,
-                    fact: f,
+                let op = &idx.ops[m as usize][p as usize];
+                let guard = op.guard();
+                // The caller's contexts this operation can lead to the fact from.
+                let callers: &[usize] = match op {
+                    Op::Call { .. } => &[tc][..],
+                    Op::Dml { events, .. } if r.contexts[tc] == *events => &ALL_CONTEXTS[..cn],
+                    Op::Async { .. } if tc == 0 => &ALL_CONTEXTS[..cn],
+                    _ => &[],
                 };
-                match &idx.ops[m as usize][p as usize] {
-                    Op::Call { caught, .. } | Op::Dml { caught, .. } => match level {
-                        U if !caught => r.set(m, fact(slot, U), edge, &mut work),
-                        U | A => r.set(m, fact(slot, A), edge, &mut work),
-                        // Work queued by the callee runs later: a try around this
-                        // call does not enclose it.
-                        _ => r.deliver(idx, m, p, slot, level, t, f, &mut work),
-                    },
-                    Op::Async { .. } => {
-                        let level = if matches!(level, U | W) { W } else { WA };
-                        r.deliver(idx, m, p, slot, level, t, f, &mut work);
+                for &c in callers {
+                    r.work += 1;
+                    if guard & r.contexts[c] == 0 {
+                        continue;
                     }
-                    _ => {}
+                    let ms = (m as usize * cn + c) as State;
+                    let edge = Why::Edge {
+                        op: p,
+                        target: ts,
+                        fact: f,
+                    };
+                    match op {
+                        Op::Call { caught, .. } | Op::Dml { caught, .. } => match level {
+                            U if !caught => r.set(ms, fact(slot, U), edge, &mut work),
+                            U | A => r.set(ms, fact(slot, A), edge, &mut work),
+                            // Work queued by the callee runs later: a try around
+                            // this call does not enclose it.
+                            _ => r.deliver(idx, ms, p, slot, level, (ts, f), &mut work),
+                        },
+                        Op::Async { .. } => {
+                            let level = if matches!(level, U | W) { W } else { WA };
+                            r.deliver(idx, ms, p, slot, level, (ts, f), &mut work);
+                        }
+                        _ => {}
+                    }
                 }
             }
         }
         r
     }
 
+    fn method_of(&self, s: State) -> MethodId {
+        s / self.contexts.len() as u32
+    }
+
     fn before_op(&self, m: MethodId, p: u32) -> u8 {
         self.before[(self.op_base[m as usize] + p) as usize]
     }
 
-    fn has(&self, m: MethodId, f: u8) -> bool {
-        self.facts[m as usize] & (1 << f) != 0
+    fn has(&self, s: State, f: u8) -> bool {
+        self.facts[s as usize] & (1 << f) != 0
     }
 
     /// Sets a fact (and the weaker one it implies: `U` → `A`, `W` → `WA`).
-    fn set(&mut self, m: MethodId, f: u8, why: Why, work: &mut Vec<(MethodId, u8)>) {
+    fn set(&mut self, m: State, f: u8, why: Why, work: &mut Vec<(State, u8)>) {
         let implied = match f % 4 {
             U | W => Some(f + 1),
             _ => None,
@@ -290,18 +358,18 @@ impl Reach {
     /// Work that reaches a callout (`level` `W` or `WA`) was queued at operation
     /// `p` of `m`: it runs at the next `Test.stopTest()` of `m` (if no mock of the
     /// kind is set by then), or stays pending for `m`'s callers.
-    #[allow(clippy::too_many_arguments)]
     fn deliver(
         &mut self,
         idx: &Index,
-        m: MethodId,
+        ms: State,
         p: u32,
         slot: usize,
         level: u8,
-        target: MethodId,
-        f: u8,
-        work: &mut Vec<(MethodId, u8)>,
+        from: (State, u8),
+        work: &mut Vec<(State, u8)>,
     ) {
+        let (target, f) = from;
+        let m = self.method_of(ms);
         let stop = self.next_stop[(self.op_base[m as usize] + p) as usize];
         if stop == NONE {
             let why = Why::Edge {
@@ -309,7 +377,7 @@ impl Reach {
                 target,
                 fact: f,
             };
-            self.set(m, fact(slot, level), why, work);
+            self.set(ms, fact(slot, level), why, work);
             return;
         }
         if self.before_op(m, stop) & kind_of(slot) != 0 {
@@ -326,7 +394,7 @@ impl Reach {
             fact: f,
         };
         let level = if level == W && !caught { U } else { A };
-        self.set(m, fact(slot, level), why, work);
+        self.set(ms, fact(slot, level), why, work);
     }
 
     /// The mock kinds `m` sets, itself or through what it calls.
@@ -342,31 +410,33 @@ impl Reach {
         let class = idx.methods[root as usize].class;
         let init = idx.classes[class as usize].init;
         let end = self.sets(root);
+        // Tests run outside any trigger: context 0.
+        let cn = self.contexts.len() as State;
+        let (root_s, init_s) = (root * cn, init * cn);
         let mut out = Vec::new();
         for slot in 0..2 {
             let kind = kind_of(slot);
             if init != root && self.sets(init) & kind != 0 {
                 continue;
             }
-            let pending = |level: u8| end & kind == 0 && self.has(root, fact(slot, level));
-            let found = if init != root && self.has(init, fact(slot, U)) {
-                Some((true, vec![(init, U)]))
-            } else if self.has(root, fact(slot, U)) {
-                Some((true, vec![(root, U)]))
+            let pending = |level: u8| end & kind == 0 && self.has(root_s, fact(slot, level));
+            let found = if init != root && self.has(init_s, fact(slot, U)) {
+                Some((true, init_s, U))
+            } else if self.has(root_s, fact(slot, U)) {
+                Some((true, root_s, U))
             } else if pending(W) {
-                Some((true, vec![(root, W)]))
-            } else if init != root && self.has(init, fact(slot, A)) {
-                Some((false, vec![(init, A)]))
-            } else if self.has(root, fact(slot, A)) {
-                Some((false, vec![(root, A)]))
+                Some((true, root_s, W))
+            } else if init != root && self.has(init_s, fact(slot, A)) {
+                Some((false, init_s, A))
+            } else if self.has(root_s, fact(slot, A)) {
+                Some((false, root_s, A))
             } else if pending(WA) {
-                Some((false, vec![(root, WA)]))
+                Some((false, root_s, WA))
             } else {
                 None
             };
-            if let Some((uncaught, start)) = found {
-                let (m, level) = start[0];
-                out.push(self.witness(idx, root, m, slot, level, uncaught));
+            if let Some((uncaught, from, level)) = found {
+                out.push(self.witness(idx, root, from, slot, level, uncaught));
             }
         }
         out.sort_by_key(|o| (!o.uncaught, o.slot));
@@ -378,7 +448,7 @@ impl Reach {
         &self,
         idx: &Index,
         root: MethodId,
-        from: MethodId,
+        from: State,
         slot: usize,
         level: u8,
         uncaught: bool,
@@ -387,20 +457,24 @@ impl Reach {
         let file_of = |m: MethodId| idx.classes[idx.methods[m as usize].class as usize].file;
         let mut chain = vec![root_name];
         let mut files = vec![file_of(root)];
-        if from != root {
-            chain.push(idx.method_display(from));
-            files.push(file_of(from));
+        if self.method_of(from) != root {
+            chain.push(idx.method_display(self.method_of(from)));
+            files.push(file_of(self.method_of(from)));
         }
         let mut caught_in: Option<String> = None;
-        let (mut m, mut f) = (from, fact(slot, level));
-        let limit = 8 * idx.methods.len() + 8;
+        let (mut s, mut f) = (from, fact(slot, level));
+        let limit = 8 * self.facts.len() + 8;
         for _ in 0..limit {
-            let Some(why) = self.why.get(&(m, f)).copied() else {
+            let Some(why) = self.why.get(&(s, f)).copied() else {
                 break;
             };
-            let (op, target, g) = match why {
+            let m = self.method_of(s);
+            let (op, target_state, g) = match why {
                 Why::Callout { op } => {
-                    if let Op::Callout { kind, line, caught } = &idx.ops[m as usize][op as usize] {
+                    if let Op::Callout {
+                        kind, line, caught, ..
+                    } = &idx.ops[m as usize][op as usize]
+                    {
                         let file = idx.file_of_method(m);
                         let base = file.rel.rsplit('/').next().unwrap_or(&file.rel);
                         let prim = if *kind == SOAP {
@@ -435,6 +509,7 @@ impl Reach {
                     (op, target, fact)
                 }
             };
+            let target = self.method_of(target_state);
             let sync_fact = matches!(g % 4, U | A);
             match &idx.ops[m as usize][op as usize] {
                 Op::Call { caught, line, .. } => {
@@ -469,7 +544,7 @@ impl Reach {
                 _ => {}
             }
             files.push(file_of(target));
-            m = target;
+            s = target_state;
             f = g;
         }
         files.sort_unstable();

@@ -834,7 +834,11 @@ fn caught_callouts_are_their_own_warning() {
         try { Svc.plain(); } catch (Exception e) { System.assert(false, 'boom'); }
     }
 }";
-    let out = lint(&[("Client.cls", CLIENT), ("Svc.cls", svc), ("SvcTest.cls", test)]);
+    let out = lint(&[
+        ("Client.cls", CLIENT),
+        ("Svc.cls", svc),
+        ("SvcTest.cls", test),
+    ]);
     assert_eq!(
         syms(&out, "callout-without-mock"),
         vec![
@@ -858,7 +862,11 @@ fn caught_callouts_are_their_own_warning() {
          passes without exercising the response: swallowed → Svc.swallow → Client.post → \
          Http.send (Client.cls:6)"
     );
-    assert!(w[2].message.contains("caught in SvcTest.inTest (line 7)"), "{}", w[2].message);
+    assert!(
+        w[2].message.contains("caught in SvcTest.inTest (line 7)"),
+        "{}",
+        w[2].message
+    );
 }
 
 #[test]
@@ -890,7 +898,11 @@ fn a_try_around_enqueue_does_not_enclose_the_job_but_one_around_stop_test_does()
         Test.stopTest();
     }
 }";
-    let out = lint(&[("Client.cls", CLIENT), ("SyncJob.cls", job), ("JobTest.cls", test)]);
+    let out = lint(&[
+        ("Client.cls", CLIENT),
+        ("SyncJob.cls", job),
+        ("JobTest.cls", test),
+    ]);
     assert_eq!(
         syms(&out, "callout-without-mock"),
         vec!["JobTest.tryAroundEnqueue", "JobTest.abortedOtherJob"],
@@ -953,8 +965,16 @@ fn running_test_guard_forms() {
     @IsTest static void g() { Guards.ternary(); }
     @IsTest static void h() { Guards.notDecided(false); }
 }";
-    let out = lint(&[("Client.cls", CLIENT), ("Guards.cls", svc), ("GuardsTest.cls", test)]);
-    assert_eq!(syms(&out, "callout-without-mock"), vec!["GuardsTest.h"], "{out:?}");
+    let out = lint(&[
+        ("Client.cls", CLIENT),
+        ("Guards.cls", svc),
+        ("GuardsTest.cls", test),
+    ]);
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["GuardsTest.h"],
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -995,7 +1015,11 @@ fn dml_runs_the_triggers_of_its_object() {
     ]);
     assert_eq!(
         syms(&out, "callout-without-mock"),
-        vec!["DmlTest.inserts", "DmlTest.databaseUpdate", "DmlTest.upserts"],
+        vec![
+            "DmlTest.inserts",
+            "DmlTest.databaseUpdate",
+            "DmlTest.upserts"
+        ],
         "{out:?}"
     );
     let f = of(&out, "callout-without-mock");
@@ -1007,7 +1031,9 @@ fn dml_runs_the_triggers_of_its_object() {
         "{}",
         f[0].message
     );
-    assert!(f[1].message.contains("update Account → AccountTrigger (after update)"));
+    assert!(f[1]
+        .message
+        .contains("update Account → AccountTrigger (after update)"));
 }
 
 #[test]
@@ -1026,7 +1052,11 @@ fn a_trigger_that_updates_its_own_object_terminates() {
         ("Client.cls", CLIENT),
         ("OppTest.cls", test),
     ]);
-    assert_eq!(syms(&out, "callout-without-mock"), vec!["OppTest.t"], "{out:?}");
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["OppTest.t"],
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -1072,7 +1102,8 @@ fn iterable_iterator_and_callable_implementations_are_reached() {
 #[test]
 fn dispatch_through_type_new_instance_stays_unresolved_but_factories_do_not() {
     let iface = "public interface IHandler { void run(); }";
-    let impl_ = "public class CalloutHandler implements IHandler { public void run() { Client.post(); } }";
+    let impl_ =
+        "public class CalloutHandler implements IHandler { public void run() { Client.post(); } }";
     let dispatcher = "public class Dispatcher {
     public static void dynamic(String name) {
         Object o = Type.forName(name).newInstance();
@@ -1101,7 +1132,11 @@ fn dispatch_through_type_new_instance_stays_unresolved_but_factories_do_not() {
         ("Client.cls", CLIENT),
         ("DispatchTest.cls", test),
     ]);
-    assert_eq!(syms(&out, "callout-without-mock"), vec!["DispatchTest.viaFactory"], "{out:?}");
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["DispatchTest.viaFactory"],
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -1110,13 +1145,18 @@ fn a_mock_set_in_the_test_class_static_initialiser_counts() {
     static { Test.setMock(HttpCalloutMock.class, new Mock()); }
     @IsTest static void t() { Client.post(); }
 }";
-    let unmocked = "@IsTest private class NoInitTest { @IsTest static void t() { Client.post(); } }";
+    let unmocked =
+        "@IsTest private class NoInitTest { @IsTest static void t() { Client.post(); } }";
     let out = lint(&[
         ("Client.cls", CLIENT),
         ("InitTest.cls", test),
         ("NoInitTest.cls", unmocked),
     ]);
-    assert_eq!(syms(&out, "callout-without-mock"), vec!["NoInitTest.t"], "{out:?}");
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["NoInitTest.t"],
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -1126,7 +1166,10 @@ fn the_analysis_stays_within_its_bound_on_a_large_cycle() {
     // itself; tests with and without mocks.
     let n = 300;
     let mut files: Vec<(String, String)> = vec![
-        ("IStep.cls".into(), "public interface IStep { void run(Integer d); }".into()),
+        (
+            "IStep.cls".into(),
+            "public interface IStep { void run(Integer d); }".into(),
+        ),
         ("Client.cls".into(), CLIENT.into()),
         (
             "Loop.cls".into(),
@@ -1172,8 +1215,20 @@ fn the_analysis_stays_within_its_bound_on_a_large_cycle() {
         .collect();
     let idx = Index::build(models);
     let reach = reach::Reach::compute(&idx);
-    assert!(reach.work <= reach.bound, "{} > {}", reach.work, reach.bound);
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert!(
+        reach.work <= reach.bound,
+        "{} > {}",
+        reach.work,
+        reach.bound
+    );
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let out = lint(&refs);
-    assert_eq!(syms(&out, "callout-without-mock"), vec!["StepTest.unmocked"], "{out:?}");
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["StepTest.unmocked"],
+        "{out:?}"
+    );
 }
