@@ -27,6 +27,7 @@ const EX_INDEX: u8 = 9;
 const EX_STR: u8 = 10;
 const EX_CONCAT: u8 = 11;
 const EX_CALL_UNQUALIFIED: u8 = 12;
+const EX_VIA: u8 = 13;
 
 /// How deep an expression is encoded; deeper parts become `Unknown`.
 const MAX_DEPTH: u32 = 64;
@@ -176,6 +177,11 @@ impl EventBuf {
                 self.0.push(EX_CONCAT);
                 self.expr(r, depth + 1);
             }
+            Expr::Via(t, r) => {
+                self.0.push(EX_VIA);
+                self.str(t);
+                self.expr(r, depth + 1);
+            }
         }
     }
 }
@@ -291,6 +297,10 @@ impl Reader<'_> {
             EX_INDEX => Expr::Index(Box::new(self.expr()?)),
             EX_STR => Expr::Str(String::new()),
             EX_CONCAT => Expr::Concat(Box::new(self.expr()?)),
+            EX_VIA => {
+                let t = self.str()?;
+                Expr::Via(t, Box::new(self.expr()?))
+            }
             _ => return None,
         })
     }
@@ -323,6 +333,10 @@ mod tests {
                     Expr::Super,
                     Expr::Unknown,
                     Expr::New("a".into()),
+                    Expr::Via(
+                        "ihandler".into(),
+                        Box::new(Expr::Call(None, "make".into(), 1)),
+                    ),
                 ],
                 line: 70_000,
                 caught: true,

@@ -13,6 +13,31 @@ use super::model::*;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 
+/// Platform classes the analyses rely on. The parser drops `System.` from type
+/// names, so a repository class of the same name (test suites that check their
+/// code always writes `System.Http`, `System.Test`, … declare such classes on
+/// purpose) would take their place: such classes are not resolved by name.
+const SHADOWED_PLATFORM: &[&str] = &[
+    "http",
+    "httprequest",
+    "httpresponse",
+    "httpcalloutmock",
+    "webservicemock",
+    "webservicecallout",
+    "test",
+    "system",
+    "database",
+    "queueable",
+    "schedulable",
+    "iterable",
+    "iterator",
+    "callable",
+    "type",
+];
+
+/// The type of objects made by `Type.newInstance()` (see the parser).
+const DYNAMIC: &str = "object";
+
 /// No class (`Index::this_class` when no copy is being resolved).
 const NO_CLASS: ClassId = ClassId::MAX;
 
@@ -169,6 +194,8 @@ pub struct Index {
     /// Set when a resolution dispatched on `this` (an unqualified or `this.`
     /// call to an instance method).
     this_used: std::sync::atomic::AtomicBool,
+    /// Per method: every `return` gives an object made by `Type.newInstance()`.
+    returns_dynamic: Vec<bool>,
     /// Transitive subtypes per class (computed on demand, cached).
     all_subtypes: Vec<Option<Vec<ClassId>>>,
 }
@@ -211,6 +238,7 @@ impl Index {
             platform_impls: HashMap::new(),
             specialised: HashMap::new(),
             copies_from: usize::MAX,
+            returns_dynamic: Vec::new(),
             copy_class: Vec::new(),
             this_class: std::sync::atomic::AtomicU32::new(NO_CLASS),
             this_used: std::sync::atomic::AtomicBool::new(false),
@@ -250,7 +278,9 @@ impl Index {
                     init,
                     inner: HashMap::new(),
                 });
-                idx.by_name.entry(t.qname.clone()).or_insert(id);
+                if !SHADOWED_PLATFORM.contains(&t.qname.as_str()) {
+                    idx.by_name.entry(t.qname.clone()).or_insert(id);
+                }
             }
         }
         for id in 0..idx.classes.len() {
@@ -307,6 +337,7 @@ impl Index {
         // Operations. A method's events are dropped once resolved (and
         // specialised): the analyses work on operations, and this keeps peak
         // memory near one copy.
+        idx.find_dynamic_returns();
         // A first resolution finds the methods that dispatch on `this`; once their
         // copies exist, every method is resolved again so calls reach the copies.
         let mut uses_this = vec![false; idx.methods.len()];
@@ -430,6 +461,58 @@ impl Index {
     /// specialised to `x` when there is one.
     fn specialised_for(&self, m: MethodId, x: ClassId) -> MethodId {
         self.specialised.get(&(m, x)).copied().unwrap_or(m)
+    }
+
+    /// Methods that return an object made by `Type.newInstance()` (plugin
+    /// factories: `return (Plugin) Type.forName(name).newInstance();`, or a call
+    /// to another such method). Calls on what they return are left unresolved
+    /// rather than dispatched to every implementation of the declared type.
+    /// Helpers calling helpers are followed up to `DYNAMIC_ROUNDS` deep (each
+    /// round is one pass over the methods' return calls).
+    fn find_dynamic_returns(&mut self) {
+        const DYNAMIC_ROUNDS: usize = 8;
+        let n = self.methods.len();
+        self.returns_dynamic = (0..n as MethodId)
+            .map(|m| {
+                self.method(m)
+                    .and_then(|md| md.dyn_returns.as_ref())
+                    .is_some_and(|calls| calls.is_empty())
+            })
+            .collect();
+        for _ in 0..DYNAMIC_ROUNDS {
+            let mut changed = false;
+            let mut next = self.returns_dynamic.clone();
+            for m in 0..n as MethodId {
+                if next[m as usize] {
+                    continue;
+                }
+                let Some(calls) = self.method(m).and_then(|md| md.dyn_returns.as_ref()) else {
+                    continue;
+                };
+                let ctx = self.methods[m as usize].class;
+                if calls.iter().all(|c| self.made_dynamically(c, ctx)) {
+                    next[m as usize] = true;
+                    changed = true;
+                }
+            }
+            self.returns_dynamic = next;
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Whether a call gives an object made by `Type.newInstance()`.
+    fn made_dynamically(&self, call: &Expr, ctx: ClassId) -> bool {
+        let Expr::Call(recv, name, argc) = call else {
+            return false;
+        };
+        let recv = recv.as_ref().map(|r| self.recv_of(r, ctx, 1));
+        let targets = self.call_targets(recv.as_ref(), name, *argc as usize, ctx);
+        !targets.is_empty()
+            && targets
+                .iter()
+                .all(|&t| self.returns_dynamic.get(t as usize) == Some(&true))
     }
 
     pub fn decl(&self, c: ClassId) -> &TypeDecl {
@@ -684,6 +767,13 @@ impl Index {
                     }
                 }
                 let targets = self.call_targets(recv.as_ref(), name, *argc as usize, ctx);
+                if !targets.is_empty()
+                    && targets
+                        .iter()
+                        .all(|&t| self.returns_dynamic.get(t as usize) == Some(&true))
+                {
+                    return Ty::Builtin(DYNAMIC.into());
+                }
                 for t in targets {
                     if let Some(md) = self.method(t) {
                         if md.ret != "void" {
@@ -693,6 +783,10 @@ impl Index {
                 }
                 Ty::Unknown
             }
+            Expr::Via(ty, call) => match self.type_of(call, ctx, depth + 1) {
+                t @ Ty::Builtin(_) if self.made_dynamically(call, ctx) => t,
+                _ => self.resolve_type(ty, ctx),
+            },
             Expr::Unknown => Ty::Unknown,
         }
     }

@@ -40,6 +40,9 @@ pub enum Expr {
     Str(String),
     /// `'a' + b`: the leftmost operand of a `+` chain (used for endpoints).
     Concat(Box<Expr>),
+    /// A local declared with a type and initialised from a call: its declared
+    /// type, unless the call returns an object made by `Type.newInstance()`.
+    Via(TypeName, Box<Expr>),
     Unknown,
 }
 
@@ -136,6 +139,10 @@ pub struct Method {
     pub untimed_sends: Vec<UntimedSend>,
     pub endpoints: Vec<EndpointSet>,
     pub has_body: bool,
+    /// When every `return` of the method gives an object made by
+    /// `Type.newInstance()` — directly (then the list is empty) or through calls
+    /// that the index checks for the same (the calls) — else None.
+    pub dyn_returns: Option<Vec<Expr>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

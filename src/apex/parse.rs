@@ -110,6 +110,8 @@ fn parse(rel: &str, src: &[u8], collect_refs: bool) -> FileModel {
         refs: collect_refs.then(Vec::new),
         cur_type: None,
         ctor_type: None,
+        last_cast_operand: None,
+        last_ternary: None,
     };
     p.prescan_test_flags();
     p.parse_top();
@@ -164,6 +166,12 @@ struct Parser<'a> {
     refs: Option<Vec<ApexRef>>,
     /// The type whose body is being parsed.
     cur_type: Option<usize>,
+    /// The operand of the last cast parsed (`(T) operand`).
+    last_cast_operand: Option<Expr>,
+    /// The last ternary parsed: where its expression starts, and each branch
+    /// (its value, whether it is `null`, the operand if it is a cast).
+    #[allow(clippy::type_complexity)]
+    last_ternary: Option<(usize, Vec<(Expr, bool, Option<Expr>)>)>,
     /// Inside `new T(...)`: T as written (for `Field__c = value` arguments of
     /// sObject constructors).
     ctor_type: Option<String>,
@@ -189,6 +197,12 @@ struct Body {
     aborted: Vec<u32>,
     /// Locals holding an object made by `Type.newInstance()`.
     dynamic: Vec<Ident>,
+    /// Locals of a repository type initialised from a call (see `Expr::Via`).
+    via: HashMap<Ident, Expr>,
+    /// What the `return`s give, for `Method::dyn_returns` (None once one gives
+    /// something that is not made by `Type.newInstance()`).
+    returns: Option<Vec<Expr>>,
+    saw_return: bool,
 }
 
 /// The type given to values whose class is chosen at run time (`Type.newInstance()`
@@ -203,10 +217,46 @@ const DYNAMIC: &str = "object";
 /// resolved through it), a cast of one, or a local holding one.
 fn is_dynamic(b: &Body, e: &Expr) -> bool {
     match e {
-        Expr::Call(Some(_), name, 0) => name == "newinstance",
+        // `Type.forName(name).newInstance()`, or `t.newInstance()` on a local `Type`
+        // computed by a call (`Type t = Type.forName(name);`, `Type t =
+        // typeFor(name);`). Not on a `Type` parameter or a map lookup: factories
+        // such as fflib's `Application.Service.newInstance(IService.class)` map
+        // an interface to its implementation, which class-hierarchy analysis
+        // over that interface covers.
+        Expr::Call(Some(recv), name, 0) if name == "newinstance" => match recv.as_ref() {
+            Expr::Call(_, f, _) => f == "forname",
+            Expr::Local { name, ty } => ty == "type" && b.via.contains_key(name),
+            Expr::Via(ty, _) => ty == "type",
+            _ => false,
+        },
         Expr::Cast(t) => t == DYNAMIC,
         Expr::Local { name, .. } => b.dynamic.contains(name),
         _ => false,
+    }
+}
+
+/// At `return e;`: what `e` is, for `Method::dyn_returns`.
+fn note_return(b: &mut Body, e: &Expr, cast_operand: Option<Expr>) {
+    let e = match (e, cast_operand) {
+        (Expr::Cast(t), Some(op)) if t != DYNAMIC => op,
+        (e, _) => e.clone(),
+    };
+    if !b.saw_return {
+        b.saw_return = true;
+        b.returns = Some(Vec::new());
+    }
+    if is_dynamic(b, &e) {
+        return;
+    }
+    let call = match &e {
+        Expr::Call(..) => Some(strip_names(e.clone())),
+        Expr::Via(_, c) => Some((**c).clone()),
+        Expr::Local { name, .. } => b.via.get(name).cloned(),
+        _ => None,
+    };
+    match (call, b.returns.as_mut()) {
+        (Some(c), Some(list)) if list.len() < 8 => list.push(c),
+        _ => b.returns = None,
     }
 }
 
@@ -1051,7 +1101,10 @@ impl<'a> Parser<'a> {
         if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
             k += 2;
         }
-        if !(self.is_kw(k, "trigger") && self.is_p(k + 1, b'.')) {
+        let subject = self.is_kw(k, "trigger")
+            && self.is_p(k + 1, b'.')
+            && self.is_kw(k + 2, "operationtype");
+        if !subject || !self.is_p(k + 3, b'{') {
             return None;
         }
         let member = self.lower(k + 2);
@@ -1517,6 +1570,28 @@ impl<'a> Parser<'a> {
             if self.is_kw(i, "try") && self.is_p(i + 1, b'{') {
                 self.note_try(i);
             }
+            if self.is_kw(i, "return") && !self.is_p(i + 1, b';') {
+                self.pos = i + 1;
+                self.last_cast_operand = None;
+                self.last_ternary = None;
+                let e = self.parse_expr(b);
+                let op = self.last_cast_operand.take();
+                let whole = self.is_p(self.pos, b';');
+                match self.last_ternary.take() {
+                    // `return c ? a : b;`: both branches are returns.
+                    Some((start, branches)) if start == i + 1 && whole => {
+                        for (e, is_null, op) in branches {
+                            if !is_null {
+                                note_return(b, &e, op);
+                            }
+                        }
+                    }
+                    _ if self.is_kw(i + 1, "null") && self.pos == i + 2 => {}
+                    _ => note_return(b, &e, op),
+                }
+                stmt_start = false;
+                continue;
+            }
             if stmt_start && self.is_any_kw(i, DML_VERBS) && self.starts_dml_operand(i + 1) {
                 self.parse_dml(b, i);
                 stmt_start = false;
@@ -1692,6 +1767,22 @@ impl<'a> Parser<'a> {
                 }
                 _ => ty.clone(),
             };
+            match &init {
+                Some(e @ Expr::Call(..)) => {
+                    b.via.insert(name.clone(), strip_names(e.clone()));
+                }
+                Some(Expr::Cast(t)) if t != DYNAMIC => match self.last_cast_operand.take() {
+                    Some(op @ Expr::Call(..)) => {
+                        b.via.insert(name.clone(), strip_names(op));
+                    }
+                    _ => {
+                        b.via.remove(&name);
+                    }
+                },
+                _ => {
+                    b.via.remove(&name);
+                }
+            }
             b.locals.push((name, ty, depth, literal));
             if self.is_p(self.pos, b',') && self.is_name(self.pos + 1) {
                 self.pos += 1;
@@ -1717,6 +1808,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_expr_inner(&mut self, b: &mut Body) -> Expr {
+        let start = self.pos;
         let mut left = self.parse_unary(b);
         loop {
             let i = self.pos;
@@ -1764,11 +1856,20 @@ impl<'a> Parser<'a> {
                 Kind::Punct(b'?') => {
                     self.note_running_test_ternary(i);
                     self.pos += 1;
-                    let _ = self.parse_expr(b);
+                    let mut branches = Vec::with_capacity(2);
+                    let from = self.pos;
+                    self.last_cast_operand = None;
+                    let then = self.parse_expr(b);
+                    let is_null = self.is_kw(from, "null") && self.pos == from + 1;
+                    branches.push((then, is_null, self.last_cast_operand.take()));
                     if self.is_p(self.pos, b':') {
                         self.pos += 1;
-                        let _ = self.parse_expr(b);
+                        let from = self.pos;
+                        let other = self.parse_expr(b);
+                        let is_null = self.is_kw(from, "null") && self.pos == from + 1;
+                        branches.push((other, is_null, self.last_cast_operand.take()));
                     }
+                    self.last_ternary = Some((start, branches));
                     left = Expr::Unknown;
                 }
                 Kind::Punct(c) if b"-*/<>%&|^!".contains(&c) => {
@@ -1906,6 +2007,12 @@ impl<'a> Parser<'a> {
                             self.note_type_span(i + 1, next);
                             self.pos = after;
                             let inner = self.parse_unary(b);
+                            self.last_cast_operand = Some(match &inner {
+                                Expr::Local { name, .. } => {
+                                    b.via.get(name).cloned().unwrap_or_else(|| inner.clone())
+                                }
+                                _ => inner.clone(),
+                            });
                             if is_dynamic(b, &inner) {
                                 // The class was chosen at run time: not resolved.
                                 return Expr::Cast(DYNAMIC.into());
@@ -1985,9 +2092,14 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 let name = self.lower(i);
                 match b.local(&name) {
-                    Some(l) => Expr::Local {
-                        name,
-                        ty: l.1.clone(),
+                    Some(l) => match b.via.get(&name) {
+                        Some(call) if !is_platform_value_type(&l.1) && l.1 != "http" => {
+                            Expr::Via(l.1.clone(), Box::new(call.clone()))
+                        }
+                        _ => Expr::Local {
+                            name,
+                            ty: l.1.clone(),
+                        },
                     },
                     None => {
                         if self.refs.is_some() {
@@ -2366,12 +2478,18 @@ fn strip_names(e: Expr) -> Expr {
         Expr::Field(r, n) => Expr::Field(Box::new(strip_names(*r)), n),
         Expr::Index(r) => Expr::Index(Box::new(strip_names(*r))),
         Expr::Concat(r) => Expr::Concat(Box::new(strip_names(*r))),
+        Expr::Via(t, r) => Expr::Via(t, Box::new(strip_names(*r))),
         Expr::Str(_) => Expr::Str(String::new()),
         other => other,
     }
 }
 
 fn finish_method(m: &mut Method, b: Body) {
+    m.dyn_returns = if b.saw_return {
+        b.returns.clone()
+    } else {
+        None
+    };
     m.events = if b.aborted.is_empty() {
         b.events
     } else {

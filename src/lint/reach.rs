@@ -358,6 +358,7 @@ impl Reach {
     /// Work that reaches a callout (`level` `W` or `WA`) was queued at operation
     /// `p` of `m`: it runs at the next `Test.stopTest()` of `m` (if no mock of the
     /// kind is set by then), or stays pending for `m`'s callers.
+    #[allow(clippy::too_many_arguments)]
     fn deliver(
         &mut self,
         idx: &Index,

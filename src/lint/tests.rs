@@ -1118,17 +1118,33 @@ fn dispatch_through_type_new_instance_stays_unresolved_but_factories_do_not() {
 }";
     let app = "public class Application {
     public static Factory Service = new Factory();
-    public class Factory { public Object newInstance(Type t) { return t.newInstance(); } }
+    public class Factory {
+        private Map<Type, Type> impls = new Map<Type, Type>();
+        public Object newInstance(Type t) { return impls.get(t).newInstance(); }
+    }
 }";
     let test = "@IsTest private class DispatchTest {
     @IsTest static void viaMetadata() { Dispatcher.dynamic('CalloutHandler'); }
     @IsTest static void viaFactory() { Dispatcher.factory(); }
+    @IsTest static void viaHelper() { Plugins.make('CalloutHandler').run(); }
+}";
+    let plugins = "public class Plugins {
+    public static IHandler make(String name) {
+        Object o = build(name);
+        return (IHandler) o;
+    }
+    private static Object build(String name) {
+        Type t = typeFor(name);
+        return t == null ? null : t.newInstance();
+    }
+    private static Type typeFor(String name) { return Type.forName(name); }
 }";
     let out = lint(&[
         ("IHandler.cls", iface),
         ("CalloutHandler.cls", impl_),
         ("Dispatcher.cls", dispatcher),
         ("Application.cls", app),
+        ("Plugins.cls", plugins),
         ("Client.cls", CLIENT),
         ("DispatchTest.cls", test),
     ]);
