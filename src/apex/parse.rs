@@ -1101,10 +1101,7 @@ impl<'a> Parser<'a> {
         if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
             k += 2;
         }
-        let subject = self.is_kw(k, "trigger")
-            && self.is_p(k + 1, b'.')
-            && self.is_kw(k + 2, "operationtype");
-        if !subject || !self.is_p(k + 3, b'{') {
+        if !(self.is_kw(k, "trigger") && self.is_p(k + 1, b'.')) {
             return None;
         }
         let member = self.lower(k + 2);
@@ -1151,11 +1148,10 @@ impl<'a> Parser<'a> {
         if self.is_kw(k, "system") && self.is_p(k + 1, b'.') {
             k += 2;
         }
-        if !(self.is_kw(k, "trigger")
+        let subject = self.is_kw(k, "trigger")
             && self.is_p(k + 1, b'.')
-            && self.is_kw(k + 2, "operationtype"))
-            || !self.is_p(k + 3, b'{')
-        {
+            && self.is_kw(k + 2, "operationtype");
+        if !subject || !self.is_p(k + 3, b'{') {
             return;
         }
         let close = self.skip_balanced(k + 3);

@@ -1248,3 +1248,55 @@ fn the_analysis_stays_within_its_bound_on_a_large_cycle() {
         "{out:?}"
     );
 }
+
+#[test]
+fn trigger_event_conditions_decide_what_each_dml_runs() {
+    let trig = "trigger CaseTrigger on Case (after insert, after update, before delete) {
+    if (Trigger.isAfter && Trigger.isUpdate) {
+        CaseHandler.onUpdate();
+    } else if (Trigger.isInsert) {
+        CaseHandler.onInsert();
+    }
+    if (Trigger.operationType == TriggerOperation.BEFORE_DELETE) { CaseHandler.onDelete(); }
+    CaseRouter.route();
+}";
+    let handler = "public class CaseHandler {
+    public static void onUpdate() { Client.post(); }
+    public static void onInsert() { }
+    public static void onDelete() { }
+}";
+    let router = "public class CaseRouter {
+    public static void route() {
+        switch on Trigger.operationType {
+            when AFTER_UPDATE { Client.post(); }
+            when else { }
+        }
+        if (!Trigger.isExecuting && Trigger.isDelete) { Client.post(); }
+    }
+}";
+    let test = "@IsTest private class CaseTest {
+    @IsTest static void inserts() { insert new Case(); }
+    @IsTest static void updates() { update new Case(); }
+    @IsTest static void deletes() { delete new Case(); }
+    @IsTest static void outsideATrigger() { CaseRouter.route(); CaseHandler.onInsert(); }
+}";
+    let out = lint(&[
+        ("CaseTrigger.trigger", trig),
+        ("CaseHandler.cls", handler),
+        ("CaseRouter.cls", router),
+        ("Client.cls", CLIENT),
+        ("CaseTest.cls", test),
+    ]);
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["CaseTest.updates", "CaseTest.deletes"],
+        "{out:?}"
+    );
+    let f = of(&out, "callout-without-mock");
+    assert!(
+        f[0].message
+            .contains("update Case → CaseTrigger (after update) →"),
+        "{}",
+        f[0].message
+    );
+}
