@@ -194,7 +194,7 @@ def gen_job(k, width):
     ]) + "\n"
 
 
-def gen_test(i, width, methods, impl_feats, jobs):
+def gen_test(i, width, methods, jobs):
     """methods: list of (kind, mocked) with kind in direct|job|dml."""
     name = step_name(i, width)
     tname = name + "Test"
@@ -450,7 +450,7 @@ def main():
                 unmocked["dml_only" if kind == "dml" else kind] += 1
         test_methods += len(methods)
         test_classes += 1
-        w.cls(step_name(i, width) + "Test", gen_test(i, width, methods, feats, jobs))
+        w.cls(step_name(i, width) + "Test", gen_test(i, width, methods, jobs))
 
     w.put("%s/triggers/StepRecordTrigger.trigger" % BASE, TRIGGER)
     w.put("%s/triggers/StepRecordTrigger.trigger-meta.xml" % BASE, meta("ApexTrigger"))

@@ -221,7 +221,7 @@ if pmd:
         print("memory (sfci peak RSS / PMD):    %.3f   (target: <= 0.1)" % (sr / pr))
         cmp.update(speedup=pw / sw, memory_ratio=sr / pr)
     elif pmd_ok:
-        print("speed-up (PMD wall / sfci wall): < %.2fx: sfci did not finish (%s)   (target: >= 60x)" % (pw / sw, status(side)))
+        print("speed-up (PMD wall / sfci wall): < %.2fx: sfci stopped, %s   (target: >= 60x)" % (pw / sw, status(side)))
         print("memory (sfci peak RSS / PMD):    %.3f when sfci was stopped   (target: <= 0.1)" % (sr / pr))
     else:
         print("no ratio: PMD did not complete (%s); see %s.stderr" % (status(pmd), pmd["prefix"]))
