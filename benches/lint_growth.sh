@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
         --impls) SIZES_B=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --only) ONLY=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done

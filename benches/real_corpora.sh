@@ -21,7 +21,7 @@ DIR=
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-pmd) RUN_PMD=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         -*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
         *) [ -z "$DIR" ] || { echo "one DIR only (see --help)" >&2; exit 2; }; DIR=$1; shift ;;
     esac
