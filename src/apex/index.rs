@@ -341,23 +341,31 @@ impl Index {
         // A first resolution finds the methods that dispatch on `this`; once their
         // copies exist, every method is resolved again so calls reach the copies.
         let mut uses_this = vec![false; idx.methods.len()];
+        let mut ops = Vec::with_capacity(idx.methods.len());
         for m in 0..idx.methods.len() as MethodId {
             idx.this_used.store(false, Relaxed);
-            let _ = idx.resolve_ops(m);
+            ops.push(idx.resolve_ops(m));
             uses_this[m as usize] = idx.this_used.load(Relaxed);
         }
         idx.specialise(&uses_this);
-        let mut ops = Vec::with_capacity(idx.methods.len());
-        for m in 0..idx.methods.len() as MethodId {
-            let original = idx.methods[m as usize].copy_of;
-            if let Some(o) = original {
-                let this = idx.copy_class[(m as usize) - idx.copies_from];
-                idx.this_class.store(this, Relaxed);
-                ops.push(idx.resolve_ops(o));
-                idx.this_class.store(NO_CLASS, Relaxed);
-            } else {
-                ops.push(idx.resolve_ops(m));
+        let mut has_copies = vec![false; idx.methods.len()];
+        for &(o, _) in idx.specialised.keys() {
+            has_copies[o as usize] = true;
+        }
+        for m in 0..ops.len() {
+            let touches = ops[m]
+                .iter()
+                .any(|op| op.targets().iter().any(|&t| has_copies[t as usize]));
+            if touches {
+                ops[m] = idx.resolve_ops(m as MethodId);
             }
+        }
+        for m in ops.len()..idx.methods.len() {
+            let original = idx.methods[m].copy_of.unwrap_or(m as MethodId);
+            let this = idx.copy_class[m - idx.copies_from];
+            idx.this_class.store(this, Relaxed);
+            ops.push(idx.resolve_ops(original));
+            idx.this_class.store(NO_CLASS, Relaxed);
         }
         for m in 0..idx.methods.len() as MethodId {
             let mi = &idx.methods[m as usize];
