@@ -650,9 +650,10 @@ impl Index {
         None
     }
 
-    /// A string constant's literal value: `NAME` in `ctx` (or its outers/supers),
-    /// or `Cls.NAME`.
-    pub fn constant_literal(&self, path: &[Ident], ctx: ClassId) -> Option<String> {
+    /// A string constant's value ([`Field::literal`]): `NAME` in `ctx` (or its
+    /// outers/supers), or `Cls.NAME`; with the class that declares it, where the
+    /// value's own names resolve.
+    pub fn constant_literal(&self, path: &[Ident], ctx: ClassId) -> Option<(&Expr, ClassId)> {
         let (owner, field) = match path {
             [f] => (ctx, f),
             [.., cls, f] => {
@@ -666,7 +667,7 @@ impl Index {
         let mut guard = 0;
         while let Some(k) = cur {
             if let Some(f) = self.decl(k).fields.iter().find(|x| x.lname == *field) {
-                return f.literal.clone();
+                return f.literal.as_deref().map(|e| (e, k));
             }
             cur = self.classes[k as usize]
                 .extends

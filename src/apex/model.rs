@@ -95,6 +95,9 @@ pub struct UntimedSend {
 /// A `setEndpoint(...)` on an HTTP request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointSet {
+    /// The argument's string value with locals replaced by what they hold: `Str`,
+    /// `Name` (a constant, resolved by the index), `Concat` of either (a string
+    /// that starts with it), or `Unknown`.
     pub arg: Expr,
     pub line: u32,
     pub column: u32,
@@ -158,8 +161,11 @@ pub struct Field {
     pub lname: Ident,
     pub ty: TypeName,
     pub is_static: bool,
-    /// The initialiser when it is a plain string literal (constants for endpoints).
-    pub literal: Option<String>,
+    /// The initialiser's string value, for endpoint constants: a literal (`Str`),
+    /// another constant (`Name`), or a concatenation or `String.format` whose
+    /// leftmost operand is one of those (`Concat` of it). None otherwise. Boxed:
+    /// most fields have none.
+    pub literal: Option<Box<Expr>>,
     pub line: u32,
 }
 

@@ -181,8 +181,8 @@ struct Parser<'a> {
 #[derive(Default)]
 struct Body {
     events: crate::apex::events::EventBuf,
-    /// (name, type, block depth, string literal value)
-    locals: Vec<(Ident, TypeName, u32, Option<String>)>,
+    /// (name, type, block depth, string value: see [`str_value`])
+    locals: Vec<(Ident, TypeName, u32, Option<Expr>)>,
     block_depth: u32,
     requests: HashMap<Ident, ReqState>,
     untimed: Vec<UntimedSend>,
@@ -203,6 +203,9 @@ struct Body {
     /// something that is not made by `Type.newInstance()`).
     returns: Option<Vec<Expr>>,
     saw_return: bool,
+    /// The string value of the pattern of the last `String.format(...)` call
+    /// recorded, taken by [`str_value`] when it reads that call's result.
+    format: Option<Expr>,
 }
 
 /// The type given to values whose class is chosen at run time (`Type.newInstance()`
@@ -269,9 +272,46 @@ struct ReqState {
 }
 
 impl Body {
-    fn local(&self, lname: &str) -> Option<&(Ident, TypeName, u32, Option<String>)> {
+    fn local(&self, lname: &str) -> Option<&(Ident, TypeName, u32, Option<Expr>)> {
         self.locals.iter().rev().find(|l| l.0 == lname)
     }
+
+    /// The string value a local holds now (updated on `=` and `+=`).
+    fn local_value(&mut self, lname: &str) -> Option<&mut Option<Expr>> {
+        self.locals
+            .iter_mut()
+            .rev()
+            .find(|l| l.0 == lname)
+            .map(|l| &mut l.3)
+    }
+}
+
+/// The value shape of a string expression, as far as `hardcoded-endpoint` needs
+/// it: a literal (`Str`), a constant or field (`Name`, resolved by the index), or
+/// a string that starts with one of those (`Concat` of it: a `+` chain, `+=`, or
+/// `String.format` of such a pattern). A local is replaced by the value it holds.
+fn str_value(b: &mut Body, e: &Expr) -> Option<Expr> {
+    match e {
+        Expr::Str(_) | Expr::Name(_) => Some(e.clone()),
+        Expr::Local { name, .. } => b.local(name).and_then(|l| l.3.clone()),
+        Expr::Concat(inner) => str_value(b, inner).map(str_prefix),
+        Expr::Call(Some(recv), name, _) if name == "format" && is_string_class(recv) => {
+            b.format.take().map(str_prefix)
+        }
+        _ => None,
+    }
+}
+
+/// A string that starts with `v`.
+fn str_prefix(v: Expr) -> Expr {
+    match v {
+        c @ Expr::Concat(_) => c,
+        v => Expr::Concat(Box::new(v)),
+    }
+}
+
+fn is_string_class(e: &Expr) -> bool {
+    matches!(e, Expr::Name(p) if p.len() == 1 && p[0] == "string")
 }
 
 fn is_http_request(ty: &str) -> bool {
@@ -735,13 +775,9 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         if self.is_p(self.pos, b'=') {
                             self.pos += 1;
-                            if self.tok(self.pos).map(|t| t.kind) == Some(Kind::Str)
-                                && (self.is_p(self.pos + 1, b';') || self.is_p(self.pos + 1, b','))
-                            {
-                                literal = Some(unquote(self.text(self.pos)));
-                            }
                             let mut body = Body::default();
-                            self.parse_expr(&mut body);
+                            let e = self.parse_expr(&mut body);
+                            literal = str_value(&mut body, &e).map(Box::new);
                             self.types[idx].init.extend(body.events);
                         }
                         let field = Field {
@@ -1752,9 +1788,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                if let Expr::Str(s) = e {
-                    literal = Some(s);
-                }
+                literal = str_value(b, &e);
             }
             let ty = match &init {
                 Some(e) if is_dynamic(b, e) => {
@@ -1822,6 +1856,10 @@ impl<'a> Parser<'a> {
                                 l.1 = DYNAMIC.into();
                             }
                         }
+                        let v = str_value(b, &right);
+                        if let Some(slot) = b.local_value(name) {
+                            *slot = v;
+                        }
                     }
                     if let (Expr::Local { name, ty }, Expr::New(t)) = (&left, &right) {
                         if is_http_request(ty) && is_http_request(t) {
@@ -1877,6 +1915,11 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     if self.text(i) == b"++" || self.text(i) == b"--" {
                         continue;
+                    }
+                    if let (b"+=", Expr::Local { name, .. }) = (self.text(i), &left) {
+                        if let Some(slot) = b.local_value(name) {
+                            *slot = slot.take().map(str_prefix);
+                        }
                     }
                     let _ = self.parse_unary(b);
                     left = Expr::Unknown;
@@ -2206,21 +2249,12 @@ impl<'a> Parser<'a> {
                 }
             }
             "setendpoint" if args.len() == 1 => {
-                let mut arg = args[0].clone();
                 // A local holding a literal is as hard-coded as the literal.
-                if let Expr::Local { name, .. } = &arg {
-                    if let Some(lit) = b.local(name).and_then(|l| l.3.clone()) {
-                        arg = Expr::Str(lit);
-                    }
-                }
-                if let Expr::Concat(inner) = &arg {
-                    if let Expr::Local { name, .. } = inner.as_ref() {
-                        if let Some(lit) = b.local(name).and_then(|l| l.3.clone()) {
-                            arg = Expr::Concat(Box::new(Expr::Str(lit)));
-                        }
-                    }
-                }
+                let arg = str_value(b, &args[0]).unwrap_or(Expr::Unknown);
                 b.endpoints.push(EndpointSet { arg, line, column });
+            }
+            "format" if recv.as_ref().is_some_and(is_string_class) => {
+                b.format = args.first().and_then(|a| str_value(b, a));
             }
             "send" if args.len() == 1 && is_http_receiver(recv.as_ref()) => match &args[0] {
                 Expr::Local { name: v, ty } if is_http_request(ty) => {

@@ -523,6 +523,69 @@ fn hardcoded_endpoints_literal_constant_and_named_credential() {
 }
 
 #[test]
+fn hardcoded_endpoints_through_locals_constants_and_format() {
+    let src = "public class Flows {
+    private static final String BASE_URL = 'https://api.example.com';
+    private static final String V1 = 'https://v1.example.com' + '/v1';
+    private static final String V2 = BASE_URL + '/v2';
+    private static final String FMT = 'https://fmt.example.com/{0}';
+    public void copied() { HttpRequest r = new HttpRequest(); String u = BASE_URL; u += '/x'; r.setEndpoint(u); }
+    public void later() { HttpRequest r = new HttpRequest(); String u; u = 'https://late.example.com'; r.setEndpoint(u); }
+    public void declConcat(String p) { HttpRequest r = new HttpRequest(); String u = 'https://cat.example.com' + p; r.setEndpoint(u); }
+    public void format(List<Object> a) { HttpRequest r = new HttpRequest(); r.setEndpoint(String.format('https://f.example.com/{0}', a)); }
+    public void formatConst(List<Object> a) { HttpRequest r = new HttpRequest(); r.setEndpoint(String.format(FMT, a)); }
+    public void constConcat() { HttpRequest r = new HttpRequest(); r.setEndpoint(V1); }
+    public void constOfConst() { HttpRequest r = new HttpRequest(); r.setEndpoint(V2 + '/items'); }
+    public void formatLocal(List<Object> a) { HttpRequest r = new HttpRequest(); String u = String.format(FMT, a); r.setEndpoint(u); }
+    public void selfConcat() { HttpRequest r = new HttpRequest(); String u = 'https://self.example.com'; u = u + '/x'; r.setEndpoint(u); }
+}";
+    let out = lint(&[("Flows.cls", src)]);
+    let got: Vec<(u32, &str)> = of(&out, "hardcoded-endpoint")
+        .iter()
+        .map(|o| (o.line, o.message.as_str()))
+        .collect();
+    let named = "; use a Named Credential (callout:Name/path)";
+    let want: Vec<(u32, String)> = [
+        (6, "https://api.example.com (through the constant BASE_URL)"),
+        (7, "https://late.example.com"),
+        (8, "https://cat.example.com"),
+        (9, "https://f.example.com/{0}"),
+        (10, "https://fmt.example.com/{0} (through the constant FMT)"),
+        (11, "https://v1.example.com (through the constant V1)"),
+        (12, "https://api.example.com (through the constant V2)"),
+        (13, "https://fmt.example.com/{0} (through the constant FMT)"),
+        (14, "https://self.example.com"),
+    ]
+    .into_iter()
+    .map(|(l, m)| (l, format!("setEndpoint uses the hard-coded URL {m}{named}")))
+    .collect();
+    let want: Vec<(u32, &str)> = want.iter().map(|(l, m)| (*l, m.as_str())).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn endpoints_whose_host_is_not_literal_are_not_reported() {
+    let src = "public class Hosts {
+    private static final String HOST_FMT = 'https://{0}/v1';
+    private static final String A = B;
+    private static final String B = A + '/x';
+    public void scheme(String host) { HttpRequest r = new HttpRequest(); r.setEndpoint('https://' + host); }
+    public void settings() { HttpRequest r = new HttpRequest(); r.setEndpoint('https://' + Settings.host + '/x'); }
+    public void named(String path) { HttpRequest r = new HttpRequest(); r.setEndpoint('callout:Foo' + path); }
+    public void namedFormat(List<Object> a) { HttpRequest r = new HttpRequest(); r.setEndpoint(String.format('callout:{0}', a)); }
+    public void hostFormat(List<Object> a) { HttpRequest r = new HttpRequest(); r.setEndpoint(String.format(HOST_FMT, a)); }
+    public void reassigned(Config__c c) { HttpRequest r = new HttpRequest(); String u = 'https://default.example.com'; u = c.Url__c; r.setEndpoint(u); }
+    public void schemeLocal(String host) { HttpRequest r = new HttpRequest(); String u = 'https://'; u += host; r.setEndpoint(u); }
+    public void partialHost(String env) { HttpRequest r = new HttpRequest(); r.setEndpoint('https://api.' + env + '.example.com/x'); }
+    public void localhost(String port) { HttpRequest r = new HttpRequest(); r.setEndpoint('https://localhost' + port); }
+    public void cycle() { HttpRequest r = new HttpRequest(); r.setEndpoint(A); }
+    public void unused(List<Object> a) { HttpRequest r = new HttpRequest(); String s = String.format('https://x.example.com/{0}', a); r.setEndpoint(s.left(0) + Settings.url); }
+}";
+    let out = lint(&[("Hosts.cls", src)]);
+    assert!(of(&out, "hardcoded-endpoint").is_empty(), "{out:?}");
+}
+
+#[test]
 fn suppressions_valid_and_invalid() {
     let src = "public class Client {
     public void a() {
