@@ -26,7 +26,7 @@ where
         if !options_done && arg == "--" {
             options_done = true;
         } else if !options_done && arg == "--json" {
-            if let Some(value) = args.next_if(|v| is_json_value(v)) {
+            if let Some(value) = args.next_if(is_json_value) {
                 let mut joined = OsString::from("--json=");
                 joined.push(&value);
                 out.push(joined);

@@ -86,10 +86,10 @@ fn every_branch_pipeline_rules_changes_compares_to_the_integration_branch() {
                          (a bare list of paths has no compare_to)"
                     )),
                 }
-                if !changes
+                if changes
                     .get("paths")
                     .and_then(Value::as_sequence)
-                    .is_some_and(|p| !p.is_empty())
+                    .is_none_or(|p| p.is_empty())
                 {
                     problems.push(format!("{at}: changes: has no `paths:` list"));
                 }
