@@ -4,6 +4,84 @@
 
 use crate::report::output::{emit, OutputArgs};
 use crate::report::{ExitCode, Render};
+use clap::{CommandFactory, FromArgMatches};
+use std::ffi::OsString;
+
+/// `--json` as the Salesforce CLI users type it: a bare `--json` writes the JSON report
+/// to stdout. Its value is optional, so it must never swallow a path argument
+/// (`lint-callout-mocks --json force-app` scans `force-app`): a value is taken only as
+/// `--json=FILE`, or as `--json FILE` when FILE is `-` or ends in `.json`.
+///
+/// Clap declares `--json` with `require_equals`; this turns the two spaced forms that
+/// carry a value into `--json=FILE` before parsing. Nothing after `--` is touched.
+pub fn sf_json_args<I, T>(args: I) -> Vec<OsString>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut out: Vec<OsString> = Vec::new();
+    let mut args = args.into_iter().map(Into::into).peekable();
+    let mut options_done = false;
+    while let Some(arg) = args.next() {
+        if !options_done && arg == "--" {
+            options_done = true;
+        } else if !options_done && arg == "--json" {
+            if let Some(value) = args.next_if(is_json_value) {
+                let mut joined = OsString::from("--json=");
+                joined.push(&value);
+                out.push(joined);
+                continue;
+            }
+        }
+        out.push(arg);
+    }
+    out
+}
+
+/// Parses a tool's arguments the sf way ([`sf_json_args`]) with the tool's own wording of
+/// `--junit` (`junit_help`), set on every (sub)command that has the flag. Exits like
+/// clap's `parse_from` on a usage error (2) or `--help`/`--version` (0).
+pub fn parse_tool<C, I, T>(args: I, junit_help: &'static str) -> C
+where
+    C: clap::Parser + CommandFactory + FromArgMatches,
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cmd = with_junit_help(C::command(), junit_help);
+    let mut matches = cmd.get_matches_from(sf_json_args(args));
+    C::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.exit())
+}
+
+fn with_junit_help(mut cmd: clap::Command, help: &'static str) -> clap::Command {
+    if cmd.get_arguments().any(|a| a.get_id() == "junit") {
+        cmd = cmd.mut_arg("junit", |a| a.help(help));
+    }
+    cmd.mut_subcommands(|sub| with_junit_help(sub, help))
+}
+
+/// `--junit` of the findings tools (`lint-callout-mocks`, `validate-deps`, `codeowners-check`).
+pub const JUNIT_HELP_FINDINGS: &str = "Write a JUnit XML report to FILE (`-` for stdout), for \
+GitLab's `artifacts:reports:junit`: one test suite per rule, one test case per checked file \
+(failing when the file has an error finding; warnings go to its system-out).";
+
+/// `--junit` of `smoke`.
+pub const JUNIT_HELP_SMOKE: &str = "Write a JUnit XML report to FILE (`-` for stdout), for \
+GitLab's `artifacts:reports:junit`: one test suite per kind of check (`smoke.soql`, \
+`smoke.apex`, `smoke.http`, …), one test case per check of the spec, named as in the spec; a \
+failed check is a failure, one that could not decide an error, a skipped one skipped.";
+
+/// `--junit` of `gate`.
+pub const JUNIT_HELP_GATE: &str = "Write a JUnit XML report to FILE (`-` for stdout), for \
+GitLab's `artifacts:reports:junit`: one test case per check of the gate, in one test suite per \
+part (deploy-result: `deploy`, `components`, `coverage` and one suite per Apex test class with \
+a case per test method; the other gates: one suite named after the gate); a failed check is a \
+failure, an inconclusive one an error.";
+
+/// Whether the word after a spaced `--json` is its value: `-` or a name ending in `.json`.
+fn is_json_value(word: &OsString) -> bool {
+    let word = word.to_string_lossy();
+    word == "-" || word.to_ascii_lowercase().ends_with(".json")
+}
 
 /// Exits 2 with the tool's name when the output flags are unusable (two reports
 /// on stdout, one file twice) — before any work is done.
@@ -99,4 +177,38 @@ where
         }
     }
     std::process::exit(verdict.code());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sf_json_args;
+
+    fn norm(args: &[&str]) -> Vec<String> {
+        sf_json_args(args.iter().copied())
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn json_takes_a_value_only_when_it_is_one() {
+        assert_eq!(
+            norm(&["t", "--json", "force-app"]),
+            ["t", "--json", "force-app"]
+        );
+        assert_eq!(norm(&["t", "--json", "."]), ["t", "--json", "."]);
+        assert_eq!(norm(&["t", "--json", "out.json"]), ["t", "--json=out.json"]);
+        assert_eq!(norm(&["t", "--json", "OUT.JSON"]), ["t", "--json=OUT.JSON"]);
+        assert_eq!(norm(&["t", "--json", "-"]), ["t", "--json=-"]);
+        assert_eq!(norm(&["t", "--json=out"]), ["t", "--json=out"]);
+        assert_eq!(norm(&["t", "--json"]), ["t", "--json"]);
+        assert_eq!(
+            norm(&["t", "--json", "--junit", "j.xml"]),
+            ["t", "--json", "--junit", "j.xml"]
+        );
+        assert_eq!(
+            norm(&["t", "--", "--json", "x.json"]),
+            ["t", "--", "--json", "x.json"]
+        );
+    }
 }

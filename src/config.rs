@@ -86,7 +86,7 @@ pub struct Config {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a mapping with the keys `rules`, `exclude`"
+    expecting = "a mapping with the keys `rules`, `exclude`, `baseline`"
 )]
 pub struct LintConfig {
     /// Per-rule settings keyed by rule id (only ids from [`LINT_RULE_IDS`]).
@@ -95,6 +95,34 @@ pub struct LintConfig {
     /// Repository-relative path globs of files the linter skips (validated when loaded).
     #[serde(default, deserialize_with = "deserialize_globs")]
     pub exclude: Vec<String>,
+    /// Repository-relative path of the baseline file (written by `--write-baseline`): known
+    /// findings it lists are not reported. Used when `--baseline` is not given, so the
+    /// pre-commit hooks and the CI templates pick it up with no extra argument.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_baseline_path",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub baseline: Option<String>,
+}
+
+/// `lint.baseline`: a non-empty relative path (`null` is no baseline).
+fn deserialize_baseline_path<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let Some(path) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let trimmed = path.trim();
+    if trimmed.is_empty() {
+        return Err(de::Error::custom(
+            "`lint.baseline` is empty; give the repository-relative path of the baseline file (e.g. `.sfci-baseline.json`) or remove the key",
+        ));
+    }
+    if trimmed.starts_with('/') || trimmed.contains('\\') || trimmed.split('/').any(|p| p == "..") {
+        return Err(de::Error::custom(format!(
+            "`lint.baseline` must be a repository-relative path with `/` separators and no `..`, got `{trimmed}`"
+        )));
+    }
+    Ok(Some(trimmed.trim_start_matches("./").to_string()))
 }
 
 /// The settings of one lint rule: `lint.rules.<id>`.
@@ -1547,6 +1575,7 @@ lint:
     - \"force-app/main/legacy/**\"
     - \"**/*Test.cls\"
     - force-app/main/default/classes/Generated
+  baseline: .sfci-baseline.json
 deps:
   teams:
     sales:
@@ -1602,6 +1631,7 @@ gate: {}
         );
         assert_eq!(c.lint.severity_override("invalid-suppression"), None);
         assert_eq!(c.lint.severity_override("no-such-rule"), None);
+        assert_eq!(c.lint.baseline.as_deref(), Some(".sfci-baseline.json"));
         assert_eq!(c.lint.rules.len(), 5);
         assert_eq!(c.lint.exclude.len(), 3);
 
@@ -1807,7 +1837,7 @@ lint:
         assert_eq!(
             e.to_string(),
             ".sfci.yml:1:7: `lint`: invalid type: sequence, expected a mapping with the keys \
-             `rules`, `exclude`"
+             `rules`, `exclude`, `baseline`"
         );
 
         let e = err("deps: [x]\n");
@@ -2461,6 +2491,10 @@ deps:
             "lnt: {}\n",
             "lint:\n  excludes: []\n",
             "lint:\n  rules:\n    no-such-rule: {}\n",
+            "lint:\n  baseline: \"\"\n",
+            "lint:\n  baseline: [a.json]\n",
+            "lint:\n  baseline: /etc/baseline.json\n",
+            "lint:\n  baseline: ../outside.json\n",
             "lint:\n  rules:\n    parse-error: {severity: fatal}\n",
             "lint:\n  rules:\n    parse-error:\n",
             "lint:\n  exclude: a/**\n",

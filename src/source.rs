@@ -21,6 +21,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use globset::GlobSet;
+use ignore::gitignore::Gitignore;
 use ignore::WalkBuilder;
 use serde::Deserialize;
 
@@ -375,36 +376,53 @@ impl Scan<'_> {
             // root and `dir` are read explicitly below.
             .parents(false)
             .add_custom_ignore_filename(FORCEIGNORE_FILE);
+        // Ignore files in `dir` and below are read by the walker, rooted at their own
+        // folder. Those above `dir` are rooted here, at the folder that holds them — never
+        // at the working directory (`WalkBuilder::add_ignore` matches relative to it, so
+        // the answer would depend on where the tool was started).
+        let mut outer: Vec<Gitignore> = Vec::new();
+        let mut read: Vec<PathBuf> = Vec::new();
+        let mut add = |file: &Path, warnings: &mut Vec<String>| {
+            if read.iter().any(|f| f == file) {
+                return;
+            }
+            read.push(file.to_path_buf());
+            let (matcher, err) = Gitignore::new(file);
+            if let Some(err) = err {
+                warnings.push(format!("{}: {err}", file.display()));
+            }
+            outer.push(matcher);
+        };
         for ancestor in dir.ancestors().skip(1) {
             if !ancestor.starts_with(self.root) {
                 break;
             }
-            for name in [".gitignore", FORCEIGNORE_FILE] {
+            for name in [FORCEIGNORE_FILE, ".gitignore"] {
                 let file = ancestor.join(name);
                 if file.is_file() {
-                    if let Some(err) = builder.add_ignore(&file) {
-                        self.warnings.push(format!("{}: {err}", file.display()));
-                    }
+                    add(&file, &mut self.warnings);
                 }
             }
         }
         if let Some(forceignore) = project_forceignore {
-            // Read from parent directories anyway when the package is inside the project; this
-            // covers package directories outside it (`../shared`).
-            if let Some(err) = builder.add_ignore(forceignore) {
-                self.warnings
-                    .push(format!("{}: {err}", forceignore.display()));
+            // Already read above when the project is inside the root; this covers a project
+            // outside it and package directories outside the project (`../shared`).
+            add(forceignore, &mut self.warnings);
+        }
+        let walk_dir = dir.to_path_buf();
+        let exclude = self.exclude.cloned();
+        let root = self.root.to_path_buf();
+        builder.filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if entry.depth() > 0 && is_dir {
+                if let Some(exclude) = &exclude {
+                    if exclude.is_match(rel_path(&root, entry.path())) {
+                        return false;
+                    }
+                }
             }
-        }
-        if let Some(exclude) = self.exclude {
-            let exclude = exclude.clone();
-            let root = self.root.to_path_buf();
-            builder.filter_entry(move |entry| {
-                entry.depth() == 0
-                    || !entry.file_type().is_some_and(|t| t.is_dir())
-                    || !exclude.is_match(rel_path(&root, entry.path()))
-            });
-        }
+            !outer_ignored(&outer, &walk_dir, entry.path(), is_dir)
+        });
         for entry in builder.build() {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -427,6 +445,31 @@ impl Scan<'_> {
             }
         }
     }
+}
+
+/// Whether the ignore files above a walked directory (`outer`, nearest folder first) ignore
+/// `path`. Each file's patterns are relative to the folder holding it; the nearest file that
+/// decides (ignore or `!` whitelist) wins, as git does. For a path outside a file's folder (a
+/// package directory outside the project), the path relative to the walked directory is used.
+fn outer_ignored(outer: &[Gitignore], walk_dir: &Path, path: &Path, is_dir: bool) -> bool {
+    for matcher in outer {
+        let decision = if path.starts_with(matcher.path()) {
+            matcher.matched_path_or_any_parents(path, is_dir)
+        } else {
+            match path.strip_prefix(walk_dir) {
+                Ok(rel) if !rel.as_os_str().is_empty() => {
+                    matcher.matched_path_or_any_parents(rel, is_dir)
+                }
+                _ => ignore::Match::None,
+            }
+        };
+        match decision {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
 }
 
 /// `path` relative to `root` with `/` separators; the whole path (with `/`) when outside it.

@@ -1,14 +1,14 @@
 //! `gate` end to end: deploy results (real CLI outputs and built failing runs), windows,
 //! promotion, error-rate analysis against a local fake Prometheus, and locks in a real Redis.
 //!
-//! The lock tests need a Redis server: `SFCI_TEST_REDIS_URL` (`.ci/run` starts one and sets
-//! it), else `redis://127.0.0.1:6379/` (Debian's redis-server service). They fail — never
-//! skip — when neither answers.
+//! The lock tests need a real Redis server at `SFCI_TEST_REDIS_URL`: `.ci/test` (the README's
+//! test command) installs redis-server when it is missing, starts a throwaway one on a free
+//! 127.0.0.1 port and sets the variable. They fail — never skip — naming `.ci/test` when it is
+//! unset or nothing answers.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
 mod common;
 use common::{command, copy_dir, fixture, stdout_json};
@@ -758,29 +758,11 @@ fn error_rate_against_prometheus() {
 // --- lock -----------------------------------------------------------------------------------
 
 fn redis_url() -> String {
-    let url = std::env::var("SFCI_TEST_REDIS_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "redis://127.0.0.1:6379/".to_string());
-    let addr = url
-        .trim_start_matches("redis://")
-        .split('/')
-        .next()
-        .unwrap()
-        .rsplit('@')
-        .next()
-        .unwrap()
-        .to_string();
-    let sock: std::net::SocketAddr = addr
-        .parse()
-        .unwrap_or_else(|_| panic!("SFCI_TEST_REDIS_URL must be redis://HOST:PORT/…, got {url}"));
-    if std::net::TcpStream::connect_timeout(&sock, Duration::from_secs(2)).is_err() {
-        panic!(
-            "the lock tests need a Redis server at {url}: install redis-server and start it \
-             (`.ci/run` does this), or set SFCI_TEST_REDIS_URL"
-        );
-    }
-    url
+    common::test_server_url(
+        "SFCI_TEST_REDIS_URL",
+        "the gate lock tests",
+        "a Redis server",
+    )
 }
 
 fn unique_env(tag: &str) -> String {

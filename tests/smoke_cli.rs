@@ -768,5 +768,42 @@ fn the_readme_example_spec_is_valid() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("8 check(s) OK"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("9 check(s) OK"));
+}
+
+#[test]
+fn org_id_alone_checks_the_org_and_bare_json_goes_to_stdout() {
+    // `org: 00D…` is shorthand for `org: {id: 00D…}`; `--json` alone (as in `sf … --json`)
+    // writes the JSON report to stdout.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("smoke.yml"),
+        "checks:\n  - name: connected to production\n    org: 00D5g000004FAKEEAA\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("wrong.yml"),
+        "checks:\n  - name: connected to production\n    org: 00D000000000001\n",
+    )
+    .unwrap();
+    let org = scenario_org(true);
+    let auth = org.auth_url();
+    let out = smoke(dir.path(), &["--json"], &[("SF_AUTH_URL", &auth)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let r = stdout_json(&out);
+    assert_eq!(r["tool"], "smoke");
+    assert_eq!(r["results"][0]["status"], "pass", "{r}");
+
+    let out = smoke(
+        dir.path(),
+        &["--spec", "wrong.yml", "--json"],
+        &[("SF_AUTH_URL", &auth)],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let r = stdout_json(&out);
+    assert_eq!(r["results"][0]["status"], "fail", "{r}");
+    assert!(r["results"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("WRONG ORG"));
 }

@@ -89,8 +89,15 @@ enum Command {
         /// A CODEOWNERS file to use instead of the repository's.
         #[arg(long, value_name = "FILE")]
         codeowners: Option<PathBuf>,
-        /// Write the answer as a JSON array to FILE (`-` for stdout).
-        #[arg(long, value_name = "FILE")]
+        /// Write the answer as a JSON array to stdout (bare `--json`) or to FILE
+        /// (`--json=FILE`, or `--json FILE` when FILE is `-` or ends in `.json`).
+        #[arg(
+            long,
+            value_name = "FILE",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "-"
+        )]
         json: Option<PathBuf>,
     },
     /// Validates CODEOWNERS: syntax, duplicates, shadowed rules, patterns that match
@@ -163,7 +170,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::parse_from(args);
+    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_FINDINGS);
     match cli.command {
         Command::Owners {
             paths,

@@ -387,7 +387,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::parse_from(args);
+    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_GATE);
     match cli.command {
         Command::DeployResult {
             input,

@@ -96,7 +96,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::parse_from(args);
+    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_SMOKE);
     if cli.list_presets {
         for (name, about, _) in PRESETS {
             println!("{name:<26} {about}");

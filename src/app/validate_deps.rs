@@ -111,7 +111,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::parse_from(args);
+    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_FINDINGS);
     crate::cli::check_outputs("validate-deps", &cli.output);
     let opts = DepsOptions {
         paths: cli.paths,

@@ -347,8 +347,24 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
             .map_err(LintError::Other)?;
     }
     let mut baselined = 0;
-    if let Some(path) = &opts.baseline {
-        let b = baseline::Baseline::load(path).map_err(LintError::Other)?;
+    // `--baseline FILE`, else `lint.baseline` of `.sfci.yml` (repository-relative). While a
+    // baseline is being written, the configured one is not applied: it is being replaced.
+    let configured = match (&opts.baseline, &opts.write_baseline, &config.lint.baseline) {
+        (None, None, Some(rel)) => Some(sources.root.join(rel)),
+        _ => None,
+    };
+    if let Some(path) = opts.baseline.as_ref().or(configured.as_ref()) {
+        let b = baseline::Baseline::load(path).map_err(|e| {
+            if configured.is_some() {
+                LintError::Other(format!(
+                    "{e} (the baseline named by `lint.baseline` in .sfci.yml; create it with \
+                     `lint-callout-mocks --write-baseline {}`)",
+                    config.lint.baseline.as_deref().unwrap_or_default()
+                ))
+            } else {
+                LintError::Other(e)
+            }
+        })?;
         baselined = b.filter(&mut findings);
     }
 

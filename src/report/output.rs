@@ -27,11 +27,20 @@ pub enum Format {
 /// The output flags shared by every findings binary (`#[command(flatten)]`).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct OutputArgs {
-    /// Write the JSON findings report to FILE (`-` for stdout).
-    #[arg(long, value_name = "FILE")]
+    /// Write the JSON report to stdout (bare `--json`, as in `sf … --json`) or to FILE:
+    /// `--json=FILE`, or `--json FILE` when FILE is `-` or ends in `.json` (any other
+    /// word after a bare `--json` is an argument, e.g. a path to scan).
+    #[arg(
+        long,
+        value_name = "FILE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "-"
+    )]
     pub json: Option<PathBuf>,
-    /// Write a JUnit XML report to FILE (`-` for stdout): one test suite per rule, one
-    /// test case per checked file, for GitLab's `artifacts:reports:junit`.
+    /// Write a JUnit XML report to FILE (`-` for stdout), for GitLab's
+    /// `artifacts:reports:junit`. Each tool describes its own shape in its `--help`
+    /// (`cli::parse_tool`).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// Write a SARIF 2.1.0 log to FILE (`-` for stdout), for GitHub code scanning.
@@ -337,7 +346,10 @@ mod tests {
     }
 
     fn parse(args: &[&str]) -> Result<OutputArgs, clap::Error> {
-        Cli::try_parse_from(std::iter::once("tool").chain(args.iter().copied())).map(|c| c.output)
+        Cli::try_parse_from(crate::cli::sf_json_args(
+            std::iter::once("tool").chain(args.iter().copied()),
+        ))
+        .map(|c| c.output)
     }
 
     fn run(args: &OutputArgs, env: &Environment) -> (Result<(), OutputError>, String, String) {
@@ -376,7 +388,7 @@ mod tests {
 
     #[test]
     fn same_file_twice_is_an_error() {
-        let args = parse(&["--json", "r.out", "--sarif", "r.out"]).unwrap();
+        let args = parse(&["--json=r.out", "--sarif", "r.out"]).unwrap();
         assert!(matches!(
             validate(&args),
             Err(OutputError::SameFile {

@@ -312,5 +312,12 @@ mod schema_tests {
         let good = "checks:\n  - {name: a, soql: x, wait: 1m, expect: {min: 1, all: {State: {in: [A, B]}}}}\n  - {name: b, http: {url: /x}, expect: {status: 204}}\n";
         assert!(v.is_valid(&yaml(good)));
         assert!(Spec::parse(good, "s", &vars).is_ok());
+        // `org: 00D…` is shorthand for `org: {id: 00D…}`, in the loader and the schema.
+        let short = "checks:\n  - {name: a, org: 00D000000000001AAA}\n";
+        assert!(v.is_valid(&yaml(short)));
+        assert!(Spec::parse(short, "s", &vars).is_ok());
+        let wrong = "checks:\n  - {name: a, org: [00D000000000001AAA]}\n";
+        assert!(!v.is_valid(&yaml(wrong)));
+        assert!(Spec::parse(wrong, "s", &vars).is_err());
     }
 }

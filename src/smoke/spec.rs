@@ -53,13 +53,45 @@ pub enum RawHttp {
     Full { url: String },
 }
 
-/// `org:` — the identity the connected org must have.
+/// `org:` — the identity the connected org must have: `{id, instance, sandbox}`, or the
+/// organization id alone (`org: 00D…` is `org: {id: 00D…}`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOrg {
     pub id: Option<String>,
     pub instance: Option<String>,
     pub sandbox: Option<bool>,
+}
+
+/// Reads `org:` as a mapping (with the mapping's own errors: unknown keys, wrong types) or
+/// as a bare organization id.
+fn org_or_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<RawOrg>, D::Error> {
+    struct OrgVisitor;
+    impl<'de> serde::de::Visitor<'de> for OrgVisitor {
+        type Value = Option<RawOrg>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an organization id (00D…) or a mapping with `id`, `instance`, `sandbox`")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(RawOrg {
+                id: Some(v.to_string()),
+                ..RawOrg::default()
+            }))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            RawOrg::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(OrgVisitor)
+        }
+    }
+    d.deserialize_any(OrgVisitor)
 }
 
 /// One check as written.
@@ -82,6 +114,7 @@ pub struct RawCheck {
     pub commit: bool,
     pub http: Option<RawHttp>,
     pub limits: Option<String>,
+    #[serde(default, deserialize_with = "org_or_id")]
     pub org: Option<RawOrg>,
     #[serde(default)]
     pub expect: Option<RawExpect>,
@@ -708,6 +741,32 @@ checks:
         assert_eq!(spec.checks[2].timeout, Duration::from_secs(125));
         assert_eq!(spec.checks[4].expect.min_remaining, Some((20.0, true)));
         assert_eq!(spec.checks[5].line, Some(25));
+    }
+
+    #[test]
+    fn org_id_alone_is_shorthand_for_org_id() {
+        let v = vars(&[("ORG", "00D000000000002AAA")]);
+        let spec = Spec::parse(
+            "checks:\n  - name: right org\n    org: 00D000000000001AAA\n  - name: from var\n    org: ${ORG}\n",
+            "s.yml",
+            &v,
+        )
+        .unwrap();
+        assert!(matches!(&spec.checks[0].kind,
+            Kind::Org(o) if o.id.as_deref() == Some("00D000000000001AAA") && o.instance.is_none() && o.sandbox.is_none()));
+        assert!(matches!(&spec.checks[1].kind,
+            Kind::Org(o) if o.id.as_deref() == Some("00D000000000002AAA")));
+        // The shorthand is checked like the mapping's id.
+        let e = Spec::parse(
+            "checks:\n  - name: a\n    org: 001000000000001AAA\n",
+            "s.yml",
+            &v,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("not an organization id"), "{e}");
+        // The mapping keeps its own errors.
+        let e = Spec::parse("checks:\n  - name: a\n    org: {idd: x}\n", "s.yml", &v).unwrap_err();
+        assert!(e.to_string().contains("idd"), "{e}");
     }
 
     #[test]

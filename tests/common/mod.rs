@@ -88,3 +88,36 @@ pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
         )
     })
 }
+
+/// The URL of a throwaway server the tests need (`scheme://[user:pass@]HOST:PORT/…` in the
+/// variable `var`), checked to answer. `.ci/test` — the README's test command — installs,
+/// starts and stops these servers and sets the variables; without them a test fails with a
+/// message naming it, never skips.
+pub fn test_server_url(var: &str, who: &str, what: &str) -> String {
+    let how = format!(
+        "run `.ci/test` (the README's test command: it installs what is missing, starts a \
+         throwaway server on a free 127.0.0.1 port, runs `cargo test --locked` with {var} set \
+         and stops it), or set {var} to {what} of your own"
+    );
+    let url = match std::env::var(var) {
+        Ok(u) if !u.is_empty() => u,
+        _ => panic!("{who} need {what}, and {var} is not set: {how}"),
+    };
+    let addr = url
+        .split_once("://")
+        .map_or(url.as_str(), |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let sock: std::net::SocketAddr = addr.parse().unwrap_or_else(|_| {
+        panic!("{var} must look like scheme://HOST:PORT/… with an IP address, got {url}")
+    });
+    if std::net::TcpStream::connect_timeout(&sock, std::time::Duration::from_secs(2)).is_err() {
+        panic!("{who} need {what} at {url} ({var}), and nothing answers there: {how}");
+    }
+    url
+}
