@@ -352,12 +352,12 @@ impl Index {
         for &(o, _) in idx.specialised.keys() {
             has_copies[o as usize] = true;
         }
-        for m in 0..ops.len() {
-            let touches = ops[m]
+        for (m, resolved) in ops.iter_mut().enumerate() {
+            let touches = resolved
                 .iter()
                 .any(|op| op.targets().iter().any(|&t| has_copies[t as usize]));
             if touches {
-                ops[m] = idx.resolve_ops(m as MethodId);
+                *resolved = idx.resolve_ops(m as MethodId);
             }
         }
         for m in ops.len()..idx.methods.len() {
