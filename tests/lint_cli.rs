@@ -650,6 +650,11 @@ fn real_patterns_fixture_reports_exactly_what_expected_md_says() {
         .collect();
     let want = [
         (
+            "callout-without-mock",
+            4,
+            "LogSaverTest.savesWithTheDefaultMethod",
+        ),
+        (
             "unmocked-callout-caught",
             4,
             "RealPatternsTest.caughtInService",
@@ -675,7 +680,7 @@ fn real_patterns_fixture_reports_exactly_what_expected_md_says() {
         .map(|(r, l, s)| (r.to_string(), *l, s.to_string()))
         .collect();
     assert_eq!(got, want);
-    let trigger_chain = v["findings"][2]["message"].as_str().unwrap();
+    let trigger_chain = v["findings"][3]["message"].as_str().unwrap();
     assert!(
         trigger_chain.contains(
             "insert Invoice__c → InvoiceTrigger (after insert) → InvoiceHandler.afterInsert → \
