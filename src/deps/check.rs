@@ -828,21 +828,26 @@ fn select_tests(
         if !is_test_class || !decl.methods.iter().any(|m| m.is_test) {
             continue;
         }
-        // Walk every method reachable from the class's methods (inner classes too).
-        let mut seen = vec![false; idx.methods.len()];
-        let mut stack: Vec<u32> = idx
+        // Walk every method reachable from the class's methods (inner classes too),
+        // in the trigger context it runs in: tests outside any trigger, a trigger
+        // in the events of the DML that fired it (code under `Trigger.isInsert`…
+        // runs only there), queued work outside any trigger again.
+        let mut seen: HashSet<(u32, u8)> = HashSet::new();
+        let outside = crate::apex::model::trigger_events::NOT_IN_TRIGGER;
+        let mut stack: Vec<(u32, u8)> = idx
             .classes
             .iter()
             .enumerate()
             .filter(|(k, kc)| *k == c || kc.outer == Some(c as u32))
             .flat_map(|(_, kc)| kc.methods.iter().copied().chain([kc.init]))
+            .map(|m| (m, outside))
             .collect();
         let mut hit = file_hit(ci.file);
-        while let Some(m) = stack.pop() {
+        while let Some((m, ctx)) = stack.pop() {
             if hit {
                 break;
             }
-            if std::mem::replace(&mut seen[m as usize], true) {
+            if !seen.insert((m, ctx)) {
                 continue;
             }
             let class = idx.methods[m as usize].class;
@@ -851,12 +856,21 @@ fn select_tests(
                 break;
             }
             for op in &idx.ops[m as usize] {
-                if let Op::Call { targets, .. }
-                | Op::Dml { targets, .. }
-                | Op::Async { targets, .. } = op
-                {
-                    stack.extend(targets.iter().copied().filter(|&t| !seen[t as usize]));
+                if op.guard() & ctx == 0 {
+                    continue;
                 }
+                let next = match op {
+                    Op::Call { .. } => ctx,
+                    Op::Dml { events, .. } => *events,
+                    Op::Async { .. } => outside,
+                    _ => continue,
+                };
+                stack.extend(
+                    op.targets()
+                        .iter()
+                        .map(|&t| (t, next))
+                        .filter(|s| !seen.contains(s)),
+                );
             }
         }
         if hit {
