@@ -1071,26 +1071,10 @@ impl<'a> Parser<'a> {
             return None;
         }
         for op in ["||", "&&"] {
-            let mut parts = Vec::new();
-            let (mut k, mut from) = (start, start);
-            while k < end {
-                if self.is_p(k, b'(') || self.is_p(k, b'[') || self.is_p(k, b'{') {
-                    k = self.skip_balanced(k).min(end);
-                    continue;
-                }
-                if self.is_op(k, op) {
-                    parts.push((from, k));
-                    from = k + 1;
-                }
-                if self.is_p(k, b'?') {
-                    return None;
-                }
-                k += 1;
-            }
-            if parts.is_empty() {
+            let parts = self.split_condition(start, end, op)?;
+            if parts.len() < 2 {
                 continue;
             }
-            parts.push((from, end));
             let vals: Vec<Option<(u8, bool)>> = parts
                 .iter()
                 .map(|&(a, b)| self.trigger_cond(a, b, depth + 1))
@@ -1263,6 +1247,30 @@ impl<'a> Parser<'a> {
         self.test_flags = flags;
     }
 
+    /// The operands of a condition (tokens `[start, end)`) split at top-level `op`
+    /// (`||` or `&&`): one part when there is none. None for a ternary, whose
+    /// condition this does not decide.
+    fn split_condition(&self, start: usize, end: usize, op: &str) -> Option<Vec<(usize, usize)>> {
+        let mut parts = Vec::new();
+        let (mut k, mut from) = (start, start);
+        while k < end {
+            if self.is_p(k, b'(') || self.is_p(k, b'[') || self.is_p(k, b'{') {
+                k = self.skip_balanced(k).min(end);
+                continue;
+            }
+            if self.is_op(k, op) {
+                parts.push((from, k));
+                from = k + 1;
+            }
+            if self.is_p(k, b'?') {
+                return None;
+            }
+            k += 1;
+        }
+        parts.push((from, end));
+        Some(parts)
+    }
+
     /// The value a condition (tokens `[start, end)`) has while a test runs, when
     /// `Test.isRunningTest()` decides it: `Test.isRunningTest()`, its negation,
     /// `== true`/`== false`/`!=`, a guard held in a variable, parentheses, and
@@ -1274,27 +1282,10 @@ impl<'a> Parser<'a> {
         }
         // Split at top-level `||`, then `&&`.
         for (op, short) in [("||", true), ("&&", false)] {
-            let mut parts = Vec::new();
-            let mut k = start;
-            let mut from = start;
-            while k < end {
-                if self.is_p(k, b'(') || self.is_p(k, b'[') || self.is_p(k, b'{') {
-                    k = self.skip_balanced(k).min(end);
-                    continue;
-                }
-                if self.is_op(k, op) {
-                    parts.push((from, k));
-                    from = k + 1;
-                }
-                if self.is_p(k, b'?') {
-                    return None;
-                }
-                k += 1;
-            }
-            if parts.is_empty() {
+            let parts = self.split_condition(start, end, op)?;
+            if parts.len() < 2 {
                 continue;
             }
-            parts.push((from, end));
             let vals: Vec<Option<bool>> = parts
                 .iter()
                 .map(|&(a, b)| self.test_value(a, b, depth + 1))
