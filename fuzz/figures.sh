@@ -2,7 +2,7 @@
 # Prints target | executions | cov | ft | crashes from fuzz/logs/<target>.log.
 cd "$(dirname "$0")"
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(auth_url config codeowners smoke_spec deploy_result apex)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(auth_url config codeowners smoke_spec deploy_result apex callgraph)
 echo "| target | executions | cov | ft | corpus | peak RSS (MB) | crashes |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for t in "${TARGETS[@]}"; do

@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")"
 SECS=${FUZZ_SECONDS:-600}
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(auth_url config codeowners smoke_spec deploy_result apex)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(auth_url config codeowners smoke_spec deploy_result apex callgraph)
 mkdir -p logs
 for t in "${TARGETS[@]}"; do
   mkdir -p "corpus/$t"

@@ -130,5 +130,15 @@ for u in [
 ]:
     put("auth_url", u)
 
+# callgraph: the generator reads one opcode byte per structure (0 chain, 1 interface cycle,
+# 2 virtual hierarchy, 3 Queueables, 4 @future, 5 trigger, 6 Iterable, 7 burst of callouts,
+# 8 two earlier entries combined), then two-byte sizes and flag bytes, then test styles
+# (see fuzz/checks/callgraph.rs). A seed per structure, with large sizes, and a mix.
+for op in range(9):
+    for size in (b"\x00\x05", b"\x01\xf4", b"\xff\xff"):
+        put("callgraph", bytes([op]) + size + b"\x01\x01\x00\x01" + b"\x02\x00\x01\x02\x03\x07")
+put("callgraph", bytes(range(256)))
+put("callgraph", bytes([0, 1, 0x90, 1, 1, 0, 3, 0, 2, 5, 0, 0, 3, 1, 0x40, 0, 3, 0, 0, 5, 1, 1, 8, 0, 0, 0, 1, 2, 3, 3, 6, 7]))
+
 for d in sorted(CORPUS.iterdir()):
     print(d.name, len(list(d.iterdir())))

@@ -7,6 +7,8 @@
 mod apex;
 #[path = "../fuzz/checks/auth_url.rs"]
 mod auth_url;
+#[path = "../fuzz/checks/callgraph.rs"]
+mod callgraph;
 #[path = "../fuzz/checks/codeowners.rs"]
 mod codeowners;
 #[path = "../fuzz/checks/config.rs"]
@@ -69,4 +71,9 @@ fn config_regressions() {
 #[test]
 fn auth_url_regressions() {
     run("auth_url", auth_url::check);
+}
+
+#[test]
+fn callgraph_regressions() {
+    run("callgraph", callgraph::check);
 }

@@ -1060,6 +1060,17 @@ impl<'a> Parser<'a> {
         Some((trigger_events::parse(when, op)?, k + 3))
     }
 
+    /// An unqualified `AFTER_UPDATE` (a `when` value of `switch on
+    /// Trigger.operationType`) at `k`: its bit.
+    fn bare_trigger_operation(&self, k: usize) -> Option<u8> {
+        if !self.is_ident(k) || self.is_p(k + 1, b'.') || (k > 0 && self.is_p(k - 1, b'.')) {
+            return None;
+        }
+        let name = self.lower(k);
+        let (when, op) = name.split_once('_')?;
+        trigger_events::parse(when, op)
+    }
+
     /// The trigger contexts in which a condition (tokens `[start, end)`) can be
     /// true, when `Trigger.isInsert`/`isUpdate`/`isDelete`/`isUndelete`/
     /// `isBefore`/`isAfter` or `Trigger.operationType == TriggerOperation.X`
@@ -1189,6 +1200,10 @@ impl<'a> Parser<'a> {
                 if let Some((bit, after)) = self.trigger_operation(m) {
                     mask |= bit;
                     m = after;
+                } else if let Some(bit) = self.bare_trigger_operation(m) {
+                    // `when AFTER_UPDATE`: Apex writes enum values unqualified here.
+                    mask |= bit;
+                    m += 1;
                 } else {
                     m += 1;
                 }

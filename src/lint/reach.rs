@@ -48,7 +48,9 @@
 //! `2·E` edge visits for the mocks, then `16·C·E` for the facts (each of the `8·C`
 //! facts of a method becomes true once and visits its callers; a DML or queued-work
 //! edge fans out to the caller's `C` contexts only for the one context it enters),
-//! plus `(3 + C)·O + 9·C·M` for seeding — `O((M + O + E) · F · C)` with `F = 8`,
+//! plus `(4 + C)·O + 9·C·M` for the passes over the operations and seeding (one
+//! visit per operation in each of the four passes, `C` more per callout) —
+//! `O((M + O + E) · F · C)` with `F = 8`,
 //! counted in [`Reach::work`] and checked against [`Reach::bound`]. Memory is
 //! `O(M·C + O + E)`. Each finding's chain is rebuilt afterwards from the first
 //! derivation of each fact (so it is acyclic and at most `8·C·M` steps long).
@@ -191,7 +193,7 @@ impl Reach {
             before: vec![0; total_ops as usize],
             next_stop: vec![NONE; total_ops as usize],
             work: 0,
-            bound: 2 * edges + 16 * c64 * edges + (3 + c64) * o64 + 9 * c64 * n as u64 + 16,
+            bound: 2 * edges + 16 * c64 * edges + (4 + c64) * o64 + 9 * c64 * n as u64 + 16,
         };
 
         // 1. Mock kinds set, through calls and DML (not queued work).

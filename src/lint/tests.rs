@@ -1363,3 +1363,29 @@ fn trigger_event_conditions_decide_what_each_dml_runs() {
         f[0].message
     );
 }
+
+#[test]
+fn switch_on_operation_type_with_unqualified_when_values() {
+    // Apex writes the enum values of a `when` unqualified (`when AFTER_UPDATE`).
+    let trig = "trigger AccTrigger on Account (after insert, after update) {
+    switch on Trigger.operationType {
+        when AFTER_UPDATE { Client.post(); }
+        when BEFORE_INSERT, AFTER_DELETE { }
+        when else { }
+    }
+}";
+    let test = "@IsTest private class AccTest {
+    @IsTest static void inserts() { insert new Account(); }
+    @IsTest static void updates() { update new Account(); }
+}";
+    let out = lint(&[
+        ("AccTrigger.trigger", trig),
+        ("Client.cls", CLIENT),
+        ("AccTest.cls", test),
+    ]);
+    assert_eq!(
+        syms(&out, "callout-without-mock"),
+        vec!["AccTest.updates"],
+        "{out:?}"
+    );
+}
