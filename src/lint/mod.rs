@@ -154,12 +154,21 @@ pub fn check_all(idx: &Index) -> Vec<Hit> {
         }
     }
     let reach = reach::Reach::compute(idx);
-    assert!(
+    // The bound is an invariant (fuzzed by fuzz/fuzz_targets/callgraph.rs): tests
+    // fail on it; a release build says so and keeps its (finished) result.
+    debug_assert!(
         reach.work <= reach.bound,
         "the callout analysis exceeded its bound ({} > {})",
         reach.work,
         reach.bound
     );
+    if reach.work > reach.bound {
+        eprintln!(
+            "lint-callout-mocks: internal: the callout analysis did {} units of work, over its \
+             stated bound of {}; the result is complete, but please report the input",
+            reach.work, reach.bound
+        );
+    }
     callout_without_mock::check(idx, &reach, &mut hits);
     unmocked_callout_caught::check(idx, &reach, &mut hits);
     callout_without_timeout::check(idx, &mut hits);
