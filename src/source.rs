@@ -5,7 +5,8 @@
 //! - No path given means `.`.
 //! - The *root* (what report paths are relative to) is the nearest ancestor of the first path
 //!   (canonicalized) that contains `.git` (a directory, or a file in worktrees and submodules);
-//!   outside a repository it is the current directory.
+//!   outside a repository it is the current directory when the path is below it, else the
+//!   nearest folder holding `sfdx-project.json` above the path, else the path's folder.
 //! - A directory that contains `sfdx-project.json` is scanned through its
 //!   `packageDirectories[].path` entries; any other directory is scanned as a whole; a file is
 //!   taken as it is (no ignore file applies to it, the `exclude` globs do).
@@ -199,7 +200,8 @@ pub fn read_sfdx_project(dir: &Path) -> Result<Option<SfdxProject>, SourceError>
 }
 
 /// The directory report paths are relative to: the nearest ancestor of `path` (canonicalized,
-/// itself included) that contains `.git`, else the current directory.
+/// itself included) that contains `.git`; else the current directory when `path` is below it;
+/// else the nearest ancestor holding `sfdx-project.json`, else `path`'s folder.
 pub fn project_root(path: &Path) -> Result<PathBuf, SourceError> {
     let canonical = canonicalize(path)?;
     let start = if canonical.is_dir() {
@@ -214,7 +216,17 @@ pub fn project_root(path: &Path) -> Result<PathBuf, SourceError> {
         return Ok(root.to_path_buf());
     }
     let cwd = std::env::current_dir().map_err(|e| SourceError::io(Path::new("."), e))?;
-    Ok(cwd.canonicalize().unwrap_or(cwd))
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    if start.starts_with(&cwd) {
+        return Ok(cwd);
+    }
+    // Outside the current directory and outside a repository: the SFDX project that
+    // holds the path (else the path itself), so reports never carry absolute paths.
+    Ok(start
+        .ancestors()
+        .find(|dir| dir.join("sfdx-project.json").is_file())
+        .unwrap_or(start)
+        .to_path_buf())
 }
 
 fn canonicalize(path: &Path) -> Result<PathBuf, SourceError> {
@@ -944,5 +956,23 @@ mod tests {
             "/elsewhere/c.cls"
         );
         assert_eq!(rel_path(&root, Path::new("/repo")), "");
+    }
+
+    #[test]
+    fn outside_a_repository_and_the_current_directory_the_root_is_the_sfdx_project() {
+        // The tests run in the crate's folder; a temporary folder is elsewhere.
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join("proj");
+        fs::create_dir_all(project.join("force-app/main")).unwrap();
+        fs::write(project.join("sfdx-project.json"), "{}").unwrap();
+        let project = project.canonicalize().unwrap();
+        assert_eq!(
+            project_root(&project.join("force-app/main")).unwrap(),
+            project
+        );
+        // No project above it: the path itself.
+        let lone = tmp.path().join("lone");
+        fs::create_dir_all(&lone).unwrap();
+        assert_eq!(project_root(&lone).unwrap(), lone.canonicalize().unwrap());
     }
 }
