@@ -516,7 +516,12 @@ impl Index {
             return false;
         };
         let recv = recv.as_ref().map(|r| self.recv_of(r, ctx, 1));
-        let targets = self.call_targets(recv.as_ref(), name, *argc as usize, ctx);
+        self.all_return_dynamic(&self.call_targets(recv.as_ref(), name, *argc as usize, ctx))
+    }
+
+    /// Whether a call resolves, and every method it may run returns an object
+    /// made by `Type.newInstance()`.
+    fn all_return_dynamic(&self, targets: &[MethodId]) -> bool {
         !targets.is_empty()
             && targets
                 .iter()
@@ -776,11 +781,7 @@ impl Index {
                     }
                 }
                 let targets = self.call_targets(recv.as_ref(), name, *argc as usize, ctx);
-                if !targets.is_empty()
-                    && targets
-                        .iter()
-                        .all(|&t| self.returns_dynamic.get(t as usize) == Some(&true))
-                {
+                if self.all_return_dynamic(&targets) {
                     return Ty::Builtin(DYNAMIC.into());
                 }
                 for t in targets {
@@ -792,10 +793,13 @@ impl Index {
                 }
                 Ty::Unknown
             }
-            Expr::Via(ty, call) => match self.type_of(call, ctx, depth + 1) {
-                t @ Ty::Builtin(_) if self.made_dynamically(call, ctx) => t,
-                _ => self.resolve_type(ty, ctx),
-            },
+            Expr::Via(ty, call) => {
+                if self.made_dynamically(call, ctx) {
+                    Ty::Builtin(DYNAMIC.into())
+                } else {
+                    self.resolve_type(ty, ctx)
+                }
+            }
             Expr::Unknown => Ty::Unknown,
         }
     }
@@ -900,28 +904,10 @@ impl Index {
             Some(Recv::Instance(Ty::Coll(base, args)))
                 if base == "iterator" || base == "iterable" =>
             {
-                let mut out = Vec::new();
-                for c in self.platform_implementations(base, args) {
-                    for m in self.find_methods(c, name, argc) {
-                        if !out.contains(&m) {
-                            out.push(m);
-                        }
-                    }
-                    self.add_overrides(&mut out, c, name, argc);
-                }
-                return out;
+                return self.platform_dispatch(base, args, name, argc);
             }
             Some(Recv::Instance(Ty::Builtin(b))) if b == "callable" => {
-                let mut out = Vec::new();
-                for c in self.platform_implementations("callable", &[]) {
-                    for m in self.find_methods(c, name, argc) {
-                        if !out.contains(&m) {
-                            out.push(m);
-                        }
-                    }
-                    self.add_overrides(&mut out, c, name, argc);
-                }
-                return out;
+                return self.platform_dispatch("callable", &[], name, argc);
             }
             _ => return Vec::new(),
         };
@@ -1055,10 +1041,9 @@ impl Index {
                     caught,
                     guard,
                 }),
-                (
-                    "database",
-                    verb @ ("insert" | "update" | "upsert" | "delete" | "undelete" | "merge"),
-                ) => self.dml(verb, call.args.first()?, ctx, (line, caught, guard)),
+                ("database", verb) if trigger_events::DML_VERBS.contains(&verb) => {
+                    self.dml(verb, call.args.first()?, ctx, (line, caught, guard))
+                }
                 ("system", "enqueuejob") => arg_class(0).map(|c| Op::Async {
                     targets: self.entry_points(c, &["execute"]),
                     line,
@@ -1146,14 +1131,7 @@ impl Index {
         if targets.is_empty() {
             return None;
         }
-        let verb = match verb {
-            "insert" => "insert",
-            "update" => "update",
-            "upsert" => "upsert",
-            "delete" => "delete",
-            "undelete" => "undelete",
-            _ => "merge",
-        };
+        let verb = trigger_events::DML_VERBS.iter().find(|v| **v == verb)?;
         Some(Op::Dml {
             targets,
             line,
@@ -1163,6 +1141,21 @@ impl Index {
             events,
             object: display.unwrap_or(object),
         })
+    }
+
+    /// A call on a value of a platform interface: the method in every class of the
+    /// repository implementing it (and their overrides).
+    fn platform_dispatch(&self, base: &str, args: &[Ty], name: &str, argc: usize) -> Vec<MethodId> {
+        let mut out = Vec::new();
+        for c in self.platform_implementations(base, args) {
+            for m in self.find_methods(c, name, argc) {
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+            self.add_overrides(&mut out, c, name, argc);
+        }
+        out
     }
 
     /// Classes of the repository implementing the platform interface `base`

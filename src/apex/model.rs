@@ -275,6 +275,10 @@ pub mod trigger_events {
         })
     }
 
+    /// The DML verbs (`insert acc;`, `Database.insert(acc)`); each fires the
+    /// triggers of its sObject.
+    pub const DML_VERBS: [&str; 6] = ["insert", "update", "upsert", "delete", "undelete", "merge"];
+
     /// The events a DML verb fires (`upsert`: insert and update; `merge`: delete
     /// of the losing records and update of the winner).
     pub fn of_dml(verb: &str) -> u8 {

@@ -67,9 +67,6 @@ const MODIFIERS: &[&str] = &[
     "sharing",
 ];
 
-/// DML statements (`insert acc;`); each fires the triggers of its sObject.
-const DML_VERBS: &[&str] = &["insert", "update", "upsert", "delete", "undelete", "merge"];
-
 /// Parses one file. Lexing problems (unterminated comment or string) and
 /// structural problems are returned in `problems`; what could be parsed is kept.
 pub fn parse_file(rel: &str, src: &[u8]) -> FileModel {
@@ -1630,7 +1627,10 @@ impl<'a> Parser<'a> {
                 stmt_start = false;
                 continue;
             }
-            if stmt_start && self.is_any_kw(i, DML_VERBS) && self.starts_dml_operand(i + 1) {
+            if stmt_start
+                && self.is_any_kw(i, &trigger_events::DML_VERBS)
+                && self.starts_dml_operand(i + 1)
+            {
                 self.parse_dml(b, i);
                 stmt_start = false;
                 continue;
@@ -2477,16 +2477,7 @@ fn may_matter(recv: Option<&Expr>, name: &str) -> bool {
             match segs.as_slice() {
                 ["test", ..] | ["system", "test", ..] | ["webservicecallout"] => true,
                 ["system"] => matches!(name, "enqueuejob" | "schedule"),
-                ["database"] => matches!(
-                    name,
-                    "executebatch"
-                        | "insert"
-                        | "update"
-                        | "upsert"
-                        | "delete"
-                        | "undelete"
-                        | "merge"
-                ),
+                ["database"] => name == "executebatch" || trigger_events::DML_VERBS.contains(&name),
                 [first, ..] => !PLATFORM_STATICS.contains(first),
                 [] => false,
             }

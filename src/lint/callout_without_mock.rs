@@ -45,9 +45,10 @@
 //! }
 //! ```
 
-use super::reach::Reach;
+use super::reach::{Outcome, Reach};
 use super::{Hit, Scope};
-use crate::apex::index::Index;
+use crate::apex::index::{Index, MethodId};
+use crate::apex::model::Method;
 use crate::report::{RuleInfo, Severity};
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -78,14 +79,22 @@ pub(super) fn kind_words(slot: usize) -> (&'static str, &'static str) {
     }
 }
 
+/// `test` or `test setup`, as a message names the method.
+pub(super) fn subject(md: &Method) -> &'static str {
+    if md.is_test_setup {
+        "test setup"
+    } else {
+        "test"
+    }
+}
+
 /// A hit for a test method, from its outcome.
 pub(super) fn hit(
     idx: &Index,
-    m: u32,
+    m: MethodId,
     rule: &'static str,
     message: String,
-    files: Vec<u32>,
-    chain: Vec<String>,
+    o: &Outcome,
 ) -> Hit {
     let md = idx.method(m).expect("a test method has a declaration");
     let class = idx.methods[m as usize].class;
@@ -100,8 +109,8 @@ pub(super) fn hit(
         )),
         message,
         key: String::new(),
-        chain,
-        chain_files: files,
+        chain: o.chain.clone(),
+        chain_files: o.files.clone(),
         scope: Scope {
             class: Some(class),
             method: Some(m),
@@ -110,45 +119,39 @@ pub(super) fn hit(
     }
 }
 
-/// Every test (and `@TestSetup`) method with a body.
-pub(super) fn tests(idx: &Index) -> impl Iterator<Item = u32> + '_ {
-    (0..idx.methods.len() as u32).filter(move |&m| {
-        idx.method(m)
-            .is_some_and(|md| (md.is_test || md.is_test_setup) && md.has_body)
-    })
+/// What each test (and `@TestSetup`) method with a body reaches, for those that
+/// reach an unmocked callout at all: computed once for this rule and
+/// `unmocked-callout-caught`, which split the outcomes between them.
+pub(super) fn test_outcomes(idx: &Index, reach: &Reach) -> Vec<(MethodId, Vec<Outcome>)> {
+    (0..idx.methods.len() as MethodId)
+        .filter(|&m| {
+            idx.method(m)
+                .is_some_and(|md| (md.is_test || md.is_test_setup) && md.has_body)
+        })
+        .map(|m| (m, reach.outcomes(idx, m)))
+        .filter(|(_, o)| !o.is_empty())
+        .collect()
 }
 
-/// Runs the rule over every test method of the index.
-pub fn check(idx: &Index, reach: &Reach, hits: &mut Vec<Hit>) {
-    for m in tests(idx) {
-        let outcomes = reach.outcomes(idx, m);
+/// Reports every test with an uncaught unmocked callout.
+pub fn check(idx: &Index, tests: &[(MethodId, Vec<Outcome>)], hits: &mut Vec<Hit>) {
+    for (m, outcomes) in tests {
         let Some(o) = outcomes.iter().find(|o| o.uncaught) else {
             continue;
         };
-        let md = idx.method(m).expect("a test method has a declaration");
+        let md = idx.method(*m).expect("a test method has a declaration");
         let (what, mock) = kind_words(o.slot);
         let also = if o.slot == 0 && outcomes.iter().any(|x| x.uncaught && x.slot == 1) {
             " (and a SOAP callout without WebServiceMock)"
         } else {
             ""
         };
-        let kind_word = if md.is_test_setup {
-            "test setup"
-        } else {
-            "test"
-        };
         let message = format!(
-            "{kind_word} {} can reach {what} with no {mock} set before it{also}: {}",
+            "{} {} can reach {what} with no {mock} set before it{also}: {}",
+            subject(md),
             md.name,
             o.chain.join(" → ")
         );
-        hits.push(hit(
-            idx,
-            m,
-            RULE.id,
-            message,
-            o.files.clone(),
-            o.chain.clone(),
-        ));
+        hits.push(hit(idx, *m, RULE.id, message, o));
     }
 }

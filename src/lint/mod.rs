@@ -169,8 +169,9 @@ pub fn check_all(idx: &Index) -> Vec<Hit> {
             reach.work, reach.bound
         );
     }
-    callout_without_mock::check(idx, &reach, &mut hits);
-    unmocked_callout_caught::check(idx, &reach, &mut hits);
+    let tests = callout_without_mock::test_outcomes(idx, &reach);
+    callout_without_mock::check(idx, &tests, &mut hits);
+    unmocked_callout_caught::check(idx, &tests, &mut hits);
     callout_without_timeout::check(idx, &mut hits);
     hardcoded_endpoint::check(idx, &mut hits);
     hits

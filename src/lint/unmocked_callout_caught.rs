@@ -31,10 +31,10 @@
 //! code under test. The message names the frame that catches the exception and
 //! shows the chain.
 
-use super::callout_without_mock::{hit, kind_words, tests};
-use super::reach::Reach;
+use super::callout_without_mock::{hit, kind_words, subject};
+use super::reach::Outcome;
 use super::Hit;
-use crate::apex::index::Index;
+use crate::apex::index::{Index, MethodId};
 use crate::report::{RuleInfo, Severity};
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -54,34 +54,22 @@ pub const RULE: RuleInfo = RuleInfo {
 
 /// Reports tests whose unmocked callouts are all caught (a test with an uncaught
 /// one is `callout-without-mock`'s).
-pub fn check(idx: &Index, reach: &Reach, hits: &mut Vec<Hit>) {
-    for m in tests(idx) {
-        let outcomes = reach.outcomes(idx, m);
+pub fn check(idx: &Index, tests: &[(MethodId, Vec<Outcome>)], hits: &mut Vec<Hit>) {
+    for (m, outcomes) in tests {
         if outcomes.iter().any(|o| o.uncaught) {
             continue;
         }
         let Some(o) = outcomes.first() else { continue };
-        let md = idx.method(m).expect("a test method has a declaration");
+        let md = idx.method(*m).expect("a test method has a declaration");
         let (what, mock) = kind_words(o.slot);
-        let kind_word = if md.is_test_setup {
-            "test setup"
-        } else {
-            "test"
-        };
         let caught = o.caught_in.as_deref().unwrap_or("a frame of the chain");
         let message = format!(
-            "{kind_word} {} reaches {what} with no {mock} set before it; the CalloutException \
+            "{} {} reaches {what} with no {mock} set before it; the CalloutException \
              is caught in {caught}, so the test passes without exercising the response: {}",
+            subject(md),
             md.name,
             o.chain.join(" → ")
         );
-        hits.push(hit(
-            idx,
-            m,
-            RULE.id,
-            message,
-            o.files.clone(),
-            o.chain.clone(),
-        ));
+        hits.push(hit(idx, *m, RULE.id, message, o));
     }
 }
