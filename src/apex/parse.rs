@@ -1209,13 +1209,12 @@ impl<'a> Parser<'a> {
                 break;
             }
             let block_end = self.skip_balanced(m);
+            // `when else` runs in every other context, outside a trigger included.
             let mask = if is_else { !seen } else { mask };
             seen |= mask;
             self.trigger_guards.push((m, block_end, mask));
             j = block_end;
         }
-        // Outside a trigger the switch matches no `when` but `when else`.
-        let _ = seen;
     }
 
     /// Whether tokens `[k, …)` are `[System.]Test.isRunningTest()`; the index

@@ -64,16 +64,6 @@ const A: u8 = 1;
 const W: u8 = 2;
 const WA: u8 = 3;
 const NONE: u32 = u32::MAX;
-/// Context indexes, to fan out over (there are at most 1 + 127 event sets).
-const ALL_CONTEXTS: [usize; 128] = {
-    let mut a = [0usize; 128];
-    let mut i = 0;
-    while i < 128 {
-        a[i] = i;
-        i += 1;
-    }
-    a
-};
 
 fn fact(slot: usize, level: u8) -> u8 {
     slot as u8 * 4 + level
@@ -293,13 +283,13 @@ impl Reach {
                 let op = &idx.ops[m as usize][p as usize];
                 let guard = op.guard();
                 // The caller's contexts this operation can lead to the fact from.
-                let callers: &[usize] = match op {
-                    Op::Call { .. } => &[tc][..],
-                    Op::Dml { events, .. } if r.contexts[tc] == *events => &ALL_CONTEXTS[..cn],
-                    Op::Async { .. } if tc == 0 => &ALL_CONTEXTS[..cn],
-                    _ => &[],
+                let callers = match op {
+                    Op::Call { .. } => tc..tc + 1,
+                    Op::Dml { events, .. } if r.contexts[tc] == *events => 0..cn,
+                    Op::Async { .. } if tc == 0 => 0..cn,
+                    _ => 0..0,
                 };
-                for &c in callers {
+                for c in callers {
                     r.work += 1;
                     if guard & r.contexts[c] == 0 {
                         continue;
