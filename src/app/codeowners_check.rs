@@ -64,16 +64,9 @@ struct Common {
 }
 
 #[derive(Args, Debug, Clone)]
-struct ForgeArgs {
-    /// API base URL (default: GITHUB_API_URL / CI_API_V4_URL, else the public forge).
-    #[arg(long, value_name = "URL")]
-    api_url: Option<String>,
-    /// GitHub OWNER/NAME or GitLab project id or path (default: GITHUB_REPOSITORY / CI_PROJECT_ID).
-    #[arg(long, value_name = "REPO")]
-    repo: Option<String>,
-    /// Name of the environment variable that holds the token.
-    #[arg(long, value_name = "NAME")]
-    token_env: Option<String>,
+struct ForgeFlags {
+    #[command(flatten)]
+    api: crate::forge::args::ForgeArgs,
     #[command(flatten)]
     net: crate::forge::args::NetArgs,
 }
@@ -115,7 +108,7 @@ enum Command {
         #[arg(long)]
         offline: bool,
         #[command(flatten)]
-        forge: ForgeArgs,
+        forge: ForgeFlags,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -134,7 +127,7 @@ enum Command {
         #[arg(long)]
         comment: bool,
         #[command(flatten)]
-        forge: ForgeArgs,
+        forge: ForgeFlags,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -149,12 +142,12 @@ fn dialect_of(common: &Common) -> Dialect {
     })
 }
 
-fn forge_options(f: &ForgeArgs, dialect: Dialect) -> ForgeOptions {
+fn forge_options(f: &ForgeFlags, dialect: Dialect) -> ForgeOptions {
     ForgeOptions {
-        forge: Some(dialect),
-        api_url: f.api_url.clone(),
-        repo: f.repo.clone(),
-        token_env: f.token_env.clone(),
+        forge: Some(dialect.into()),
+        api_url: f.api.api_url.clone(),
+        repo: f.api.repo.clone(),
+        token_env: f.api.token_env.clone(),
         http: f.net.http_config(),
     }
 }
@@ -278,7 +271,7 @@ where
                 let client = if offline {
                     None
                 } else {
-                    forge.connect(dialect)?
+                    forge.connect(dialect.into())?
                 };
                 check::validate(&co, &tracked, &allow, client.as_ref())
             });

@@ -2,6 +2,8 @@
 
 use crate::config::Config;
 use crate::duration::parse_duration;
+use crate::forge::args::ChangeArgs;
+use crate::forge::comment::CommentArgs;
 use crate::forge::Secret;
 use crate::gate::deploy_result::{self, SourceIndex, Tier};
 use crate::gate::deploy_watch;
@@ -12,6 +14,7 @@ use crate::gate::prometheus::Prometheus;
 use crate::gate::soql::OrgSource;
 use crate::gate::window::{self, WindowGate};
 use crate::gate::{self as g, promotion, GateError, Override};
+use crate::notify::{NotifyArgs, Policy};
 use crate::org::args::OrgArgs;
 use crate::org::Api;
 use crate::report::output::OutputArgs;
@@ -24,7 +27,8 @@ const AFTER_HELP: &str = "\
 Exit codes: 0 the gate passed, 1 it failed (wins when another check could not run), 2 the gate
 could not decide (bad input, unreachable server, no data).
 Blocking gates (window, lock acquire, promotion) take --override \"<reason>\": the gate passes
-with an audit record naming the CI user and the reason in the JSON, JUnit and summary.
+with an audit record naming the CI user and the reason in the JSON, JUnit and summary; with
+--notify the break-glass is also posted to the webhook in SFCI_NOTIFY_URL.
 Durations: 30s, 5m, 1h, 1h30m.";
 
 /// Release gates: deploy and test results with coverage tiers, error-rate analysis,
@@ -72,7 +76,10 @@ Examples:
   gate deploy-result deploy.json --min-coverage 85 --junit junit.xml --cobertura coverage.xml \\
       --codequality gl-code-quality.json
   sf apex run test --code-coverage --result-format json --wait 30 --json | gate deploy-result - \\
-      --tier 'critical=100:Payment*,Order*' --tier 'standard=75:*'")]
+      --tier 'critical=100:Payment*,Order*' --tier 'standard=75:*'
+  # In an MR pipeline: failures, failing tests and low coverage as one MR note (updated in
+  # place), and a message to the release channel (SFCI_NOTIFY_URL holds the webhook URL):
+  gate deploy-result deploy.json --comment --notify --junit junit.xml")]
     DeployResult {
         /// The JSON (or Metadata API XML) file; `-` reads stdin.
         #[arg(value_name = "FILE|-")]
@@ -98,6 +105,12 @@ Examples:
         markdown: Option<PathBuf>,
         #[command(flatten)]
         root: Root,
+        #[command(flatten)]
+        comment: CommentArgs,
+        #[command(flatten)]
+        change: ChangeArgs,
+        #[command(flatten)]
+        notify: NotifyArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -236,6 +249,8 @@ Examples:
         #[command(flatten)]
         over: OverrideArg,
         #[command(flatten)]
+        notify: NotifyArgs,
+        #[command(flatten)]
         root: Root,
         #[command(flatten)]
         output: OutputArgs,
@@ -279,6 +294,8 @@ Examples:
         #[command(flatten)]
         over: OverrideArg,
         #[command(flatten)]
+        notify: NotifyArgs,
+        #[command(flatten)]
         root: Root,
         #[command(flatten)]
         output: OutputArgs,
@@ -320,6 +337,8 @@ enum LockAction {
         token_file: Option<PathBuf>,
         #[command(flatten)]
         over: OverrideArg,
+        #[command(flatten)]
+        notify: NotifyArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -398,6 +417,9 @@ where
             cobertura,
             markdown,
             root,
+            comment,
+            change,
+            notify,
             output,
         } => {
             crate::cli::check_outputs(TOOL, &output);
@@ -457,6 +479,19 @@ where
                         .write_side_file(path, "the Markdown summary", &text);
                 }
                 report.results.duration = started.elapsed();
+                crate::forge::comment::post_if_asked(
+                    &comment,
+                    &change,
+                    TOOL,
+                    "deploy-result",
+                    || {
+                        crate::gate::deploy_comment::render(
+                            &report,
+                            crate::forge::comment::BODY_LIMIT,
+                        )
+                    },
+                );
+                crate::notify::results_if_asked(TOOL, &notify, Policy::Always, &report.results);
                 Ok(report)
             });
         }
@@ -577,6 +612,7 @@ where
             tz,
             now,
             over,
+            notify,
             root,
             output,
         } => {
@@ -616,7 +652,9 @@ where
                     );
                 }
                 let r = g::apply_override(r, name, ov.as_ref());
-                Ok(g::report("window", vec![r], started))
+                let report = g::report("window", vec![r], started);
+                crate::notify::results_if_asked(TOOL, &notify, Policy::OnOverride, &report);
+                Ok(report)
             });
         }
         Command::Promotion {
@@ -624,6 +662,7 @@ where
             target,
             rules,
             over,
+            notify,
             root,
             output,
         } => {
@@ -639,7 +678,9 @@ where
                 let target = target.or(env_target).ok_or_else(|| GateError("no target branch: pass --target, or run in a GitLab merge-request pipeline (CI_MERGE_REQUEST_TARGET_BRANCH_NAME) or a GitHub pull_request workflow (GITHUB_BASE_REF)".into()))?;
                 let r = promotion::check(&source, &target, &rules, origin);
                 let r = g::apply_override(r, "promotion", ov.as_ref());
-                Ok(g::report("promotion", vec![r], started))
+                let report = g::report("promotion", vec![r], started);
+                crate::notify::results_if_asked(TOOL, &notify, Policy::OnOverride, &report);
+                Ok(report)
             });
         }
         Command::Lock { action } => match action {
@@ -650,6 +691,7 @@ where
                 wait,
                 token_file,
                 over,
+                notify,
                 output,
             } => {
                 crate::cli::check_outputs(TOOL, &output);
@@ -672,7 +714,9 @@ where
                     let file = token_file.unwrap_or_else(|| lock::default_token_file(&redis.env));
                     let r = lock::acquire_check(&lock, owner.trim(), ttl, wait, &file)?;
                     let r = g::apply_override(r, "lock", ov.as_ref());
-                    Ok(g::report("lock", vec![r], started))
+                    let report = g::report("lock", vec![r], started);
+                    crate::notify::results_if_asked(TOOL, &notify, Policy::OnOverride, &report);
+                    Ok(report)
                 });
             }
             LockAction::Release {

@@ -1,5 +1,8 @@
 //! `smoke`: argument parsing and wiring only; the logic is in `sfci::smoke`.
 
+use crate::forge::args::ChangeArgs;
+use crate::forge::comment::CommentArgs;
+use crate::notify::{NotifyArgs, Policy};
 use crate::org::args::OrgArgs;
 use crate::report::output::OutputArgs;
 use crate::report::ExitCode;
@@ -32,7 +35,9 @@ Examples:
   smoke --preset approval-process-active --var APPROVAL_PROCESS=Opportunity_Approval
   smoke --preset no-failed-async-jobs --var DEPLOY_STARTED_AT=$(date -u +%FT%TZ) --tags runbook
   smoke --print-preset scheduled-jobs-waiting > smoke.yml
-  smoke --check-spec --spec smoke.yml --var PROCESS=x      # validate without an org";
+  smoke --check-spec --spec smoke.yml --var PROCESS=x      # validate without an org
+  smoke --spec smoke.yml --comment --notify   # the check table as one MR note; a failure
+                                              # also to the webhook in SFCI_NOTIFY_URL";
 
 /// Post-deployment checks against a live org over the Salesforce REST API: queries with
 /// expected records, anonymous Apex, HTTP endpoints, org limits and the org's identity.
@@ -71,6 +76,12 @@ struct Cli {
     markdown: Option<PathBuf>,
     #[command(flatten)]
     org: OrgArgs,
+    #[command(flatten)]
+    comment: CommentArgs,
+    #[command(flatten)]
+    change: ChangeArgs,
+    #[command(flatten)]
+    notify: NotifyArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -150,6 +161,7 @@ where
     let cfg = cli.org.config().unwrap_or_else(|e| fail(e));
     let concurrency = opts.concurrency.or(spec_concurrency).unwrap_or(8);
     let markdown = cli.markdown.clone();
+    let (comment, change, notify) = (cli.comment, cli.change, cli.notify);
     crate::cli::run_and_exit("smoke", &cli.output, false, move || {
         let mut report = smoke::run(creds, cfg, checks, concurrency, &opts);
         if let Some(path) = &markdown {
@@ -157,6 +169,10 @@ where
             let text = report.markdown(crate::report::markdown::GITHUB_STEP_SUMMARY_LIMIT);
             report.write_side_file(path, "the Markdown summary", &text);
         }
+        crate::forge::comment::post_if_asked(&comment, &change, "smoke", "run", || {
+            crate::report::results::render_comment(&report, "", crate::forge::comment::BODY_LIMIT)
+        });
+        crate::notify::results_if_asked("smoke", &notify, Policy::UnlessPassed, &report);
         Ok::<_, SmokeError>(report)
     });
 }

@@ -2,10 +2,13 @@
 //! `sfci::deps`.
 
 use crate::deps::check::{apply_approvals, run, DepsError, DepsOptions};
-use crate::owners::check::{ApprovalSource, ForgeOptions};
+use crate::forge::args::ChangeArgs;
+use crate::forge::comment::CommentArgs;
+use crate::forge::Forge;
+use crate::owners::check::ApprovalSource;
 use crate::owners::model::Dialect;
 use crate::report::output::OutputArgs;
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -25,6 +28,8 @@ Examples:
   validate-deps --base origin/main --junit deps.xml      # what this merge request adds
   validate-deps --base auto --select-tests tests.txt     # tests to run for this change
   validate-deps --base auto --approvals                  # an owner's approval passes a new edge
+  validate-deps --base auto --comment                    # new edges, owners to ask, team graph
+                                                         # as one comment on the MR/PR
   sf project deploy validate --test-level RunSpecifiedTests --tests $(cat tests.txt)";
 
 /// Finds the cross-team dependencies of a Salesforce monorepo — Apex, triggers,
@@ -72,37 +77,18 @@ struct Cli {
     #[arg(long, requires = "base")]
     approvals: bool,
 
-    /// The forge whose approvals count (default: from the CI context).
-    #[arg(long, value_enum, requires = "approvals")]
-    forge: Option<ForgeArg>,
+    #[command(flatten)]
+    comment: CommentArgs,
 
-    /// The MR/PR number (default: from the CI context).
-    #[arg(long, value_name = "N", requires = "approvals")]
-    change: Option<u64>,
-
-    /// Forge API base URL (default: GITHUB_API_URL / CI_API_V4_URL).
-    #[arg(long, value_name = "URL", requires = "approvals")]
-    api_url: Option<String>,
-
-    /// GitHub OWNER/NAME or GitLab project id (default: GITHUB_REPOSITORY / CI_PROJECT_ID).
-    #[arg(long, value_name = "REPO", requires = "approvals")]
-    repo: Option<String>,
-
-    /// Name of the environment variable holding the forge token.
-    #[arg(long, value_name = "NAME", requires = "approvals")]
-    token_env: Option<String>,
+    /// The forge, the change and the API (for --approvals and --comment).
+    #[command(flatten)]
+    change: ChangeArgs,
 
     #[command(flatten)]
     net: crate::forge::args::NetArgs,
 
     #[command(flatten)]
     output: OutputArgs,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum ForgeArg {
-    Github,
-    Gitlab,
 }
 
 /// Runs the tool with `args` (the first is the program name) and exits.
@@ -122,23 +108,15 @@ where
         graph: cli.graph,
     };
     let approvals = cli.approvals.then(|| {
-        let dialect = match cli.forge {
-            Some(ForgeArg::Gitlab) => Dialect::GitLab,
-            Some(ForgeArg::Github) => Dialect::GitHub,
-            None => match crate::ci::CiContext::detect().provider {
-                Some(crate::ci::Provider::GitLab) => Dialect::GitLab,
-                _ => Dialect::GitHub,
-            },
+        let forge = cli.change.options(cli.net.http_config());
+        let dialect = match forge.forge() {
+            Forge::GitLab => Dialect::GitLab,
+            _ => Dialect::GitHub,
         };
-        let forge = ForgeOptions {
-            forge: Some(dialect),
-            api_url: cli.api_url.clone(),
-            repo: cli.repo.clone(),
-            token_env: cli.token_env.clone(),
-            http: cli.net.http_config(),
-        };
-        (forge, dialect, cli.change)
+        (forge, dialect, cli.change.change)
     });
+    let (comment, change) = (cli.comment, cli.change);
+    let mode = if opts.base.is_some() { "base" } else { "all" };
     crate::cli::run_and_exit("validate-deps", &cli.output, false, move || {
         let mut report = run(&opts)?.report;
         if let Some((forge, dialect, change)) = approvals {
@@ -148,6 +126,9 @@ where
                 source.approved_by(owners).map_err(|e| e.to_string())
             })?;
         }
+        crate::forge::comment::post_if_asked(&comment, &change, "validate-deps", mode, || {
+            crate::deps::comment::render(&report, crate::forge::comment::BODY_LIMIT)
+        });
         Ok::<_, DepsError>(report)
     });
 }

@@ -899,35 +899,9 @@ pub fn render_graph(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let id = |t: &str| -> String {
-        let s: String = t
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        format!("t_{s}")
-    };
     let label = |t: &str| t.replace('"', "'");
     match ext.as_str() {
-        "mmd" | "mermaid" => {
-            let mut s = String::from("graph LR\n");
-            let nodes: BTreeSet<&str> = edges
-                .keys()
-                .flat_map(|(a, b)| [a.as_str(), b.as_str()])
-                .collect();
-            for n in &nodes {
-                s.push_str(&format!("  {}[\"{}\"]\n", id(n), label(n)));
-            }
-            for ((a, b), w) in edges {
-                s.push_str(&format!("  {} -->|{w}| {}\n", id(a), id(b)));
-            }
-            Ok(s)
-        }
+        "mmd" | "mermaid" => Ok(super::comment::mermaid(edges)),
         "dot" | "gv" => {
             let mut s = String::from("digraph teams {\n  rankdir=LR;\n");
             for ((a, b), w) in edges {

@@ -1,6 +1,7 @@
 //! `validate-deps`: components and references of every metadata type, team
 //! attribution, the dependency graph and what a change adds to it.
 pub mod check;
+pub mod comment;
 pub mod extract;
 pub mod graph;
 pub mod model;

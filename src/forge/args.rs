@@ -29,3 +29,67 @@ impl NetArgs {
         .with_run_timeout(self.timeout)
     }
 }
+
+/// Where the forge API is and which token to use (the token is read from an environment
+/// variable, never given on the command line).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ForgeArgs {
+    /// API base URL (default: GITHUB_API_URL / CI_API_V4_URL, else the public forge).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// GitHub OWNER/NAME or GitLab project id or path (default: GITHUB_REPOSITORY / CI_PROJECT_ID).
+    #[arg(long, value_name = "REPO")]
+    pub repo: Option<String>,
+    /// Name of the environment variable that holds the token (default: GITHUB_TOKEN or
+    /// GH_TOKEN; SFCI_GITLAB_TOKEN or GITLAB_TOKEN).
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
+}
+
+/// Which forge, which merge request / pull request, and how to reach it.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ChangeArgs {
+    /// The forge (default: GitLab in GitLab CI, else GitHub).
+    #[arg(long, value_enum, value_name = "FORGE")]
+    pub forge: Option<ForgeKind>,
+    /// The merge request IID / pull request number (default: from the CI context).
+    #[arg(long, value_name = "N")]
+    pub change: Option<u64>,
+    #[command(flatten)]
+    pub api: ForgeArgs,
+}
+
+/// `--forge` values.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForgeKind {
+    Github,
+    Gitlab,
+}
+
+impl From<ForgeKind> for super::Forge {
+    fn from(k: ForgeKind) -> Self {
+        match k {
+            ForgeKind::Github => super::Forge::GitHub,
+            ForgeKind::Gitlab => super::Forge::GitLab,
+        }
+    }
+}
+
+impl ChangeArgs {
+    /// The forge options, with `http` as the request policy.
+    pub fn options(&self, http: HttpConfig) -> super::ForgeOptions {
+        super::ForgeOptions {
+            forge: self.forge.map(Into::into),
+            api_url: self.api.api_url.clone(),
+            repo: self.api.repo.clone(),
+            token_env: self.api.token_env.clone(),
+            http,
+        }
+    }
+
+    /// The change number: the flag, else the CI context's.
+    pub fn change_number(&self) -> Option<u64> {
+        self.change
+            .or_else(|| crate::ci::CiContext::detect().change_number)
+    }
+}

@@ -187,6 +187,9 @@ pub(crate) enum Auth {
     OctocrabBearer,
     /// A plain header (GitLab: `PRIVATE-TOKEN`).
     Header(&'static str),
+    /// No credential header: the secret is the URL itself (an incoming webhook); the token is
+    /// only what every message is scrubbed of.
+    None,
 }
 
 /// The HTTP client under [`super::GitHub`] and [`super::GitLab`].
@@ -291,6 +294,7 @@ impl HttpClient {
                 };
                 Backend::Reqwest { client, auth }
             }
+            Auth::None => Backend::Reqwest { client, auth: None },
         };
         let headers = headers
             .iter()

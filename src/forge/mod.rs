@@ -21,6 +21,8 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 pub mod args;
+pub mod comment;
+pub mod connect;
 pub mod github;
 pub mod gitlab;
 pub mod http;
@@ -29,16 +31,20 @@ pub mod secret;
 #[cfg(test)]
 pub(crate) mod fake;
 
+pub use connect::{Client, ForgeOptions};
 pub use github::{GitHub, Review, ReviewState};
 pub use gitlab::GitLab;
 pub use http::HttpConfig;
 pub use secret::Secret;
 
-/// Which forge a client talks to.
+/// Which service a client of this HTTP layer talks to: a forge, or the release channel's
+/// notification webhook (not a forge, but it shares the timeouts, retries and redaction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Forge {
     GitHub,
     GitLab,
+    /// The incoming webhook of `--notify` (Slack-compatible or Teams Workflows).
+    Webhook,
 }
 
 impl fmt::Display for Forge {
@@ -46,6 +52,7 @@ impl fmt::Display for Forge {
         f.write_str(match self {
             Forge::GitHub => "GitHub",
             Forge::GitLab => "GitLab",
+            Forge::Webhook => "notification webhook",
         })
     }
 }
@@ -63,6 +70,10 @@ impl Forge {
             Forge::GitLab => {
                 "use a GitLab project access token with read_api (api to post notes); \
                  CI_JOB_TOKEN cannot read merge request approvals or post notes"
+            }
+            Forge::Webhook => {
+                "check the webhook URL in the notification variable (it may have been revoked \
+                 or the workflow turned off)"
             }
         }
     }

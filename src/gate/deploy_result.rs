@@ -256,7 +256,20 @@ pub struct Worst {
 pub struct DeployReport {
     pub results: ResultsReport,
     pub worst: Vec<Worst>,
+    /// Classes under the minimum of their coverage tier, lowest first within each tier.
+    pub below: Vec<Below>,
     pub cobertura: Option<String>,
+}
+
+/// A class under its tier's minimum.
+#[derive(Debug, Clone)]
+pub struct Below {
+    pub name: String,
+    pub percent: f64,
+    pub covered: u64,
+    pub total: u64,
+    pub tier: String,
+    pub min: f64,
 }
 
 impl DeployReport {
@@ -315,14 +328,14 @@ impl Render for DeployReport {
     }
 }
 
-fn pct(v: f64) -> String {
+pub(crate) fn pct(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     format!("{s}%")
 }
 
 /// `Class.FooTest.testX: line 12, column 1` → 12, for the frame of `class` (else the first).
-fn stack_line(trace: &str, class: &str) -> Option<u32> {
+pub(crate) fn stack_line(trace: &str, class: &str) -> Option<u32> {
     let bare = class
         .rsplit('.')
         .next()
@@ -632,6 +645,7 @@ pub fn evaluate(
     for c in &measured {
         tier_of.push(opts.tiers.iter().position(|t| t.set.is_match(&c.name)));
     }
+    let mut below = Vec::new();
     for (ti, tier) in opts.tiers.iter().enumerate() {
         let name = format!("tier {}: every class ≥ {}", tier.name, pct(tier.min));
         let members: Vec<&ClassCoverage> = measured
@@ -655,6 +669,14 @@ pub fn evaluate(
                 .filter_map(|c| c.percent().filter(|v| v + 1e-9 < tier.min).map(|v| (*c, v)))
                 .collect();
             under.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)));
+            below.extend(under.iter().map(|(c, v)| Below {
+                name: c.name.clone(),
+                percent: *v,
+                covered: c.covered,
+                total: c.total,
+                tier: tier.name.clone(),
+                min: tier.min,
+            }));
             if under.is_empty() {
                 let low = members
                     .iter()
@@ -785,6 +807,7 @@ pub fn evaluate(
     DeployReport {
         results: report,
         worst,
+        below,
         cobertura,
     }
 }

@@ -4,7 +4,7 @@
 use super::approvals::{evaluate, requirements, summary_markdown, OwnerCheck, Status};
 use super::model::{CodeOwners, Dialect, Ownership};
 use super::{locations, parse, validate_with};
-use crate::forge::{GitHub, GitLab, HttpConfig, Secret};
+use crate::forge::Forge;
 use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -98,89 +98,10 @@ pub enum OwnersError {
     Other(String),
 }
 
-/// Where the forge is and how to reach it.
-#[derive(Debug, Clone, Default)]
-pub struct ForgeOptions {
-    /// `github` or `gitlab`; from the CI context when absent.
-    pub forge: Option<Dialect>,
-    pub api_url: Option<String>,
-    /// GitHub `owner/repo` or GitLab project id/path.
-    pub repo: Option<String>,
-    /// Name of the environment variable holding the token (never the token).
-    pub token_env: Option<String>,
-    /// Timeouts, retries and the run's deadline of the forge requests.
-    pub http: HttpConfig,
-}
-
-/// A connected forge.
-pub enum Client {
-    GitHub(GitHub),
-    GitLab(GitLab),
-}
+pub use crate::forge::{Client, ForgeOptions};
 
 fn env(k: &str) -> Option<String> {
     std::env::var(k).ok().filter(|v| !v.is_empty())
-}
-
-impl ForgeOptions {
-    /// The forge client, or None when no token is configured.
-    pub fn connect(&self, dialect: Dialect) -> Result<Option<Client>, OwnersError> {
-        let forge = self.forge.unwrap_or(dialect);
-        let token_vars: Vec<String> = match (&self.token_env, forge) {
-            (Some(v), _) => vec![v.clone()],
-            (None, Dialect::GitHub) => vec!["GITHUB_TOKEN".into(), "GH_TOKEN".into()],
-            (None, Dialect::GitLab) => vec!["SFCI_GITLAB_TOKEN".into(), "GITLAB_TOKEN".into()],
-        };
-        let Some(token) = token_vars.iter().find_map(|v| env(v)) else {
-            return Ok(None);
-        };
-        let token = Secret::new(token);
-        Ok(Some(match forge {
-            Dialect::GitHub => {
-                let url = self
-                    .api_url
-                    .clone()
-                    .or_else(|| env("GITHUB_API_URL"))
-                    .unwrap_or_else(|| "https://api.github.com".into());
-                let repo = self.repo.clone().or_else(|| env("GITHUB_REPOSITORY")).ok_or_else(|| {
-                    OwnersError::Other("GitHub repository unknown: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)".into())
-                })?;
-                let (owner, name) = repo.split_once('/').ok_or_else(|| {
-                    OwnersError::Other(format!("--repo {repo}: expected OWNER/NAME"))
-                })?;
-                Client::GitHub(GitHub::with_config(
-                    &url,
-                    owner,
-                    name,
-                    token,
-                    self.http.clone(),
-                )?)
-            }
-            Dialect::GitLab => {
-                let url = self
-                    .api_url
-                    .clone()
-                    .or_else(|| env("CI_API_V4_URL"))
-                    .unwrap_or_else(|| "https://gitlab.com/api/v4".into());
-                let project = self
-                    .repo
-                    .clone()
-                    .or_else(|| env("CI_PROJECT_ID"))
-                    .ok_or_else(|| {
-                        OwnersError::Other(
-                            "GitLab project unknown: pass --repo ID|PATH (or set CI_PROJECT_ID)"
-                                .into(),
-                        )
-                    })?;
-                Client::GitLab(GitLab::with_config(
-                    &url,
-                    &project,
-                    token,
-                    self.http.clone(),
-                )?)
-            }
-        }))
-    }
 }
 
 /// `owners`: the owners of each path.
@@ -520,20 +441,17 @@ pub struct ApprovalOptions {
 pub fn approvals(opts: &ApprovalOptions) -> Result<FindingsReport, OwnersError> {
     let started = Instant::now();
     let ctx = crate::ci::CiContext::detect();
-    let dialect = opts
-        .dialect
-        .or(opts.forge.forge)
-        .unwrap_or(match ctx.provider {
-            Some(crate::ci::Provider::GitLab) => Dialect::GitLab,
-            _ => Dialect::GitHub,
-        });
+    let dialect = opts.dialect.unwrap_or(match opts.forge.forge() {
+        Forge::GitLab => Dialect::GitLab,
+        _ => Dialect::GitHub,
+    });
     let change = opts.change.or(ctx.change_number).ok_or_else(|| {
         OwnersError::Other(
             "no merge request / pull request number: pass --change N (or run in an MR/PR pipeline)"
                 .into(),
         )
     })?;
-    let client = opts.forge.connect(dialect)?.ok_or_else(|| {
+    let client = opts.forge.connect(Forge::from(dialect))?.ok_or_else(|| {
         OwnersError::Other(match dialect {
             Dialect::GitHub => "approvals need a GitHub token that can read pull requests and org teams (GITHUB_TOKEN or --token-env NAME)".into(),
             Dialect::GitLab => "approvals need a GitLab project access token with read_api (SFCI_GITLAB_TOKEN or --token-env NAME); CI_JOB_TOKEN cannot read approvals".into(),
@@ -552,29 +470,16 @@ pub fn approvals(opts: &ApprovalOptions) -> Result<FindingsReport, OwnersError> 
     // Changed files: git when the history is there, else the forge's API.
     let changed = match crate::git::changed_files(&opts.root, &base, None) {
         Ok(f) => f,
-        Err(_) => match &client {
-            Client::GitHub(gh) => gh.pull_files(change)?,
-            Client::GitLab(gl) => gl.mr_changed_files(change)?,
-        },
+        Err(_) => client.changed_files(change)?,
     };
-    let approvers = match &client {
-        Client::GitHub(gh) => gh.approvers(change)?,
-        Client::GitLab(gl) => gl.mr_approvers(change)?,
-    };
+    let approvers = client.approvers(change)?;
     let owned = owners_of(&co, &changed);
     let reqs = requirements(dialect, &owned);
     let check = ForgeCheck::new(client);
     let statuses = evaluate(&reqs, &approvers, &check).map_err(OwnersError::Other)?;
     if opts.comment {
         let body = summary_markdown(MARKER, &statuses);
-        match &check.client {
-            Client::GitHub(gh) => {
-                gh.upsert_comment(change, MARKER, &body)?;
-            }
-            Client::GitLab(gl) => {
-                gl.upsert_note(change, MARKER, &body)?;
-            }
-        }
+        check.client.upsert_comment(change, MARKER, &body)?;
     }
     Ok(approval_report(
         &co,
@@ -716,13 +621,10 @@ impl ApprovalSource {
                     "--approvals: no merge request / pull request number (pass --change N)".into(),
                 )
             })?;
-        let client = forge.connect(dialect)?.ok_or_else(|| {
+        let client = forge.connect(Forge::from(dialect))?.ok_or_else(|| {
             OwnersError::Other("--approvals needs a forge token (GITHUB_TOKEN; GitLab SFCI_GITLAB_TOKEN or GITLAB_TOKEN; or --token-env NAME)".into())
         })?;
-        let approvers = match &client {
-            Client::GitHub(gh) => gh.approvers(change)?,
-            Client::GitLab(gl) => gl.mr_approvers(change)?,
-        };
+        let approvers = client.approvers(change)?;
         Ok(ApprovalSource {
             check: ForgeCheck::new(client),
             approvers,

@@ -10,6 +10,15 @@ pub enum Dialect {
     GitLab,
 }
 
+impl From<Dialect> for crate::forge::Forge {
+    fn from(d: Dialect) -> Self {
+        match d {
+            Dialect::GitHub => crate::forge::Forge::GitHub,
+            Dialect::GitLab => crate::forge::Forge::GitLab,
+        }
+    }
+}
+
 /// One rule line: a pattern and its owners.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rule {

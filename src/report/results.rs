@@ -213,14 +213,15 @@ impl ResultsReport {
     pub fn overrides(&self) -> impl Iterator<Item = &Override> {
         self.results.iter().filter_map(|r| r.overridden.as_ref())
     }
-    fn verdict(&self) -> &'static str {
+    pub fn verdict(&self) -> &'static str {
         match self.exit_code() {
             ExitCode::Passed => "passed",
             ExitCode::Failed => "failed",
             ExitCode::Broken => "could not complete",
         }
     }
-    fn counts(&self) -> String {
+    /// `3 passed, 1 failed, 0 error[, 2 skipped]`.
+    pub fn counts(&self) -> String {
         let mut parts = vec![
             format!("{} passed", self.count(Status::Pass)),
             format!("{} failed", self.count(Status::Fail)),
@@ -232,7 +233,7 @@ impl ResultsReport {
         }
         parts.join(", ")
     }
-    fn summary_line(&self) -> String {
+    pub fn summary_line(&self) -> String {
         let mut s = self.counts();
         if !self.summary.is_empty() {
             let extra: Vec<String> = self
@@ -513,6 +514,107 @@ pub fn render_markdown(report: &ResultsReport, limit: usize) -> String {
             end -= 1;
         }
         s.truncate(end);
+    }
+    s
+}
+
+/// The merge-request comment of a results report (`smoke`, gates): the verdict, every check that
+/// did not pass with its detail (the query, expected and found values) folded under it, and the
+/// passing checks folded at the end. `sections` (Markdown) go between the verdict and the table.
+pub fn render_comment(report: &ResultsReport, sections: &str, limit: usize) -> String {
+    let icon = match report.exit_code() {
+        ExitCode::Passed => "✅",
+        ExitCode::Failed => "❌",
+        ExitCode::Broken => "⚠️",
+    };
+    let mut s = format!(
+        "### {icon} `{}` {}\n\n{}\n\n",
+        report.tool.replace('`', "'"),
+        report.verdict(),
+        escape_cell(&report.counts())
+    );
+    for o in report.overrides() {
+        s.push_str(&format!(
+            "> **Break glass:** gate `{}` passed by {} — {}\n\n",
+            o.gate.replace('`', "'"),
+            escape_cell(&o.who),
+            escape_cell(&o.why)
+        ));
+    }
+    s.push_str(sections);
+    let (bad, good): (Vec<&CheckResult>, Vec<&CheckResult>) = report
+        .results
+        .iter()
+        .partition(|r| matches!(r.status, Status::Fail | Status::Error));
+    let row = |r: &CheckResult| {
+        let name = match &r.group {
+            Some(g) if g != &r.name => format!("{g} › {}", r.name),
+            _ => r.name.clone(),
+        };
+        format!(
+            "| {} | {} | {} |\n",
+            match r.status {
+                Status::Fail => "❌ fail",
+                Status::Error => "⚠️ error",
+                Status::Pass => "✅ pass",
+                Status::Skip => "⏭ skip",
+            },
+            escape_cell(&name),
+            escape_cell(&one_line(&r.message))
+        )
+    };
+    let footer =
+        "\n_Cut to fit the comment limit; the job's JUnit and JSON reports have every check._\n";
+    let push = |s: &mut String, text: &str| -> bool {
+        if s.len() + text.len() + footer.len() > limit {
+            s.push_str(footer);
+            false
+        } else {
+            s.push_str(text);
+            true
+        }
+    };
+    if !bad.is_empty() {
+        let mut ok = push(&mut s, "| status | check | why |\n|---|---|---|\n");
+        for r in &bad {
+            if !ok {
+                break;
+            }
+            ok = push(&mut s, &row(r));
+        }
+        let details: Vec<&&CheckResult> = bad.iter().filter(|r| r.detail.is_some()).collect();
+        for r in details {
+            if !ok {
+                break;
+            }
+            let d = r
+                .detail
+                .as_deref()
+                .unwrap_or_default()
+                .replace("```", "'''");
+            ok = push(
+                &mut s,
+                &format!(
+                    "\n<details><summary>{}</summary>\n\n```\n{}\n```\n</details>\n",
+                    escape_cell(&r.name),
+                    d.trim_end()
+                ),
+            );
+        }
+        if !ok {
+            return s;
+        }
+    }
+    if !good.is_empty() {
+        let mut block = format!(
+            "\n<details><summary>{} other check(s)</summary>\n\n| status | check | message |\n|---|---|---|\n",
+            good.len()
+        );
+        for r in &good {
+            block.push_str(&row(r));
+        }
+        block.push_str("\n</details>\n");
+        push(&mut s, &block);
     }
     s
 }
