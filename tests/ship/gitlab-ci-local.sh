@@ -272,14 +272,15 @@ json.dump({"status": 0, "result": {"id": "0Af5g00000FlAg01CAE", "status": "Succe
         "fullName": "Feature_Flag.New_Opportunity_Flow_v2"}]}}}, open(f"{sys.argv[2]}/start.json", "w"))
 PY
 secret="force://PlatformCLI::5Aep861.fakeRefreshToken.only-for-this-test@acme.my.salesforce.com"
-rel=(--ignore-predefined-vars CI_PIPELINE_SOURCE --variable SF_AUTH_URL="$secret" --variable FAKE_SF_AUTH_URL="$secret"
+rel=(--variable SF_AUTH_URL="$secret" --variable FAKE_SF_AUTH_URL="$secret"
   --variable FAKE_SF_DIR="$fake" --variable PATH="$root/tests/ship/fake-sf:$PATH")
-run_job() { # run_job LOG FILE JOB [args]...: one job by name; sets $rc
+run_job() { # run_job LOG FILE JOB [args]...: one job by name; sets $rc ($ignore: more predefined variables to drop)
   local log=$1 file=$2 job=$3; shift 3
   rm -rf "$repo/.gitlab-ci-local" "$repo/sfci-reports" "$repo/sf-results"
   printf 'include:\n  - local: ci-templates/pipelines/%s.yml\n' "$file" >"$repo/.gitlab-ci.yml"
   set +e
-  (cd "$repo" && gitlab-ci-local --force-shell-executor --no-color "${rel[@]}" "$@" "$job") >"$log" 2>&1
+  (cd "$repo" && gitlab-ci-local --force-shell-executor --no-color \
+    --ignore-predefined-vars "CI_PIPELINE_SOURCE${ignore:+,$ignore}" "${rel[@]}" "$@" "$job") >"$log" 2>&1
   rc=$?
   set -e
 }
@@ -313,8 +314,46 @@ check "… Feature_Flag.New_Opportunity_Flow_v2.md-meta.xml, kept as an artifact
 check "… and never \`sf data update\`" bash -c "! grep -q 'sf data update' '$fake/calls.log'"
 check "the auth URL appears in no log and no artifact" bash -c "! grep -rqF '$secret' '$work'/5?.log '$repo/.gitlab-ci-local/artifacts' '$fake/calls.log'"
 
+echo "== 6. results where people look: an MR note from the validation, a break-glass notification"
+recv="$work/receiver"; mkdir -p "$recv"
+python3 "$root/tests/ship/fake-receiver.py" "$recv" & recv_pid=$!
+trap 'kill $recv_pid 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -s "$recv/port" ] && break; sleep 0.1; done
+port=$(cat "$recv/port")
+token=glpat-SHIPnoteTOKEN0123456789
+hook="http://127.0.0.1:$port/services/T0SHIP/B0SHIPHOOKSECRET"
+cp "$fake/validate-failed.json" "$fake/validate.json"
+# gitlab-ci-local predefines CI_API_V4_URL and CI_PROJECT_ID (let the fake GitLab's win) and
+# GITLAB_CI=false (GitLab itself says true; the tools read it to know their forge).
+ignore=GITLAB_CI,CI_API_V4_URL,CI_PROJECT_ID run_job "$work/6a.log" fifty-teams prod:validate \
+  --variable GITLAB_CI=true --variable CI_MERGE_REQUEST_IID=7 \
+  --variable SFCI_GITLAB_TOKEN="$token" --variable CI_API_V4_URL="http://127.0.0.1:$port/api/v4" --variable CI_PROJECT_ID=42
+check "the failed validation still fails the job (exit $rc)" [ "$rc" -ne 0 ]
+check "… and posts one MR note naming the failing test and the fix hint" python3 - "$recv/requests.jsonl" <<'PY'
+import json, sys
+posts = [json.loads(l) for l in open(sys.argv[1]) if '"POST"' in l]
+notes = [p for p in posts if p["path"] == "/api/v4/projects/42/merge_requests/7/notes"]
+body = json.loads(notes[0]["body"])["body"] if len(notes) == 1 else ""
+sys.exit(0 if body.startswith("<!-- sfci:gate:deploy-result -->") and "AccountServiceTest.scoresRich" in body
+         and "#### Failing tests" in body else 1)
+PY
+check "… with the token only in its header, never in the log" bash -c "! grep -qF '$token' '$work/6a.log'"
+# A window that is closed all of today (it opens tomorrow), so the override is needed.
+closed="$(date -u -d tomorrow +%a) 10:00-10:01 UTC"
+run_job "$work/6b.log" fifty-teams prod:window --variable SFCI_WINDOW="$closed" \
+  --variable SFCI_OVERRIDE_REASON="INC-4711 hotfix" --variable SFCI_NOTIFY_URL="$hook"
+check "prod:window with an override passes (exit $rc)" [ "$rc" -eq 0 ]
+check "… and announces the break-glass on the webhook" python3 - "$recv/requests.jsonl" <<'PY'
+import json, sys
+posts = [json.loads(l) for l in open(sys.argv[1]) if '"POST"' in l]
+hooks = [json.loads(p["body"]) for p in posts if p["path"] == "/services/T0SHIP/B0SHIPHOOKSECRET"]
+sys.exit(0 if len(hooks) == 1 and "INC-4711 hotfix" in json.dumps(hooks[0]) and "Break glass" in json.dumps(hooks[0]) else 1)
+PY
+check "… the webhook URL never printed" bash -c "! grep -qF 'B0SHIPHOOKSECRET' '$work/6b.log'"
+kill $recv_pid 2>/dev/null || true
+
 if [ "$failed" -ne 0 ]; then
-  for l in 1 2 3 4 5a 5b 5c 5d; do echo "---- log of run $l"; grep -v 'warning\[' "$work/$l.log" | tail -n 40; done
+  for l in 1 2 3 4 5a 5b 5c 5d 6a 6b; do echo "---- log of run $l"; grep -v 'warning\[' "$work/$l.log" | tail -n 40; done
 fi
 echo "gitlab-ci-local: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
