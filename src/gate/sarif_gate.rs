@@ -14,8 +14,9 @@
 //! - the file is repository-relative (`file://` and the root's absolute prefix stripped,
 //!   `uriBaseId`s resolved through `originalUriBaseIds`);
 //! - the content hash is a hash of the whitespace-collapsed `region.snippet.text`, else
-//!   `contextRegion.snippet.text`, else the source lines of the region read from the file
-//!   under the root, else the symbol (`logicalLocations[].fullyQualifiedName`), else the
+//!   `contextRegion.snippet.text`, else the first source line of the region read from the
+//!   file under the root (a whole-method region must not change with the method's body),
+//!   else the symbol (`logicalLocations[].fullyQualifiedName`), else the
 //!   message;
 //! - the occurrence is the index of the finding among those with the same key in that file,
 //!   in line order, so a second identical finding in a file is new.
@@ -622,9 +623,6 @@ impl Basis {
     }
 }
 
-/// The most lines of a region read from a source file for its hash.
-const MAX_REGION_LINES: u32 = 50;
-
 /// Source files under the root, each read at most once.
 struct Sources<'a> {
     root: &'a Path,
@@ -632,7 +630,10 @@ struct Sources<'a> {
 }
 
 impl Sources<'_> {
-    fn lines(&mut self, file: &str, from: u32, to: u32) -> Option<String> {
+    /// Line `n` (1-based) of `file`, when it exists and is not blank. Only a region's first
+    /// line is read: analyzers (PMD's ApexDoc, …) give whole methods or classes as the region,
+    /// and an edit inside a method body must not make its old finding new.
+    fn line(&mut self, file: &str, n: u32) -> Option<String> {
         if file.is_empty() || file.starts_with("../") || file == ".." {
             return None;
         }
@@ -649,13 +650,8 @@ impl Sources<'_> {
                 })
             })
             .as_ref()?;
-        let from = from.max(1) as usize;
-        let to = (to.max(from as u32).min(from as u32 + MAX_REGION_LINES - 1)) as usize;
-        if from > lines.len() {
-            return None;
-        }
-        let text = lines[from - 1..to.min(lines.len())].join("\n");
-        Some(text).filter(|t| !t.trim().is_empty())
+        let i = usize::try_from(n.max(1)).ok()? - 1;
+        lines.get(i).filter(|t| !t.trim().is_empty()).cloned()
     }
 }
 
@@ -689,7 +685,7 @@ pub fn identify(results: Vec<RawResult>, root: &Path) -> Vec<Identified> {
         .map(|raw| {
             let (basis, text) = if let Some(s) = &raw.snippet {
                 (Basis::Snippet, normalise_snippet(s))
-            } else if let Some(s) = sources.lines(&raw.file, raw.line, raw.end_line) {
+            } else if let Some(s) = sources.line(&raw.file, raw.line) {
                 (Basis::Source, normalise_snippet(&s))
             } else if let Some(s) = &raw.symbol {
                 (Basis::Symbol, s.trim().to_string())
@@ -1334,6 +1330,19 @@ mod tests {
             Some(&base),
             &o,
         );
+        assert_eq!((out.new, out.baselined), (0, 1));
+        // A region over the whole method: an edit in its body keeps the finding.
+        let mut whole = raw("R", "a.cls", 22, None);
+        whole.end_line = 24;
+        let base2 = BaselineFile::from_findings(
+            &evaluate(vec![whole.clone()], &ReadStats::default(), None, &o).found,
+        );
+        let edited = format!(
+            "class A {{\n{}  void m() {{ System.debug(1); }}\n  // edited body\n}}\n",
+            "\n".repeat(20)
+        );
+        std::fs::write(dir.path().join("a.cls"), edited).unwrap();
+        let out = evaluate(vec![whole], &ReadStats::default(), Some(&base2), &o);
         assert_eq!((out.new, out.baselined), (0, 1));
         // A changed line is a new finding.
         let out = evaluate(
