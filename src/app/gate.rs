@@ -289,8 +289,8 @@ Examples:
 Identity of a finding (the baseline key): engine (tool.driver.name), rule, repository-relative
 file, a hash of its whitespace-collapsed snippet (else the first source line of its region
 read under --root, else its symbol, else its message) and its occurrence index among
-identical keys in the file. Never its line: a method moved 20 lines stays baselined; a renamed file or a
-second identical finding in a file is new. New findings at or above --min-level are errors
+identical keys in the file. Never its line: a method moved 20 lines stays baselined; a
+renamed file or a second identical finding in a file is new. New findings at or above --min-level are errors
 (exit 1), below it warnings; baselined ones are counted, not reported (--show-baselined keeps
 them as warnings). Malformed SARIF or baseline: exit 2 naming the file and position.
 
