@@ -39,7 +39,10 @@ if [ "${INPUT_REPORTS:-true}" = "true" ]; then
       esac
       ;;
     smoke) format=1 ;;
-    gate) name="$check-${1:-gate}" ;;
+    gate)
+      name="$check-${1:-gate}"
+      if [ "${1:-}" = sarif ]; then format=1; fi # annotations for the new findings
+      ;;
   esac
   if [ -n "$name" ]; then
     mkdir -p "$dir"

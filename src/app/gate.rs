@@ -300,6 +300,46 @@ Examples:
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Gates any analyzer's SARIF 2.1.0 (Salesforce Code Analyzer, PMD, ESLint, …) against a
+    /// baseline: only findings not in the baseline block.
+    #[command(after_help = "\
+Identity of a finding (the baseline key): engine (tool.driver.name), rule, repository-relative
+file, a hash of its whitespace-collapsed snippet (else the first source line of its region
+read under --root, else its symbol, else its message) and its occurrence index among
+identical keys in the file. Never its line: a method moved 20 lines stays baselined; a
+renamed file or a second identical finding in a file is new. New findings at or above --min-level are errors
+(exit 1), below it warnings; baselined ones are counted, not reported (--show-baselined keeps
+them as warnings). Malformed SARIF or baseline: exit 2 naming the file and position.
+
+Examples:
+  sf code-analyzer run --workspace . --output-file ca.sarif
+  gate sarif ca.sarif --write-baseline .sfci/code-analyzer-baseline.json   # adopt: exit 0
+  gate sarif ca.sarif --baseline .sfci/code-analyzer-baseline.json \\
+      --codequality gl-code-quality.json --junit code-analyzer.xml
+  gate sarif pmd.sarif eslint.sarif --baseline base.json --min-level warning --format github
+  cat ca.sarif | gate sarif - --baseline base.json --json -")]
+    Sarif {
+        /// SARIF 2.1.0 files (several runs each is fine); `-` reads stdin.
+        #[arg(value_name = "FILE|-", required = true)]
+        inputs: Vec<String>,
+        /// Block only on findings not in this baseline file.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Write every current finding to this baseline file and exit 0.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+        /// New findings at or above this SARIF level block; lower ones are warnings.
+        #[arg(long, value_name = "LEVEL", default_value = "note",
+              value_parser = ["error", "warning", "note"])]
+        min_level: String,
+        /// Keep baselined findings in the report, as (non-blocking) warnings.
+        #[arg(long)]
+        show_baselined: bool,
+        #[command(flatten)]
+        root: Root,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -682,6 +722,60 @@ where
                 crate::notify::results_if_asked(TOOL, &notify, Policy::OnOverride, &report);
                 Ok(report)
             });
+        }
+        Command::Sarif {
+            inputs,
+            baseline,
+            write_baseline,
+            min_level,
+            show_baselined,
+            root,
+            output,
+        } => {
+            crate::cli::check_outputs(TOOL, &output);
+            let record_only = write_baseline.is_some();
+            crate::cli::run_and_exit(
+                TOOL,
+                &output,
+                record_only,
+                move || -> Result<_, GateError> {
+                    use crate::gate::sarif_gate as sg;
+                    let started = Instant::now();
+                    if inputs.iter().filter(|i| *i == "-").count() > 1 {
+                        return Err("`-` (stdin) can be given once".into());
+                    }
+                    let base = baseline
+                        .as_deref()
+                        .map(sg::BaselineFile::load)
+                        .transpose()
+                        .map_err(|e| GateError(e.0))?;
+                    let (mut results, mut stats) = (Vec::new(), sg::ReadStats::default());
+                    for input in &inputs {
+                        let (bytes, origin) = read_input(input)?;
+                        sg::read_sarif(&bytes, &origin, &root.root, &mut results, &mut stats)
+                            .map_err(|e| GateError(e.0))?;
+                    }
+                    let opts = sg::Options {
+                        root: root.root.clone(),
+                        min_level: sg::Level::parse(&min_level).unwrap_or(sg::Level::Note),
+                        show_baselined,
+                    };
+                    let mut out = sg::evaluate(results, &stats, base.as_ref(), &opts);
+                    if let Some(path) = &write_baseline {
+                        sg::BaselineFile::from_findings(&out.found)
+                            .write(path)
+                            .map_err(|e| GateError(e.0))?;
+                        eprintln!(
+                            "gate sarif: wrote {} finding(s) to the baseline {}",
+                            out.found.len(),
+                            path.display()
+                        );
+                    }
+                    eprintln!("gate sarif: {}", out.summary_line());
+                    out.report.duration = started.elapsed();
+                    Ok(out.report)
+                },
+            );
         }
         Command::Lock { action } => match action {
             LockAction::Acquire {

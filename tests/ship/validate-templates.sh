@@ -108,7 +108,7 @@ import glob, os, re, subprocess, sys, yaml
 bindir = sys.argv[1]
 TOOLS = ("lint-callout-mocks", "validate-deps", "codeowners-check", "smoke", "gate")
 SUBS = {"codeowners-check": {"owners", "validate", "approvals"},
-        "gate": {"deploy-result", "error-rate", "deploy-watch", "window", "lock", "promotion"}}
+        "gate": {"deploy-result", "error-rate", "deploy-watch", "window", "lock", "promotion", "sarif"}}
 cache = {}
 def parse(words):
     """(tool, sub, flags) of a command line given as words, or None."""
