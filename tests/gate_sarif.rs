@@ -15,6 +15,12 @@ use std::process::Output;
 mod common;
 use common::{command, copy_dir, fixture};
 
+#[allow(dead_code, unused_imports)]
+#[path = "../src/forge/fake.rs"]
+mod fake;
+#[allow(unused_imports)]
+use sfci::forge::{ForgeError, HttpConfig};
+
 const BIN: &str = env!("CARGO_BIN_EXE_gate");
 const LOGGER: &str = "shared/main/default/classes/Logger.cls";
 /// Results in the committed SARIF.
@@ -310,6 +316,58 @@ fn one_new_finding_fails_naming_it() {
     ]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(stdout(&o).contains("warning[pmd/AvoidDebugStatements]"));
+
+    // --comment: the new finding as one MR note (exit code unchanged).
+    let server = fake::FakeServer::start();
+    let notes = "/projects/42/merge_requests/7/notes";
+    server.route(
+        "GET",
+        notes,
+        vec![fake::FakeResponse::json(200, serde_json::json!([]))],
+    );
+    server.route(
+        "POST",
+        notes,
+        vec![fake::FakeResponse::json(
+            201,
+            serde_json::json!({"id": 1, "body": "x"}),
+        )],
+    );
+    let url = server.url();
+    let mut cmd = command(BIN, repo.dir.path());
+    cmd.args([
+        "sarif",
+        "ca.sarif",
+        "--baseline",
+        ".sfci/ca-baseline.json",
+        "--comment",
+    ])
+    .args([
+        "--forge",
+        "gitlab",
+        "--change",
+        "7",
+        "--repo",
+        "42",
+        "--api-url",
+        &url,
+    ])
+    .env("SFCI_GITLAB_TOKEN", "glpat-SARIFtoken0123456789");
+    let o = cmd.output().unwrap();
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let posted: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(posted.len(), 1, "{}", text(&o));
+    let body: Value = serde_json::from_str(&posted[0].body).unwrap();
+    let body = body["body"].as_str().unwrap();
+    assert!(body.starts_with("<!-- sfci:gate:sarif -->"), "{body}");
+    assert!(body.contains("1 new, 255 baselined, 0 fixed"), "{body}");
+    assert!(body.contains("pmd/AvoidDebugStatements"), "{body}");
+    assert!(body.contains(LOGGER), "{body}");
+    assert!(!text(&o).contains("glpat-SARIFtoken0123456789"));
 }
 
 #[test]

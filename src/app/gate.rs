@@ -338,6 +338,10 @@ Examples:
         #[command(flatten)]
         root: Root,
         #[command(flatten)]
+        comment: CommentArgs,
+        #[command(flatten)]
+        change: ChangeArgs,
+        #[command(flatten)]
         output: OutputArgs,
     },
 }
@@ -730,6 +734,8 @@ where
             min_level,
             show_baselined,
             root,
+            comment,
+            change,
             output,
         } => {
             crate::cli::check_outputs(TOOL, &output);
@@ -773,6 +779,16 @@ where
                     }
                     eprintln!("gate sarif: {}", out.summary_line());
                     out.report.duration = started.elapsed();
+                    crate::forge::comment::post_if_asked(&comment, &change, TOOL, "sarif", || {
+                        format!(
+                            "_Analyzer findings against the baseline: {}._\n\n{}",
+                            out.summary_line(),
+                            crate::report::markdown::render(
+                                &out.report,
+                                crate::forge::comment::BODY_LIMIT - 200
+                            )
+                        )
+                    });
                     Ok(out.report)
                 },
             );
