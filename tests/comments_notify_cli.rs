@@ -264,25 +264,28 @@ fn smoke_comment_on_github_shows_expected_and_found() {
         "checks:\n  - name: approval process active\n    soql: SELECT Id, State FROM ProcessDefinition WHERE DeveloperName = 'Opp_Approval'\n    expect: {count: 1, equals: {State: Active}}\n",
     )
     .unwrap();
-    let url = gh.url();
-    let out = run(
-        SMOKE,
-        dir.path(),
-        &[
-            "--spec",
-            "smoke.yml",
-            "--comment",
-            "--forge",
-            "github",
-            "--change",
-            "12",
-            "--repo",
-            "acme/crm",
-            "--api-url",
-            &url,
-        ],
-        &[("SF_AUTH_URL", &org.auth_url()), ("GITHUB_TOKEN", GH_TOKEN)],
-    );
+    let auth = org.auth_url();
+    let smoke_on = |url: &str| {
+        run(
+            SMOKE,
+            dir.path(),
+            &[
+                "--spec",
+                "smoke.yml",
+                "--comment",
+                "--forge",
+                "github",
+                "--change",
+                "12",
+                "--repo",
+                "acme/crm",
+                "--api-url",
+                url,
+            ],
+            &[("SF_AUTH_URL", &auth), ("GITHUB_TOKEN", GH_TOKEN)],
+        )
+    };
+    let out = smoke_on(&gh.url());
     assert_eq!(out.status.code(), Some(1), "{}", all(&out));
     assert!(
         all(&out).contains("smoke: comment on pull request #12 posted"),
@@ -319,6 +322,46 @@ fn smoke_comment_on_github_shows_expected_and_found() {
     for secret in [GH_TOKEN, REFRESH_TOKEN, CLIENT_SECRET] {
         assert!(!all(&out).contains(secret));
     }
+
+    // A second run finds its comment (beside another tool's) and edits it in place.
+    let gh = FakeServer::start();
+    gh.route(
+        "GET",
+        comments,
+        vec![FakeResponse::json(
+            200,
+            json!([
+                {"id": 8, "body": "<!-- sfci:validate-deps:base -->\ndeps"},
+                {"id": 9, "body": "<!-- sfci:smoke:run -->\nold"}
+            ]),
+        )],
+    );
+    gh.route(
+        "PATCH",
+        "/repos/acme/crm/issues/comments/9",
+        vec![FakeResponse::json(200, json!({"id": 9, "body": "x"}))],
+    );
+    let out = smoke_on(&gh.url());
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(
+        all(&out).contains("comment on pull request #12 updated"),
+        "{}",
+        all(&out)
+    );
+    assert_eq!(gh.hits("POST", comments), 0);
+    let patched = posted(&gh, "PATCH", "/repos/acme/crm/issues/comments/9");
+    assert_eq!(patched.len(), 1);
+    assert!(patched[0].contains("approval process active"));
+
+    // A dead forge: a warning, and the smoke verdict (1) stands.
+    let out = smoke_on(&closed_port_url());
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(
+        all(&out).contains("smoke: warning: no comment posted: GitHub"),
+        "{}",
+        all(&out)
+    );
+    assert!(!all(&out).contains(GH_TOKEN));
 }
 
 #[test]
@@ -365,6 +408,31 @@ fn validate_deps_comment_lists_new_edges_owners_and_the_team_graph() {
     );
     assert!(body.contains("```mermaid\ngraph LR\n"), "{body}");
     assert!(body.contains("t_sales -->|"), "{body}");
+
+    // The next push: the note is found again and replaced (PUT), never a second one.
+    let server = gitlab(json!([
+        {"id": 501, "body": "<!-- sfci:validate-deps:base -->\nold", "system": false}
+    ]));
+    let mut args = vec!["--base".to_string(), "main".to_string()];
+    args.extend(gitlab_args(&server.url()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(DEPS, p, &refs, &[("SFCI_GITLAB_TOKEN", GL_TOKEN)]);
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert_eq!(server.hits("POST", NOTES), 0);
+    assert_eq!(posted(&server, "PUT", &format!("{NOTES}/501")).len(), 1);
+
+    // A dead forge leaves the verdict (1) alone.
+    let mut args = vec!["--base".to_string(), "main".to_string()];
+    args.extend(gitlab_args(&closed_port_url()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(DEPS, p, &refs, &[("SFCI_GITLAB_TOKEN", GL_TOKEN)]);
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(
+        all(&out).contains("validate-deps: warning: no comment posted: GitLab"),
+        "{}",
+        all(&out)
+    );
+    assert!(!all(&out).contains(GL_TOKEN));
 }
 
 // ------------------------------------------------------------------ --notify
