@@ -430,6 +430,21 @@ fn redis_target(r: &RedisArgs) -> Result<RedisTarget, GateError> {
     RedisTarget::new(url)
 }
 
+/// The report of a blocking gate's one check: passed by `--override` when asked (with its
+/// audit record), and announced with `--notify` when it was.
+fn blocking_report(
+    sub: &str,
+    gate: &str,
+    r: crate::report::results::CheckResult,
+    ov: Option<&Override>,
+    notify: &NotifyArgs,
+    started: Instant,
+) -> crate::report::results::ResultsReport {
+    let report = g::report(sub, vec![g::apply_override(r, gate, ov)], started);
+    crate::notify::results_if_asked(TOOL, notify, Policy::OnOverride, &report);
+    report
+}
+
 fn read_input(input: &str) -> Result<(Vec<u8>, String), GateError> {
     if input == "-" {
         let mut buf = Vec::new();
@@ -695,10 +710,14 @@ where
                         n.timestamp().to_string().into(),
                     );
                 }
-                let r = g::apply_override(r, name, ov.as_ref());
-                let report = g::report("window", vec![r], started);
-                crate::notify::results_if_asked(TOOL, &notify, Policy::OnOverride, &report);
-                Ok(report)
+                Ok(blocking_report(
+                    "window",
+                    name,
+                    r,
+                    ov.as_ref(),
+                    &notify,
+                    started,
+                ))
             });
         }
         Command::Promotion {
@@ -721,10 +740,14 @@ where
                 let source = source.or(env_source).ok_or_else(|| GateError("no source branch: pass --source, or run in a GitLab merge-request pipeline (CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) or a GitHub pull_request workflow (GITHUB_HEAD_REF)".into()))?;
                 let target = target.or(env_target).ok_or_else(|| GateError("no target branch: pass --target, or run in a GitLab merge-request pipeline (CI_MERGE_REQUEST_TARGET_BRANCH_NAME) or a GitHub pull_request workflow (GITHUB_BASE_REF)".into()))?;
                 let r = promotion::check(&source, &target, &rules, origin);
-                let r = g::apply_override(r, "promotion", ov.as_ref());
-                let report = g::report("promotion", vec![r], started);
-                crate::notify::results_if_asked(TOOL, &notify, Policy::OnOverride, &report);
-                Ok(report)
+                Ok(blocking_report(
+                    "promotion",
+                    "promotion",
+                    r,
+                    ov.as_ref(),
+                    &notify,
+                    started,
+                ))
             });
         }
         Command::Sarif {
@@ -823,10 +846,14 @@ where
                     };
                     let file = token_file.unwrap_or_else(|| lock::default_token_file(&redis.env));
                     let r = lock::acquire_check(&lock, owner.trim(), ttl, wait, &file)?;
-                    let r = g::apply_override(r, "lock", ov.as_ref());
-                    let report = g::report("lock", vec![r], started);
-                    crate::notify::results_if_asked(TOOL, &notify, Policy::OnOverride, &report);
-                    Ok(report)
+                    Ok(blocking_report(
+                        "lock",
+                        "lock",
+                        r,
+                        ov.as_ref(),
+                        &notify,
+                        started,
+                    ))
                 });
             }
             LockAction::Release {
