@@ -646,7 +646,11 @@ where
                         vec![m.to_string()],
                         &|k| std::env::var(k).ok(),
                     );
-                    crate::notify::message_if_asked(TOOL, &notify, &msg);
+                    // The HTTP layer runs its own runtime: post from a thread of its own, not
+                    // from inside the watch's (bounded: 30 s in all).
+                    std::thread::scope(|s| {
+                        s.spawn(|| crate::notify::message_if_asked(TOOL, &notify, &msg));
+                    });
                 };
                 let results = rt.block_on(async {
                     match crate::org::Org::connect(creds, cfg).await {
