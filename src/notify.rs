@@ -134,6 +134,22 @@ impl Message {
         }
     }
 
+    /// A warning that is not a verdict (a deployment still running past `--warn-after`), with
+    /// the CI context read by `env`.
+    pub fn warning(
+        title: String,
+        lines: Vec<String>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Message {
+        Message {
+            title,
+            exit: ExitCode::Broken,
+            facts: ci_facts(env, "still running"),
+            lines,
+            link: ci_link(env),
+        }
+    }
+
     fn icon(&self) -> &'static str {
         match self.exit {
             ExitCode::Passed => "✅",
@@ -387,7 +403,15 @@ pub fn results_if_asked(tool: &str, args: &NotifyArgs, policy: Policy, report: &
         return;
     }
     let msg = Message::of_results(report, &|k| std::env::var(k).ok());
-    match notify(args, &msg) {
+    message_if_asked(tool, args, &msg);
+}
+
+/// `--notify` for one message: sends when asked, and says on stderr what happened.
+pub fn message_if_asked(tool: &str, args: &NotifyArgs, msg: &Message) {
+    if !args.notify {
+        return;
+    }
+    match notify(args, msg) {
         Outcome::Sent(f) => eprintln!(
             "{tool}: notification sent ({})",
             match f {

@@ -337,3 +337,84 @@ fn deploy_watch_passes_a_finished_deploy_and_fails_a_failed_one() {
         .unwrap()
         .contains("HTML page"));
 }
+
+#[test]
+fn deploy_watch_warns_once_past_warn_after_notifies_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = FakeOrg::start();
+    let path = format!("{API}/metadata/deployRequest/{JOB}");
+    let mut script: Vec<R> = (0..12)
+        .map(|i| progress("InProgress", 10 + i, 0, &format!("Processing {i}")))
+        .collect();
+    script.push(progress("Succeeded", 140, 500, ""));
+    org.server.route("GET", &path, script);
+    org.server.route(
+        "POST",
+        "/hooks/release",
+        vec![R::raw(200, "text/plain", "ok")],
+    );
+    let mut cmd = command(BIN, dir.path());
+    for k in common::ORG_ENV
+        .iter()
+        .chain(&["SFCI_PUSHGATEWAY_URL", "SFCI_TEAM"])
+    {
+        cmd.env_remove(k);
+    }
+    let out = cmd
+        .env("SF_AUTH_URL", org.auth_url())
+        .env("SFCI_NOTIFY_URL", format!("{}/hooks/release", org.url()))
+        .args([
+            "deploy-watch",
+            "--job-id",
+            JOB,
+            "--poll",
+            "30ms",
+            "--warn-after",
+            "150ms",
+            "--notify",
+            "--record",
+            "reports/deployments.jsonl",
+            "--team",
+            "sales",
+            "--environment",
+            "production",
+            "--json",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    // The warning does not change the outcome: the deployment finished and passed.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    assert_eq!(t.matches("warning: deployment").count(), 1, "{t}");
+    assert!(
+        t.contains("still running after") && t.contains("(--warn-after 150ms)"),
+        "{t}"
+    );
+    let r = stdout_json(&out);
+    assert_eq!(r["results"][0]["warned_after_ms"], 150);
+    let posts: Vec<Value> = org
+        .server
+        .requests()
+        .into_iter()
+        .filter(|q| q.method == "POST" && q.path() == "/hooks/release")
+        .map(|q| serde_json::from_str(&q.body).unwrap())
+        .collect();
+    assert_eq!(posts.len(), 1, "one notification");
+    let text = posts[0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("is running long") && text.contains(JOB),
+        "{text}"
+    );
+    let line: Value = serde_json::from_str(
+        std::fs::read_to_string(dir.path().join("reports/deployments.jsonl"))
+            .unwrap()
+            .trim(),
+    )
+    .unwrap();
+    assert_eq!(line["kind"], "deploy-watch");
+    assert_eq!(line["deploy_id"], JOB);
+    assert_eq!(line["team"], "sales");
+    assert_eq!(line["outcome"], "success");
+    no_secrets(&out);
+}

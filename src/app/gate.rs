@@ -11,6 +11,7 @@ use crate::gate::error_rate::Measure;
 use crate::gate::error_rate::{self, Analysis, Baseline};
 use crate::gate::lock::{self, Lock, RedisTarget};
 use crate::gate::prometheus::Prometheus;
+use crate::gate::record::{self, Record, RecordArgs};
 use crate::gate::soql::OrgSource;
 use crate::gate::window::{self, WindowGate};
 use crate::gate::{self as g, promotion, GateError, Override};
@@ -29,6 +30,11 @@ could not decide (bad input, unreachable server, no data).
 Blocking gates (window, lock acquire, promotion) take --override \"<reason>\": the gate passes
 with an audit record naming the CI user and the reason in the JSON, JUnit and summary; with
 --notify the break-glass is also posted to the webhook in SFCI_NOTIFY_URL.
+Deployment record (deploy-result, deploy-watch, lock acquire|release, error-rate):
+--record FILE.jsonl appends one JSON line per run; --pushgateway URL (or SFCI_PUSHGATEWAY_URL)
+pushes per-(team, environment) gauges; --team (SFCI_TEAM, else the CI project path) and
+--environment (SFCI_ENVIRONMENT, else CI_ENVIRONMENT_NAME) label both. Neither changes the exit
+code: a failure is a warning.
 Durations: 30s, 5m, 1h, 1h30m.";
 
 /// Release gates: deploy and test results with coverage tiers, error-rate analysis,
@@ -79,7 +85,10 @@ Examples:
       --tier 'critical=100:Payment*,Order*' --tier 'standard=75:*'
   # In an MR pipeline: failures, failing tests and low coverage as one MR note (updated in
   # place), and a message to the release channel (SFCI_NOTIFY_URL holds the webhook URL):
-  gate deploy-result deploy.json --comment --notify --junit junit.xml")]
+  gate deploy-result deploy.json --comment --notify --junit junit.xml
+  # Record a production deployment (a validation is recorded as kind=validation, not pushed):
+  gate deploy-result deploy.json --record reports/deployments.jsonl \\
+      --pushgateway http://pushgateway:9091 --team sales --environment production")]
     DeployResult {
         /// The JSON (or Metadata API XML) file; `-` reads stdin.
         #[arg(value_name = "FILE|-")]
@@ -111,6 +120,8 @@ Examples:
         change: ChangeArgs,
         #[command(flatten)]
         notify: NotifyArgs,
+        #[command(flatten)]
+        record: RecordArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -188,6 +199,8 @@ ApexLog only has rows while debug-log trace flags are set: an empty ApexLog prov
         #[command(flatten)]
         org: OrgArgs,
         #[command(flatten)]
+        record: RecordArgs,
+        #[command(flatten)]
         output: OutputArgs,
     },
     /// Follows a running deployment and fails when it stalls (no component or test progress
@@ -200,7 +213,9 @@ SF_ACCESS_TOKEN + SF_INSTANCE_URL.
 Examples:
   id=$(sf project deploy start --async --test-level RunLocalTests --json | jq -r .result.id)
   gate deploy-watch --job-id \"$id\" --stall-after 15m --cancel-on-stall --junit watch.xml
-  gate deploy-watch --job-id 0Af5g00000ABCDE --poll 10s --stall-after 5m --timeout 3h")]
+  gate deploy-watch --job-id 0Af5g00000ABCDE --poll 10s --stall-after 5m --timeout 3h
+  # Warn the release channel (SFCI_NOTIFY_URL) when the deployment runs past 30 minutes:
+  gate deploy-watch --job-id \"$id\" --warn-after 30m --notify")]
     DeployWatch {
         /// The deployment id (0Af…).
         #[arg(long, value_name = "ID")]
@@ -217,8 +232,16 @@ Examples:
         /// Give up (error, inconclusive) when still running after this long.
         #[arg(long, value_parser = parse_duration, default_value = "6h")]
         timeout: Duration,
+        /// Warn once (and with --notify, post to the release channel) when the deployment is
+        /// still running after this long; the watch goes on.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        warn_after: Option<Duration>,
         #[command(flatten)]
         org: OrgArgs,
+        #[command(flatten)]
+        notify: NotifyArgs,
+        #[command(flatten)]
+        record: RecordArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -384,6 +407,8 @@ enum LockAction {
         #[command(flatten)]
         notify: NotifyArgs,
         #[command(flatten)]
+        record: RecordArgs,
+        #[command(flatten)]
         output: OutputArgs,
     },
     /// Releases the lock, only if this token holds it (atomic compare-and-delete).
@@ -393,6 +418,8 @@ enum LockAction {
         /// The token file written by acquire (default .sfci-lock-ENV.token).
         #[arg(long, value_name = "FILE")]
         token_file: Option<PathBuf>,
+        #[command(flatten)]
+        record: RecordArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -445,6 +472,30 @@ fn blocking_report(
     report
 }
 
+/// `--record` / `--pushgateway` of a context-adding gate (`kind`): one line and its gauges.
+fn context_record(
+    args: &RecordArgs,
+    kind: &str,
+    report: &crate::report::results::ResultsReport,
+    default_env: Option<&str>,
+    deploy_id: Option<&str>,
+) {
+    let env = |k: &str| std::env::var(k).ok();
+    if !args.wanted(&env) {
+        return;
+    }
+    let mut line = Record::new(
+        kind,
+        report,
+        args,
+        default_env,
+        &env,
+        jiff::Timestamp::now(),
+    );
+    line.deploy_id = deploy_id.map(str::to_string);
+    record::finish(TOOL, args, &line);
+}
+
 fn read_input(input: &str) -> Result<(Vec<u8>, String), GateError> {
     if input == "-" {
         let mut buf = Vec::new();
@@ -479,6 +530,7 @@ where
             comment,
             change,
             notify,
+            record,
             output,
         } => {
             crate::cli::check_outputs(TOOL, &output);
@@ -515,6 +567,10 @@ where
                 let started = Instant::now();
                 let (bytes, origin) = read_input(&input)?;
                 let parsed = crate::gate::sf_result::parse(&bytes, &origin)?;
+                let env = |k: &str| std::env::var(k).ok();
+                let facts = record
+                    .wanted(&env)
+                    .then(|| record::DeployFacts::read(&parsed, &bytes));
                 drop(bytes);
                 let idx = SourceIndex::build(&root.root);
                 let opts = deploy_result::Options {
@@ -551,6 +607,16 @@ where
                     },
                 );
                 crate::notify::results_if_asked(TOOL, &notify, Policy::Always, &report.results);
+                if let Some(facts) = &facts {
+                    let line = Record::of_deploy(
+                        &report.results,
+                        facts,
+                        &record,
+                        &env,
+                        jiff::Timestamp::now(),
+                    );
+                    record::finish(TOOL, &record, &line);
+                }
                 Ok(report)
             });
         }
@@ -560,7 +626,10 @@ where
             poll,
             cancel_on_stall,
             timeout,
+            warn_after,
             org,
+            notify,
+            record,
             output,
         } => {
             crate::cli::check_outputs(TOOL, &output);
@@ -580,11 +649,27 @@ where
                     poll,
                     cancel_on_stall,
                     timeout,
+                    warn_after,
                 };
                 let rt = crate::org::runtime().map_err(|e| e.to_string())?;
+                let mut on_warn = |m: &str| {
+                    let msg = crate::notify::Message::warning(
+                        format!(
+                            "gate deploy-watch: deployment {} is running long",
+                            opts.job_id
+                        ),
+                        vec![m.to_string()],
+                        &|k| std::env::var(k).ok(),
+                    );
+                    // The HTTP layer runs its own runtime: post from a thread of its own, not
+                    // from inside the watch's (bounded: 30 s in all).
+                    std::thread::scope(|s| {
+                        s.spawn(|| crate::notify::message_if_asked(TOOL, &notify, &msg));
+                    });
+                };
                 let results = rt.block_on(async {
                     match crate::org::Org::connect(creds, cfg).await {
-                        Ok(client) => deploy_watch::watch(&client, &opts).await,
+                        Ok(client) => deploy_watch::watch_with(&client, &opts, &mut on_warn).await,
                         Err(e) => vec![crate::report::results::CheckResult::error(
                             format!("deployment {}", opts.job_id),
                             format!("cannot log in to the org: {e}"),
@@ -592,7 +677,9 @@ where
                         .with_group("gate.deploy-watch")],
                     }
                 });
-                Ok(g::report("deploy-watch", results, started))
+                let report = g::report("deploy-watch", results, started);
+                context_record(&record, "deploy-watch", &report, None, Some(&opts.job_id));
+                Ok(report)
             });
         }
         Command::ErrorRate {
@@ -611,6 +698,7 @@ where
             inconclusive_limit,
             query_timeout,
             org,
+            record,
             output,
         } => {
             crate::cli::check_outputs(TOOL, &output);
@@ -656,13 +744,17 @@ where
                             Err(e) => {
                                 let r = crate::report::results::CheckResult::error("error rate", e)
                                     .with_group("error-rate");
-                                return Ok(g::report("error-rate", vec![r], started));
+                                let report = g::report("error-rate", vec![r], started);
+                                context_record(&record, "error-rate", &report, None, None);
+                                return Ok(report);
                             }
                         }
                     }
                 };
                 let results = error_rate::run(&analysis, source.as_mut(), &mut std::thread::sleep);
-                Ok(g::report("error-rate", results, started))
+                let report = g::report("error-rate", results, started);
+                context_record(&record, "error-rate", &report, None, None);
+                Ok(report)
             });
         }
         Command::Window {
@@ -825,6 +917,7 @@ where
                 token_file,
                 over,
                 notify,
+                record,
                 output,
             } => {
                 crate::cli::check_outputs(TOOL, &output);
@@ -846,19 +939,15 @@ where
                     };
                     let file = token_file.unwrap_or_else(|| lock::default_token_file(&redis.env));
                     let r = lock::acquire_check(&lock, owner.trim(), ttl, wait, &file)?;
-                    Ok(blocking_report(
-                        "lock",
-                        "lock",
-                        r,
-                        ov.as_ref(),
-                        &notify,
-                        started,
-                    ))
+                    let report = blocking_report("lock", "lock", r, ov.as_ref(), &notify, started);
+                    context_record(&record, "lock-acquire", &report, Some(&redis.env), None);
+                    Ok(report)
                 });
             }
             LockAction::Release {
                 redis,
                 token_file,
+                record,
                 output,
             } => {
                 crate::cli::check_outputs(TOOL, &output);
@@ -875,7 +964,9 @@ where
                     if r.status == crate::report::results::Status::Pass {
                         let _ = std::fs::remove_file(&file);
                     }
-                    Ok(g::report("lock", vec![r], started))
+                    let report = g::report("lock", vec![r], started);
+                    context_record(&record, "lock-release", &report, Some(&redis.env), None);
+                    Ok(report)
                 });
             }
             LockAction::Extend {

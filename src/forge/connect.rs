@@ -44,7 +44,7 @@ impl Forge {
         match self {
             Forge::GitHub => &["GITHUB_TOKEN", "GH_TOKEN"],
             Forge::GitLab => &["SFCI_GITLAB_TOKEN", "GITLAB_TOKEN"],
-            Forge::Webhook => &[],
+            Forge::Webhook | Forge::Pushgateway => &[],
         }
     }
 }
@@ -112,7 +112,9 @@ impl ForgeOptions {
                     self.http.clone(),
                 )?)
             }
-            Forge::Webhook => return Err(config("a webhook is not a forge")),
+            Forge::Webhook | Forge::Pushgateway => {
+                return Err(config("a webhook or a Pushgateway is not a forge"))
+            }
         }))
     }
 }

@@ -132,6 +132,8 @@ pub(crate) struct Request {
     /// Overrides the client's default `Accept`.
     pub accept: Option<&'static str>,
     pub body: Option<Vec<u8>>,
+    /// The body's media type (default `application/json`).
+    pub content_type: Option<&'static str>,
 }
 
 impl Request {
@@ -141,6 +143,7 @@ impl Request {
             url,
             accept: None,
             body: None,
+            content_type: None,
         }
     }
 
@@ -150,6 +153,23 @@ impl Request {
             url,
             accept: None,
             body: Some(serde_json::to_vec(body).unwrap_or_default()),
+            content_type: None,
+        }
+    }
+
+    /// A request with a body of the given media type (the Pushgateway's text format).
+    pub(crate) fn with_body(
+        method: Method,
+        url: Url,
+        body: Vec<u8>,
+        content_type: &'static str,
+    ) -> Self {
+        Request {
+            method,
+            url,
+            accept: None,
+            body: Some(body),
+            content_type: Some(content_type),
         }
     }
 }
@@ -231,7 +251,9 @@ impl HttpClient {
             forge,
             detail: token.scrub(&detail),
         };
-        let base = parse_base_url(base_url).map_err(config_err)?;
+        // A Pushgateway gets no credential, so plain http (an in-cluster service) is fine.
+        let base =
+            parse_base_url_with(base_url, forge == Forge::Pushgateway).map_err(config_err)?;
         let loopback = is_loopback(&base);
 
         let mut builder = reqwest::Client::builder()
@@ -631,7 +653,7 @@ impl HttpClient {
                 }
                 if let Some(body) = &req.body {
                     rb = rb
-                        .header(CONTENT_TYPE, "application/json")
+                        .header(CONTENT_TYPE, req.content_type.unwrap_or("application/json"))
                         .body(body.clone());
                 }
                 let resp = rb.send().await.map_err(|e| classify(&e))?;
@@ -773,6 +795,11 @@ pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String>
 
 /// Parses and checks a base URL: https, or http to a loopback address only; no credentials.
 pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, String> {
+    parse_base_url_with(base_url, false)
+}
+
+/// [`parse_base_url`], with plain http to any host when `any_http` (no credential is sent).
+pub(crate) fn parse_base_url_with(base_url: &str, any_http: bool) -> Result<Url, String> {
     let trimmed = base_url.trim();
     let mut url = Url::parse(trimmed).map_err(|e| {
         format!(
@@ -785,7 +812,7 @@ pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, String> {
     }
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback(&url) => {}
+        "http" if any_http || is_loopback(&url) => {}
         "http" => {
             return Err(format!(
                 "plain http is allowed only to a loopback address, not {}",

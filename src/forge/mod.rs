@@ -45,6 +45,9 @@ pub enum Forge {
     GitLab,
     /// The incoming webhook of `--notify` (Slack-compatible or Teams Workflows).
     Webhook,
+    /// The Prometheus Pushgateway of `--pushgateway` (deployment gauges; no credential is sent,
+    /// so plain http is allowed to any host).
+    Pushgateway,
 }
 
 impl fmt::Display for Forge {
@@ -53,6 +56,7 @@ impl fmt::Display for Forge {
             Forge::GitHub => "GitHub",
             Forge::GitLab => "GitLab",
             Forge::Webhook => "notification webhook",
+            Forge::Pushgateway => "Pushgateway",
         })
     }
 }
@@ -74,6 +78,10 @@ impl Forge {
             Forge::Webhook => {
                 "check the webhook URL in the notification variable (it may have been revoked \
                  or the workflow turned off)"
+            }
+            Forge::Pushgateway => {
+                "the Pushgateway refused the push (an authenticating proxy in front of it is not \
+                 supported: sfci sends no credential)"
             }
         }
     }

@@ -9,7 +9,8 @@
 //!
 //! Outcomes: `Succeeded` passes; `Failed`, `SucceededPartial`, `Canceled` fail; a stall
 //! fails; still running at `--timeout` is an error (inconclusive). Transient API failures
-//! are tolerated up to five in a row.
+//! are tolerated up to five in a row. `--warn-after` warns once (and notifies) when the
+//! deployment is still running past a duration, and goes on watching.
 
 use crate::org::{Org, OrgError};
 use crate::report::results::{CheckResult, Status};
@@ -24,6 +25,31 @@ pub struct WatchOptions {
     pub poll: Duration,
     pub cancel_on_stall: bool,
     pub timeout: Duration,
+    /// Warn once when the deployment is still running after this long.
+    pub warn_after: Option<Duration>,
+}
+
+/// Whether to warn now: `--warn-after` is set, the deployment is still running past it, and
+/// no warning was given yet.
+pub fn warn_due(warn_after: Option<Duration>, elapsed: Duration, done: bool, warned: bool) -> bool {
+    !done && !warned && warn_after.is_some_and(|w| elapsed >= w)
+}
+
+/// The `--warn-after` warning text.
+pub fn warn_message(opts: &WatchOptions, elapsed: Duration, p: &Progress) -> String {
+    format!(
+        "deployment {} still running after {} (--warn-after {}): {}{}",
+        opts.job_id,
+        crate::report::text::format_duration(elapsed),
+        opts.warn_after
+            .map(crate::report::text::format_duration)
+            .unwrap_or_default(),
+        p.summary(),
+        p.state_detail
+            .as_deref()
+            .map(|d| format!(" — {d}"))
+            .unwrap_or_default()
+    )
 }
 
 /// One poll's view of the deployment.
@@ -183,6 +209,41 @@ fn result(
 
 /// Watches until the deployment finishes, stalls, or `opts.timeout` passes.
 pub async fn watch(org: &Org, opts: &WatchOptions) -> Vec<CheckResult> {
+    watch_with(org, opts, &mut |_| {}).await
+}
+
+/// [`watch`], calling `on_warn` once with the message when `--warn-after` passes (the caller
+/// notifies); the result then carries `warned_after_ms`.
+pub async fn watch_with(
+    org: &Org,
+    opts: &WatchOptions,
+    on_warn: &mut (dyn FnMut(&str) + Send),
+) -> Vec<CheckResult> {
+    let mut warned = false;
+    let results = watch_inner(org, opts, &mut |elapsed, p| {
+        if warn_due(opts.warn_after, elapsed, p.done, warned) {
+            warned = true;
+            let m = warn_message(opts, elapsed, p);
+            eprintln!("gate deploy-watch: warning: {m}");
+            on_warn(&m);
+        }
+    })
+    .await;
+    if warned {
+        let ms = opts.warn_after.unwrap_or_default().as_millis() as u64;
+        return results
+            .into_iter()
+            .map(|r| r.with_extra("warned_after_ms", ms.into()))
+            .collect();
+    }
+    results
+}
+
+async fn watch_inner(
+    org: &Org,
+    opts: &WatchOptions,
+    on_poll: &mut (dyn FnMut(Duration, &Progress) + Send),
+) -> Vec<CheckResult> {
     let started = Instant::now();
     let path = format!(
         "/services/data/v{}/metadata/deployRequest/{}?includeDetails=true",
@@ -219,6 +280,7 @@ pub async fn watch(org: &Org, opts: &WatchOptions) -> Vec<CheckResult> {
                         timeline.last().map(String::as_str).unwrap_or("")
                     );
                 }
+                on_poll(started.elapsed(), &p);
                 if p.done {
                     let (status, message) = match p.status.as_str() {
                         "Succeeded" => (Status::Pass, format!("deployed: {}", p.summary())),
@@ -323,6 +385,39 @@ mod tests {
         assert!(parse_progress(&json!({"id": "x"})).is_err());
         let done = parse_progress(&json!({"deployResult": {"status": "Failed"}})).unwrap();
         assert!(done.done);
+    }
+
+    #[test]
+    fn warn_after_warns_once_while_running() {
+        let m = Duration::from_secs(60);
+        assert!(!warn_due(None, 100 * m, false, false));
+        assert!(!warn_due(Some(30 * m), 29 * m, false, false));
+        assert!(warn_due(Some(30 * m), 30 * m, false, false));
+        assert!(!warn_due(Some(30 * m), 31 * m, false, true), "once");
+        assert!(
+            !warn_due(Some(30 * m), 31 * m, true, false),
+            "not when done"
+        );
+        let opts = WatchOptions {
+            job_id: "0Af5g00000ABCDE".into(),
+            stall_after: m,
+            poll: m,
+            cancel_on_stall: false,
+            timeout: 120 * m,
+            warn_after: Some(30 * m),
+        };
+        let p = parse_progress(&json!({"deployResult": {"status": "InProgress",
+            "numberTestsTotal": 10, "numberTestsCompleted": 5, "stateDetail": "Running Test: T"}}))
+        .unwrap();
+        let msg = warn_message(&opts, 31 * m, &p);
+        assert!(
+            msg.starts_with("deployment 0Af5g00000ABCDE still running after 31m 00s"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("(--warn-after 30m 00s)") && msg.ends_with("— Running Test: T"),
+            "{msg}"
+        );
     }
 
     #[test]

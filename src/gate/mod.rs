@@ -23,6 +23,7 @@ pub mod error_rate;
 pub mod lock;
 pub mod prometheus;
 pub mod promotion;
+pub mod record;
 pub mod sarif_gate;
 pub mod sf_result;
 pub mod soql;
