@@ -395,7 +395,8 @@ mod tests {
     fn hunks_meet_within_the_margin() {
         assert!(hunks_meet(&[(2, 2)], &[(2, 2)], 0));
         assert!(!hunks_meet(&[(2, 2)], &[(4, 4)], 0));
-        assert!(hunks_meet(&[(2, 2)], &[(4, 4)], 1));
+        assert!(hunks_meet(&[(2, 2)], &[(4, 4)], 2));
+        assert!(hunks_meet(&[(2, 2)], &[(3, 3)], 1), "adjacent lines");
         assert!(!hunks_meet(&[(1, 1), (20, 20)], &[(10, 12), (30, 30)], 3));
         assert!(hunks_meet(&[(1, 1), (20, 20)], &[(10, 12), (22, 22)], 3));
         assert!(!hunks_meet(&[], &[(1, 1)], 3));
