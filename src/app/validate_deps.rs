@@ -94,7 +94,12 @@ struct Cli {
     conflicts: bool,
 
     /// The target branch of the open changes (--conflicts; `origin/BRANCH` is tried too).
-    #[arg(long, value_name = "BRANCH", default_value = "main", requires = "conflicts")]
+    #[arg(
+        long,
+        value_name = "BRANCH",
+        default_value = "main",
+        requires = "conflicts"
+    )]
     target: String,
 
     /// Local branches (or any revisions) to compare, one per open change (--conflicts).
@@ -110,7 +115,13 @@ struct Cli {
 
     /// Which change of a conflicting pair fails (--conflicts): the one opened later, both,
     /// or none (warnings only).
-    #[arg(long, value_enum, value_name = "WHICH", default_value = "later", requires = "conflicts")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHICH",
+        default_value = "later",
+        requires = "conflicts"
+    )]
     fail_on: crate::deps::conflicts::FailOn,
 
     #[command(flatten)]
@@ -176,12 +187,19 @@ where
 fn conflicts_main(cli: Cli) -> ! {
     use crate::deps::conflicts::{self, ConflictOptions, OpenChange};
     let forge_opts = cli.change.options(cli.net.http_config());
-    let path = cli.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let path = cli
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let (target, branches, from_forge) = (cli.target, cli.branches, cli.from_forge);
     let (fail_on, config, only) = (cli.fail_on, cli.config, cli.change.change);
     let (comment, change) = (cli.comment, cli.change);
     crate::cli::run_and_exit("validate-deps", &cli.output, false, move || {
-        let branch_name = target.strip_prefix("origin/").unwrap_or(&target).to_string();
+        let branch_name = target
+            .strip_prefix("origin/")
+            .unwrap_or(&target)
+            .to_string();
         let mut fetch_hint = None;
         let changes: Vec<OpenChange> = if from_forge {
             let forge = forge_opts.forge();
@@ -198,7 +216,10 @@ fn conflicts_main(cli: Cli) -> ! {
                     ))
                 })?;
             let (sigil, refspec) = match client.forge() {
-                Forge::GitLab => ('!', "+refs/merge-requests/*/head:refs/merge-requests/*/head"),
+                Forge::GitLab => (
+                    '!',
+                    "+refs/merge-requests/*/head:refs/merge-requests/*/head",
+                ),
                 _ => ('#', "+refs/pull/*/head:refs/pull/*/head"),
             };
             fetch_hint = Some(format!(
@@ -230,8 +251,7 @@ fn conflicts_main(cli: Cli) -> ! {
         } else {
             if branches.is_empty() {
                 return Err(DepsError::Other(
-                    "--conflicts needs the open changes: --branches B1 B2 … or --from-forge"
-                        .into(),
+                    "--conflicts needs the open changes: --branches B1 B2 … or --from-forge".into(),
                 ));
             }
             branches
@@ -272,7 +292,9 @@ fn conflicts_main(cli: Cli) -> ! {
                     None => bodies,
                 };
                 if bodies.is_empty() {
-                    eprintln!("validate-deps: no conflicts between open changes: no comment to post");
+                    eprintln!(
+                        "validate-deps: no conflicts between open changes: no comment to post"
+                    );
                 }
                 for o in crate::forge::comment::post_each(
                     &comment,

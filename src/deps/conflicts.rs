@@ -174,7 +174,10 @@ pub fn component_of(rel: &str) -> Option<(String, String)> {
     let (&file, dirs) = segs.split_last()?;
     if let [.., "objects", object, folder] = dirs {
         if *folder != "fields" {
-            if let Some((name, ty)) = file.strip_suffix("-meta.xml").and_then(|s| s.rsplit_once('.')) {
+            if let Some((name, ty)) = file
+                .strip_suffix("-meta.xml")
+                .and_then(|s| s.rsplit_once('.'))
+            {
                 return Some((upper_first(ty), format!("{object}.{name}")));
             }
         }
@@ -184,7 +187,10 @@ pub fn component_of(rel: &str) -> Option<(String, String)> {
     }
     let facts = extract::extract(rel, b"")
         .filter(|f| f.owner.is_some())
-        .or_else(|| rel.strip_suffix("-meta.xml").and_then(|s| extract::extract(s, b"")));
+        .or_else(|| {
+            rel.strip_suffix("-meta.xml")
+                .and_then(|s| extract::extract(s, b""))
+        });
     if let Some(o) = facts.and_then(|f| f.owner) {
         return Some((o.kind.as_str().to_string(), o.name));
     }
@@ -316,7 +322,12 @@ fn team_of_change(teams: &Teams, entries: &[DiffEntry]) -> String {
 /// Whether the two changes' edits of `path` may conflict: anything but two modifications
 /// of one base version whose hunks stay more than 3 lines apart (or that are identical).
 fn may_conflict(a: &Analysed, b: &Analysed, path: &str) -> bool {
-    let entry = |x: &Analysed| x.entries.iter().find(|e| e.paths().any(|p| p == path)).cloned();
+    let entry = |x: &Analysed| {
+        x.entries
+            .iter()
+            .find(|e| e.paths().any(|p| p == path))
+            .cloned()
+    };
     let (Some(ea), Some(eb)) = (entry(a), entry(b)) else {
         return true;
     };
@@ -463,7 +474,12 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
 
     // (change, rule, subject key) → group.
     let mut groups: BTreeMap<(usize, &'static str, String), Group> = BTreeMap::new();
-    let mut add = |i: usize, rule: &'static str, skey: String, other: usize, g: Group, note: Option<String>| {
+    let mut add = |i: usize,
+                   rule: &'static str,
+                   skey: String,
+                   other: usize,
+                   g: Group,
+                   note: Option<String>| {
         let e = groups.entry((i, rule, skey)).or_insert(g);
         e.others.insert(other);
         if let Some(n) = note {
@@ -510,7 +526,10 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
                         c.entries
                             .iter()
                             .flat_map(|e| e.paths())
-                            .filter(|p| component_of(p).is_some_and(|(t, n)| (t, n.to_ascii_lowercase()) == **k))
+                            .filter(|p| {
+                                component_of(p)
+                                    .is_some_and(|(t, n)| (t, n.to_ascii_lowercase()) == **k)
+                            })
                             .map(String::from)
                             .collect()
                     };
@@ -559,7 +578,11 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
             if !removed.values().flatten().any(|(i, _, _)| compared(*i, j)) {
                 continue;
             }
-            for e in c.entries.iter().filter(|e| e.status != EntryStatus::Deleted) {
+            for e in c
+                .entries
+                .iter()
+                .filter(|e| e.status != EntryStatus::Deleted)
+            {
                 if extract::extract(&e.path, b"").is_some() {
                     specs.push(format!("{}:{}", c.head, e.path));
                     whose.push((j, e.path.clone()));
@@ -585,7 +608,9 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
                     if own.contains(&k) {
                         continue;
                     }
-                    let Some(list) = removed.get(&k) else { continue };
+                    let Some(list) = removed.get(&k) else {
+                        continue;
+                    };
                     for (i, name, gone) in list {
                         if !compared(*i, j) || !seen.insert((*i, k.clone())) {
                             continue;
@@ -674,7 +699,10 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
             _ => format!("{} is also changed by {others_text}", g.subject),
         };
         if severity == Severity::Error && opts.fail_on == FailOn::Later {
-            let names: Vec<&str> = earlier.iter().map(|&o| changes[o].ch.label.as_str()).collect();
+            let names: Vec<&str> = earlier
+                .iter()
+                .map(|&o| changes[o].ch.label.as_str())
+                .collect();
             message.push_str(&format!(
                 "; this change ({}) was opened after {}: it merges second, rebase it once {} is merged",
                 me.ch.label,
@@ -714,10 +742,18 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
                 v
             })
             .collect();
-        let other_teams: BTreeSet<&str> = g.others.iter().map(|&o| changes[o].team.as_str()).collect();
-        extra.insert("other_teams".into(), other_teams.into_iter().collect::<Vec<_>>().into());
+        let other_teams: BTreeSet<&str> =
+            g.others.iter().map(|&o| changes[o].team.as_str()).collect();
+        extra.insert(
+            "other_teams".into(),
+            other_teams.into_iter().collect::<Vec<_>>().into(),
+        );
         extra.insert("others".into(), other_list.into());
-        let other_labels: Vec<&str> = g.others.iter().map(|&o| changes[o].ch.label.as_str()).collect();
+        let other_labels: Vec<&str> = g
+            .others
+            .iter()
+            .map(|&o| changes[o].ch.label.as_str())
+            .collect();
         findings.push(Finding {
             rule: rule.into(),
             severity,
@@ -782,7 +818,10 @@ pub fn comment_bodies(report: &FindingsReport) -> Vec<(u64, String)> {
         if list.iter().all(|f| f.rule == SHARED_PROFILE.id) {
             continue;
         }
-        let errors = list.iter().filter(|f| f.severity == Severity::Error).count();
+        let errors = list
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
         let mut s = if errors > 0 {
             format!("### ❌ `validate-deps --conflicts`: this change conflicts with open changes of other teams and was opened later ({errors} blocking)\n\n")
         } else {
@@ -796,8 +835,18 @@ pub fn comment_bodies(report: &FindingsReport) -> Vec<(u64, String)> {
                 r if r == BREAKS_REFERENCE.id => "deleted / referenced",
                 _ => "shared profile (advisory)",
             };
-            let subject = f.extra.get("subject").and_then(|v| v.as_str()).unwrap_or("");
-            for o in f.extra.get("others").and_then(|v| v.as_array()).into_iter().flatten() {
+            let subject = f
+                .extra
+                .get("subject")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            for o in f
+                .extra
+                .get("others")
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
                 let get = |k: &str| o.get(k).and_then(|v| v.as_str()).unwrap_or("");
                 let owners: Vec<String> = o
                     .get("owners")
@@ -808,8 +857,17 @@ pub fn comment_bodies(report: &FindingsReport) -> Vec<(u64, String)> {
                     .map(|v| format!("`{}`", v.replace('`', "'")))
                     .collect();
                 let change = match o.get("url").and_then(|v| v.as_str()) {
-                    Some(u) => format!("[{}]({}) `{}`", escape_cell(get("change")), u, get("branch").replace('`', "'")),
-                    None => format!("{} `{}`", escape_cell(get("change")), get("branch").replace('`', "'")),
+                    Some(u) => format!(
+                        "[{}]({}) `{}`",
+                        escape_cell(get("change")),
+                        u,
+                        get("branch").replace('`', "'")
+                    ),
+                    None => format!(
+                        "{} `{}`",
+                        escape_cell(get("change")),
+                        get("branch").replace('`', "'")
+                    ),
                 };
                 s.push_str(&format!(
                     "| {what} | {} `{}:{}` | {change} | {} | {} |\n",
@@ -817,7 +875,11 @@ pub fn comment_bodies(report: &FindingsReport) -> Vec<(u64, String)> {
                     f.file.replace('`', "'"),
                     f.line,
                     escape_cell(get("team")),
-                    if owners.is_empty() { "—".to_string() } else { owners.join(", ") }
+                    if owners.is_empty() {
+                        "—".to_string()
+                    } else {
+                        owners.join(", ")
+                    }
                 ));
             }
         }
@@ -841,8 +903,14 @@ mod tests {
     #[test]
     fn components_of_paths() {
         let p = "sales/main/default/";
-        assert_eq!(component_of(&format!("{p}classes/Foo.cls")), c("ApexClass", "Foo"));
-        assert_eq!(component_of(&format!("{p}classes/Foo.cls-meta.xml")), c("ApexClass", "Foo"));
+        assert_eq!(
+            component_of(&format!("{p}classes/Foo.cls")),
+            c("ApexClass", "Foo")
+        );
+        assert_eq!(
+            component_of(&format!("{p}classes/Foo.cls-meta.xml")),
+            c("ApexClass", "Foo")
+        );
         assert_eq!(
             component_of(&format!("{p}objects/Account/fields/A__c.field-meta.xml")),
             c("CustomField", "Account.A__c")
@@ -852,22 +920,38 @@ mod tests {
             c("CustomObject", "Account")
         );
         assert_eq!(
-            component_of(&format!("{p}objects/Account/validationRules/V.validationRule-meta.xml")),
+            component_of(&format!(
+                "{p}objects/Account/validationRules/V.validationRule-meta.xml"
+            )),
             c("ValidationRule", "Account.V")
         );
-        assert_eq!(component_of(&format!("{p}lwc/fooBar/fooBar.html")), c("LightningComponentBundle", "fooBar"));
-        assert_eq!(component_of(&format!("{p}aura/card/cardController.js")), c("AuraDefinitionBundle", "card"));
+        assert_eq!(
+            component_of(&format!("{p}lwc/fooBar/fooBar.html")),
+            c("LightningComponentBundle", "fooBar")
+        );
+        assert_eq!(
+            component_of(&format!("{p}aura/card/cardController.js")),
+            c("AuraDefinitionBundle", "card")
+        );
         assert_eq!(
             component_of(&format!("{p}profiles/Sales Rep.profile-meta.xml")),
             c("Profile", "Sales Rep")
         );
         assert_eq!(
-            component_of(&format!("{p}layouts/Account-Account Layout.layout-meta.xml")),
+            component_of(&format!(
+                "{p}layouts/Account-Account Layout.layout-meta.xml"
+            )),
             c("Layout", "Account-Account Layout")
         );
-        assert_eq!(component_of(&format!("{p}labels/CustomLabels.labels-meta.xml")), c("CustomLabels", "CustomLabels"));
+        assert_eq!(
+            component_of(&format!("{p}labels/CustomLabels.labels-meta.xml")),
+            c("CustomLabels", "CustomLabels")
+        );
         assert_eq!(component_of("README.md"), None);
-        assert_eq!(component_of(&format!("{p}lwc/fooBar/__tests__/fooBar.test.js")), None);
+        assert_eq!(
+            component_of(&format!("{p}lwc/fooBar/__tests__/fooBar.test.js")),
+            None
+        );
     }
 
     fn entry(status: EntryStatus, path: &str, old: Option<&str>) -> DiffEntry {
@@ -885,14 +969,29 @@ mod tests {
         let p = "sales/main/default/";
         let e = vec![
             entry(EntryStatus::Deleted, &format!("{p}classes/Gone.cls"), None),
-            entry(EntryStatus::Deleted, &format!("{p}classes/Gone.cls-meta.xml"), None),
-            entry(EntryStatus::Renamed, &format!("{p}classes/New.cls"), Some(&format!("{p}classes/Old.cls"))),
+            entry(
+                EntryStatus::Deleted,
+                &format!("{p}classes/Gone.cls-meta.xml"),
+                None,
+            ),
+            entry(
+                EntryStatus::Renamed,
+                &format!("{p}classes/New.cls"),
+                Some(&format!("{p}classes/Old.cls")),
+            ),
             // A move keeps the component.
-            entry(EntryStatus::Renamed, &format!("b/classes/Moved.cls"), Some(&format!("{p}classes/Moved.cls"))),
+            entry(
+                EntryStatus::Renamed,
+                &format!("b/classes/Moved.cls"),
+                Some(&format!("{p}classes/Moved.cls")),
+            ),
             // A bundle loses a file, not itself.
             entry(EntryStatus::Deleted, &format!("{p}lwc/card/card.css"), None),
         ];
-        let names: Vec<String> = removed_components(&e).into_iter().map(|(_, n, _)| n).collect();
+        let names: Vec<String> = removed_components(&e)
+            .into_iter()
+            .map(|(_, n, _)| n)
+            .collect();
         assert_eq!(names, vec!["Gone", "Old"]);
     }
 }

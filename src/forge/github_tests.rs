@@ -667,7 +667,13 @@ fn open_pulls_into_a_base_follow_pages() {
         first,
         vec![FakeResponse::json(
             200,
-            json!([pull(3, "sales/rounding", "a".repeat(40).as_str(), "2026-11-20T10:00:00Z", "sam")]),
+            json!([pull(
+                3,
+                "sales/rounding",
+                "a".repeat(40).as_str(),
+                "2026-11-20T10:00:00Z",
+                "sam"
+            )]),
         )
         .header(
             "Link",
@@ -679,7 +685,13 @@ fn open_pulls_into_a_base_follow_pages() {
         &format!("{first}&page=2"),
         vec![FakeResponse::json(
             200,
-            json!([pull(7, "billing/cache", "b".repeat(40).as_str(), "2026-11-21T09:00:00Z", "bea")]),
+            json!([pull(
+                7,
+                "billing/cache",
+                "b".repeat(40).as_str(),
+                "2026-11-21T09:00:00Z",
+                "bea"
+            )]),
         )],
     );
     let gh = client(&server);

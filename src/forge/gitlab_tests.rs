@@ -396,7 +396,13 @@ fn open_merge_requests_into_a_target_follow_x_next_page() {
         &list,
         vec![FakeResponse::json(
             200,
-            json!([merge_request(4, "sales/rounding", &"a".repeat(40), "2026-11-20T10:00:00.000Z", "sam")]),
+            json!([merge_request(
+                4,
+                "sales/rounding",
+                &"a".repeat(40),
+                "2026-11-20T10:00:00.000Z",
+                "sam"
+            )]),
         )
         .header("x-next-page", "2")],
     );
@@ -405,7 +411,13 @@ fn open_merge_requests_into_a_target_follow_x_next_page() {
         &format!("{list}&page=2"),
         vec![FakeResponse::json(
             200,
-            json!([merge_request(9, "billing/cache", &"b".repeat(40), "2026-11-21T09:00:00.000Z", "bea")]),
+            json!([merge_request(
+                9,
+                "billing/cache",
+                &"b".repeat(40),
+                "2026-11-21T09:00:00.000Z",
+                "bea"
+            )]),
         )
         .header("x-next-page", "")],
     );
