@@ -140,6 +140,10 @@ pub struct ConflictOptions {
 
 /// A component identity: (type, lower-case name).
 type CompKey = (String, String);
+/// A candidate pair and the files `git merge-tree` could not merge.
+type MergeOutcome = ((usize, usize), Vec<String>);
+/// A component a change removes: (change, name, deleted file).
+type Removal = (usize, String, String);
 
 struct Analysed {
     ch: OpenChange,
@@ -455,7 +459,7 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
         })
         .map(|(k, _)| *k)
         .collect();
-    let merged: Vec<Result<((usize, usize), Vec<String>), DepsError>> = candidates
+    let merged: Vec<Result<MergeOutcome, DepsError>> = candidates
         .par_iter()
         .map(|&(i, j)| {
             gitx::merge_tree_conflicts(&root, &changes[i].head, &changes[j].head)
@@ -561,7 +565,7 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
         }
     }
     // Deleted or renamed components that another change's files reference.
-    let mut removed: HashMap<(Kind, String), Vec<(usize, String, String)>> = HashMap::new();
+    let mut removed: HashMap<(Kind, String), Vec<Removal>> = HashMap::new();
     for (i, c) in changes.iter().enumerate() {
         for (kind, name, file) in &c.removed {
             removed
@@ -982,7 +986,7 @@ mod tests {
             // A move keeps the component.
             entry(
                 EntryStatus::Renamed,
-                &format!("b/classes/Moved.cls"),
+                "b/classes/Moved.cls",
                 Some(&format!("{p}classes/Moved.cls")),
             ),
             // A bundle loses a file, not itself.
