@@ -681,7 +681,16 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
                 _ => describe(o),
             })
             .collect();
-        let others_text = others.join("; ");
+        // Messages name at most 5 others; the `others` field lists every one.
+        let others_text = if others.len() > 5 {
+            format!(
+                "{} and {} more open change(s)",
+                others[..5].join("; "),
+                others.len() - 5
+            )
+        } else {
+            others.join("; ")
+        };
         let me = &changes[i];
         let mut message = match rule {
             r if r == TEXT_CONFLICT.id => format!(
