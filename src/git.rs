@@ -14,6 +14,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "git_open.rs"]
+pub mod open;
+
 /// What happened to a file between the merge base and `head`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChangeStatus {

@@ -17,6 +17,12 @@ Findings (ids are stable):
   forbidden-dependency   error    an edge that .sfci.yml deps.deny forbids (deny wins over allow)
   broken-reference       error    the change deletes or renames a component still referenced
   parse-error            warning  a file could not be read completely
+With --conflicts (open changes of different teams compared pairwise):
+  open-change-conflict          error*   both change one component (class, bundle, field, …)
+  open-change-text-conflict     error*   git merge-tree cannot merge a file of the two
+  open-change-breaks-reference  error*   one deletes or renames what the other references
+  open-change-shared-profile    warning  both edit one profile/permission set (advisory)
+  * for the change opened later (--fail-on later|all|none)
 
 Teams: .sfci.yml deps.teams.<name>.paths globs, else the sfdx-project.json package directory,
 else the first path segment. Allowed edges: deps.allow [{from, to}] (team-name globs).
@@ -30,6 +36,10 @@ Examples:
   validate-deps --base auto --approvals                  # an owner's approval passes a new edge
   validate-deps --base auto --comment                    # new edges, owners to ask, team graph
                                                          # as one comment on the MR/PR
+  validate-deps --conflicts --target main --branches sales/x billing/y
+  validate-deps --conflicts --target main --from-forge --comment
+                                                         # every open MR into main, one comment
+                                                         # on each MR involved
   sf project deploy validate --test-level RunSpecifiedTests --tests $(cat tests.txt)";
 
 /// Finds the cross-team dependencies of a Salesforce monorepo — Apex, triggers,
@@ -77,6 +87,43 @@ struct Cli {
     #[arg(long, requires = "base")]
     approvals: bool,
 
+    /// Compare the open changes into --target with each other: components both change,
+    /// text conflicts (git merge-tree), deletions the other references; pairs from
+    /// different teams only. The changes are --branches or --from-forge.
+    #[arg(long, conflicts_with_all = ["base", "all", "select_tests", "approvals", "graph"])]
+    conflicts: bool,
+
+    /// The target branch of the open changes (--conflicts; `origin/BRANCH` is tried too).
+    #[arg(
+        long,
+        value_name = "BRANCH",
+        default_value = "main",
+        requires = "conflicts"
+    )]
+    target: String,
+
+    /// Local branches (or any revisions) to compare, one per open change (--conflicts).
+    #[arg(long, value_name = "BRANCH", num_args = 1.., requires = "conflicts",
+          conflicts_with = "from_forge")]
+    branches: Vec<String>,
+
+    /// Take the open merge requests / pull requests into --target from the forge API
+    /// (--conflicts; a token that can read them). Their heads must be in the clone: fetch
+    /// `refs/merge-requests/*/head` (GitLab) or `refs/pull/*/head` (GitHub).
+    #[arg(long, requires = "conflicts")]
+    from_forge: bool,
+
+    /// Which change of a conflicting pair fails (--conflicts): the one opened later, both,
+    /// or none (warnings only).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHICH",
+        default_value = "later",
+        requires = "conflicts"
+    )]
+    fail_on: crate::deps::conflicts::FailOn,
+
     #[command(flatten)]
     comment: CommentArgs,
 
@@ -99,6 +146,9 @@ where
 {
     let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_FINDINGS);
     crate::cli::check_outputs("validate-deps", &cli.output);
+    if cli.conflicts {
+        conflicts_main(cli);
+    }
     let opts = DepsOptions {
         paths: cli.paths,
         base: cli.base,
@@ -129,6 +179,134 @@ where
         crate::forge::comment::post_if_asked(&comment, &change, "validate-deps", mode, || {
             crate::deps::comment::render(&report, crate::forge::comment::BODY_LIMIT)
         });
+        Ok::<_, DepsError>(report)
+    });
+}
+
+/// `--conflicts`: the open changes from the forge or the branches, compared pairwise.
+fn conflicts_main(cli: Cli) -> ! {
+    use crate::deps::conflicts::{self, ConflictOptions, OpenChange};
+    let forge_opts = cli.change.options(cli.net.http_config());
+    let path = cli
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let (target, branches, from_forge) = (cli.target, cli.branches, cli.from_forge);
+    let (fail_on, config, only) = (cli.fail_on, cli.config, cli.change.change);
+    let (comment, change) = (cli.comment, cli.change);
+    crate::cli::run_and_exit("validate-deps", &cli.output, false, move || {
+        let branch_name = target
+            .strip_prefix("origin/")
+            .unwrap_or(&target)
+            .to_string();
+        let mut fetch_hint = None;
+        let changes: Vec<OpenChange> = if from_forge {
+            let forge = forge_opts.forge();
+            let client = forge_opts
+                .connect(forge)
+                .map_err(|e| DepsError::Other(e.to_string()))?
+                .ok_or_else(|| {
+                    let vars = match &forge_opts.token_env {
+                        Some(v) => v.clone(),
+                        None => forge.token_vars().join(" or "),
+                    };
+                    DepsError::Other(format!(
+                        "--from-forge: no {forge} token in {vars} to list the open changes"
+                    ))
+                })?;
+            let (sigil, refspec) = match client.forge() {
+                Forge::GitLab => (
+                    '!',
+                    "+refs/merge-requests/*/head:refs/merge-requests/*/head",
+                ),
+                _ => ('#', "+refs/pull/*/head:refs/pull/*/head"),
+            };
+            fetch_hint = Some(format!(
+                "fetch the heads of the open changes first: `git fetch origin '{refspec}'`; \
+                 a shallow clone also needs their merge bases \
+                 with {branch_name} (`git fetch --unshallow`; GIT_DEPTH: 0, fetch-depth: 0)"
+            ));
+            client
+                .open_changes(&branch_name)
+                .map_err(|e| DepsError::Other(e.to_string()))?
+                .into_iter()
+                .map(|o| OpenChange {
+                    label: format!("{sigil}{}", o.number),
+                    number: Some(o.number),
+                    revs: [
+                        o.sha.clone(),
+                        client.head_ref(o.number),
+                        format!("origin/{}", o.source_branch),
+                    ]
+                    .into_iter()
+                    .filter(|r| !r.is_empty())
+                    .collect(),
+                    branch: o.source_branch,
+                    created_at: o.created_at.as_deref().and_then(|t| t.parse().ok()),
+                    author: o.author,
+                    url: o.url,
+                })
+                .collect()
+        } else {
+            if branches.is_empty() {
+                return Err(DepsError::Other(
+                    "--conflicts needs the open changes: --branches B1 B2 … or --from-forge".into(),
+                ));
+            }
+            branches
+                .iter()
+                .map(|b| OpenChange {
+                    label: b.clone(),
+                    branch: b.clone(),
+                    revs: vec![b.clone()],
+                    ..OpenChange::default()
+                })
+                .collect()
+        };
+        if only.is_some() && !from_forge {
+            return Err(DepsError::Other(
+                "--change N with --conflicts needs --from-forge (branches have no numbers)".into(),
+            ));
+        }
+        let opts = ConflictOptions {
+            path,
+            target,
+            changes,
+            config,
+            fail_on,
+            only,
+            fetch_hint,
+        };
+        let report = conflicts::run(&opts)?;
+        if comment.comment {
+            if !from_forge {
+                eprintln!(
+                    "validate-deps: warning: no comment posted: local branches have no merge \
+                     requests (use --from-forge)"
+                );
+            } else {
+                let bodies = conflicts::comment_bodies(&report);
+                let bodies: Vec<(u64, String)> = match only {
+                    Some(n) => bodies.into_iter().filter(|(m, _)| *m == n).collect(),
+                    None => bodies,
+                };
+                if bodies.is_empty() {
+                    eprintln!(
+                        "validate-deps: no conflicts between open changes: no comment to post"
+                    );
+                }
+                for o in crate::forge::comment::post_each(
+                    &comment,
+                    &change,
+                    "validate-deps",
+                    "conflicts",
+                    &bodies,
+                ) {
+                    eprintln!("{}", o.line("validate-deps"));
+                }
+            }
+        }
         Ok::<_, DepsError>(report)
     });
 }

@@ -56,8 +56,11 @@ pub const PARSE_ERROR: RuleInfo = RuleInfo {
     default_severity: Severity::Warning,
 };
 
+/// Every rule of `validate-deps`: the dependency rules, then those of `--conflicts`.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![CROSS_TEAM, FORBIDDEN, BROKEN, PARSE_ERROR]
+    let mut r = vec![CROSS_TEAM, FORBIDDEN, BROKEN, PARSE_ERROR];
+    r.extend(super::conflicts::rules());
+    r
 }
 
 #[derive(Debug, Clone, Default)]

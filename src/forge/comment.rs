@@ -152,6 +152,70 @@ pub fn post_with(
     }
 }
 
+/// One comment on each of several changes (`validate-deps --conflicts`: one per merge request
+/// involved), through one forge connection. Same policy as [`post`]: never fails, an outcome
+/// per change; the run's deadline grows with the number of comments (60 s + 5 s each, at most
+/// 10 minutes).
+pub fn post_each(
+    args: &CommentArgs,
+    target: &ChangeArgs,
+    tool: &str,
+    key: &str,
+    bodies: &[(u64, String)],
+) -> Vec<Outcome> {
+    let extra = Duration::from_secs(5).saturating_mul(bodies.len().min(120) as u32);
+    let http = HttpConfig {
+        request_timeout: Duration::from_secs(20),
+        max_retries: 2,
+        ..HttpConfig::default()
+    }
+    .with_run_timeout(Duration::from_secs(60) + extra);
+    let opts = target.options(http);
+    let forge = opts.forge();
+    let client = match opts.connect(forge) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            let vars = match &opts.token_env {
+                Some(v) => v.clone(),
+                None => forge.token_vars().join(" or "),
+            };
+            let why = format!("no {forge} token in {vars}");
+            return bodies
+                .iter()
+                .map(|_| Outcome::NotPosted(why.clone()))
+                .collect();
+        }
+        Err(e) => {
+            return bodies
+                .iter()
+                .map(|_| Outcome::NotPosted(e.to_string()))
+                .collect()
+        }
+    };
+    let key = args.comment_key.as_deref().unwrap_or(key);
+    let marker = marker(tool, key);
+    bodies
+        .iter()
+        .map(
+            |(change, body)| match client.upsert_comment(*change, &marker, &fit(body)) {
+                Ok(upsert) => Outcome::Posted {
+                    forge,
+                    change: *change,
+                    upsert,
+                },
+                Err(e) => Outcome::NotPosted(format!("{} {change}: {e}", forge_change(forge))),
+            },
+        )
+        .collect()
+}
+
+fn forge_change(forge: Forge) -> &'static str {
+    match forge {
+        Forge::GitLab => "merge request",
+        _ => "pull request",
+    }
+}
+
 /// [`post`] when `--comment` was given, printing the outcome on stderr.
 pub fn post_if_asked(
     args: &CommentArgs,

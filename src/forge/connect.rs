@@ -20,6 +20,21 @@ pub struct ForgeOptions {
     pub http: HttpConfig,
 }
 
+/// An open merge request / pull request, as the forge lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenChange {
+    /// The merge request IID / pull request number.
+    pub number: u64,
+    pub source_branch: String,
+    /// The head commit (GitLab `sha`, GitHub `head.sha`); empty when the forge gave none.
+    pub sha: String,
+    /// ISO 8601, as the forge wrote it.
+    pub created_at: Option<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub draft: bool,
+}
+
 /// A connected forge.
 pub enum Client {
     GitHub(GitHub),
@@ -146,6 +161,23 @@ impl Client {
         match self {
             Client::GitHub(gh) => gh.approvers(change),
             Client::GitLab(gl) => gl.mr_approvers(change),
+        }
+    }
+
+    /// The open merge requests / pull requests into `target_branch`, oldest first.
+    pub fn open_changes(&self, target_branch: &str) -> Result<Vec<OpenChange>, ForgeError> {
+        match self {
+            Client::GitHub(gh) => gh.open_pulls(target_branch),
+            Client::GitLab(gl) => gl.open_merge_requests(target_branch),
+        }
+    }
+
+    /// The refs a CI job fetches to have the head of change `number` locally
+    /// (`refs/merge-requests/N/head`, `refs/pull/N/head`).
+    pub fn head_ref(&self, number: u64) -> String {
+        match self {
+            Client::GitHub(_) => format!("refs/pull/{number}/head"),
+            Client::GitLab(_) => format!("refs/merge-requests/{number}/head"),
         }
     }
 

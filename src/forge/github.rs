@@ -115,6 +115,27 @@ struct CreatedId {
     id: u64,
 }
 
+#[derive(Deserialize)]
+struct PullHead {
+    #[serde(rename = "ref")]
+    branch: String,
+    sha: String,
+}
+
+#[derive(Deserialize)]
+struct Pull {
+    number: u64,
+    head: PullHead,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    user: Option<Login>,
+    #[serde(default)]
+    html_url: Option<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
 #[derive(Deserialize, Default)]
 struct Permissions {
     #[serde(default)]
@@ -252,6 +273,34 @@ impl GitHub {
             }
         }
         Ok(out)
+    }
+
+    /// The open pull requests into `base` ("List pull requests", `state=open`, oldest first,
+    /// 100 per page), drafts included.
+    pub fn open_pulls(&self, base: &str) -> Result<Vec<super::connect::OpenChange>, ForgeError> {
+        let url = self.http.url(
+            &format!("{}/pulls", self.repo_path()),
+            &[
+                ("state", "open"),
+                ("base", base),
+                ("sort", "created"),
+                ("direction", "asc"),
+                ("per_page", "100"),
+            ],
+        );
+        let pulls: Vec<Pull> = self.http.get_pages(url)?;
+        Ok(pulls
+            .into_iter()
+            .map(|p| super::connect::OpenChange {
+                number: p.number,
+                source_branch: p.head.branch,
+                sha: p.head.sha,
+                created_at: p.created_at,
+                author: p.user.map(|u| u.login),
+                url: p.html_url,
+                draft: p.draft,
+            })
+            .collect())
     }
 
     /// Every review of the pull request, oldest first (reviews by deleted users are skipped).

@@ -644,3 +644,66 @@ fn a_token_that_cannot_be_a_header_is_a_config_error_not_a_panic() {
     assert!(text.contains("not allowed in a header"), "{text}");
     assert!(!text.contains("SECRET"), "{text}");
 }
+
+fn pull(number: u64, branch: &str, sha: &str, created: &str, login: &str) -> Value {
+    json!({
+        "url": format!("https://api.github.com/repos/octo-org/monorepo/pulls/{number}"),
+        "id": 1000 + number, "number": number, "state": "open", "locked": false,
+        "title": format!("change {number}"), "user": user(login), "draft": false,
+        "html_url": format!("https://github.com/octo-org/monorepo/pull/{number}"),
+        "created_at": created, "updated_at": created,
+        "head": {"label": format!("octo-org:{branch}"), "ref": branch, "sha": sha, "user": user(login)},
+        "base": {"label": "octo-org:main", "ref": "main", "sha": "6dcb09b5b57875f334f61aebed695e2e4193db5e"}
+    })
+}
+
+#[test]
+fn open_pulls_into_a_base_follow_pages() {
+    let server = FakeServer::start();
+    let base = server.url();
+    let first = "/repos/octo-org/monorepo/pulls?state=open&base=main&sort=created&direction=asc&per_page=100";
+    server.route(
+        "GET",
+        first,
+        vec![FakeResponse::json(
+            200,
+            json!([pull(
+                3,
+                "sales/rounding",
+                "a".repeat(40).as_str(),
+                "2026-11-20T10:00:00Z",
+                "sam"
+            )]),
+        )
+        .header(
+            "Link",
+            &format!("<{base}{first}&page=2>; rel=\"next\", <{base}{first}&page=2>; rel=\"last\""),
+        )],
+    );
+    server.route(
+        "GET",
+        &format!("{first}&page=2"),
+        vec![FakeResponse::json(
+            200,
+            json!([pull(
+                7,
+                "billing/cache",
+                "b".repeat(40).as_str(),
+                "2026-11-21T09:00:00Z",
+                "bea"
+            )]),
+        )],
+    );
+    let gh = client(&server);
+    let open = gh.open_pulls("main").unwrap();
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0].number, 3);
+    assert_eq!(open[0].source_branch, "sales/rounding");
+    assert_eq!(open[0].sha, "a".repeat(40));
+    assert_eq!(open[0].author.as_deref(), Some("sam"));
+    assert_eq!(open[1].created_at.as_deref(), Some("2026-11-21T09:00:00Z"));
+    assert_eq!(
+        open[1].url.as_deref(),
+        Some("https://github.com/octo-org/monorepo/pull/7")
+    );
+}

@@ -93,6 +93,22 @@ struct CreatedId {
     id: u64,
 }
 
+#[derive(Deserialize)]
+struct MergeRequest {
+    iid: u64,
+    source_branch: String,
+    #[serde(default)]
+    sha: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    author: Option<UserRef>,
+    #[serde(default)]
+    web_url: Option<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
 impl GitLab {
     /// GitLab.com's API.
     pub const DEFAULT_BASE_URL: &'static str = "https://gitlab.com/api/v4";
@@ -162,6 +178,37 @@ impl GitLab {
             }
         }
         Ok(out)
+    }
+
+    /// The open merge requests targeting `target_branch` ("List project merge requests",
+    /// `state=opened`, oldest first, 100 per page), drafts included.
+    pub fn open_merge_requests(
+        &self,
+        target_branch: &str,
+    ) -> Result<Vec<super::connect::OpenChange>, ForgeError> {
+        let url = self.http.url(
+            &format!("/projects/{}/merge_requests", self.project),
+            &[
+                ("state", "opened"),
+                ("target_branch", target_branch),
+                ("order_by", "created_at"),
+                ("sort", "asc"),
+                ("per_page", "100"),
+            ],
+        );
+        let mrs: Vec<MergeRequest> = self.http.get_pages(url)?;
+        Ok(mrs
+            .into_iter()
+            .map(|m| super::connect::OpenChange {
+                number: m.iid,
+                source_branch: m.source_branch,
+                sha: m.sha.unwrap_or_default(),
+                created_at: m.created_at,
+                author: m.author.map(|a| a.username),
+                url: m.web_url,
+                draft: m.draft,
+            })
+            .collect())
     }
 
     /// Usernames that approved the merge request (`approved_by[].user.username`). Needs a token

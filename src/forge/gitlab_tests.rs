@@ -374,3 +374,63 @@ fn numeric_project_ids_are_used_as_is() {
     assert!(gl.mr_approvers(1).unwrap().is_empty());
     assert!(GitLab::new(GitLab::DEFAULT_BASE_URL, " ", Secret::default()).is_err());
 }
+
+fn merge_request(iid: u64, branch: &str, sha: &str, created: &str, username: &str) -> Value {
+    json!({
+        "id": 5000 + iid, "iid": iid, "project_id": 3, "title": format!("change {iid}"),
+        "state": "opened", "created_at": created, "updated_at": created,
+        "target_branch": "main", "source_branch": branch, "author": user(10 + iid, username),
+        "draft": iid == 9, "work_in_progress": iid == 9, "sha": sha, "merge_status": "can_be_merged",
+        "web_url": format!("https://gitlab.example.com/platform/salesforce/monorepo/-/merge_requests/{iid}")
+    })
+}
+
+#[test]
+fn open_merge_requests_into_a_target_follow_x_next_page() {
+    let server = FakeServer::start();
+    let list = format!(
+        "{PROJECT}/merge_requests?state=opened&target_branch=main&order_by=created_at&sort=asc&per_page=100"
+    );
+    server.route(
+        "GET",
+        &list,
+        vec![FakeResponse::json(
+            200,
+            json!([merge_request(
+                4,
+                "sales/rounding",
+                &"a".repeat(40),
+                "2026-11-20T10:00:00.000Z",
+                "sam"
+            )]),
+        )
+        .header("x-next-page", "2")],
+    );
+    server.route(
+        "GET",
+        &format!("{list}&page=2"),
+        vec![FakeResponse::json(
+            200,
+            json!([merge_request(
+                9,
+                "billing/cache",
+                &"b".repeat(40),
+                "2026-11-21T09:00:00.000Z",
+                "bea"
+            )]),
+        )
+        .header("x-next-page", "")],
+    );
+    let gl = client(&server);
+    let open = gl.open_merge_requests("main").unwrap();
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0].number, 4);
+    assert_eq!(open[0].source_branch, "sales/rounding");
+    assert_eq!(open[0].author.as_deref(), Some("sam"));
+    assert_eq!(open[1].sha, "b".repeat(40));
+    assert!(open[1].draft);
+    assert_eq!(
+        open[1].created_at.as_deref(),
+        Some("2026-11-21T09:00:00.000Z")
+    );
+}
