@@ -79,12 +79,32 @@ impl Outcome {
 
 /// The request policy of comments.
 pub fn http_config() -> HttpConfig {
+    http_config_within(Duration::from_secs(60))
+}
+
+/// The request policy of comments with `run` for all of them.
+fn http_config_within(run: Duration) -> HttpConfig {
     HttpConfig {
         request_timeout: Duration::from_secs(20),
         max_retries: 2,
         ..HttpConfig::default()
     }
-    .with_run_timeout(Duration::from_secs(60))
+    .with_run_timeout(run)
+}
+
+/// The forge client of `opts`, or why there is none (no token, a bad configuration).
+fn connect(opts: &super::ForgeOptions, forge: Forge) -> Result<super::Client, String> {
+    match opts.connect(forge) {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => {
+            let vars = match &opts.token_env {
+                Some(v) => v.clone(),
+                None => forge.token_vars().join(" or "),
+            };
+            Err(format!("no {forge} token in {vars}"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Cuts `body` to [`BODY_LIMIT`] bytes on a line boundary, saying so.
@@ -129,16 +149,9 @@ pub fn post_with(
             }
         });
     };
-    let client = match opts.connect(forge) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            let vars = match &opts.token_env {
-                Some(v) => v.clone(),
-                None => forge.token_vars().join(" or "),
-            };
-            return Outcome::NotPosted(format!("no {forge} token in {vars}"));
-        }
-        Err(e) => return Outcome::NotPosted(e.to_string()),
+    let client = match connect(&opts, forge) {
+        Ok(c) => c,
+        Err(why) => return Outcome::NotPosted(why),
     };
     let key = args.comment_key.as_deref().unwrap_or(key);
     let marker = marker(tool, key);
@@ -164,31 +177,14 @@ pub fn post_each(
     bodies: &[(u64, String)],
 ) -> Vec<Outcome> {
     let extra = Duration::from_secs(5).saturating_mul(bodies.len().min(120) as u32);
-    let http = HttpConfig {
-        request_timeout: Duration::from_secs(20),
-        max_retries: 2,
-        ..HttpConfig::default()
-    }
-    .with_run_timeout(Duration::from_secs(60) + extra);
-    let opts = target.options(http);
+    let opts = target.options(http_config_within(Duration::from_secs(60) + extra));
     let forge = opts.forge();
-    let client = match opts.connect(forge) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            let vars = match &opts.token_env {
-                Some(v) => v.clone(),
-                None => forge.token_vars().join(" or "),
-            };
-            let why = format!("no {forge} token in {vars}");
+    let client = match connect(&opts, forge) {
+        Ok(c) => c,
+        Err(why) => {
             return bodies
                 .iter()
                 .map(|_| Outcome::NotPosted(why.clone()))
-                .collect();
-        }
-        Err(e) => {
-            return bodies
-                .iter()
-                .map(|_| Outcome::NotPosted(e.to_string()))
                 .collect()
         }
     };
