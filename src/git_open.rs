@@ -1,7 +1,8 @@
 //! What `validate-deps --conflicts` asks git about open changes: the raw diff of a change with
 //! renames and blob ids, its hunks in the base version's line numbers, the files two heads
 //! cannot merge (`git merge-tree --write-tree`, git ≥ 2.38), blobs in bulk
-//! (`git cat-file --batch`) and the age of a branch.
+//! (`git cat-file --batch`) and the age of a branch; for `--integrate`, the merge commits of
+//! the integration branch (`git commit-tree`) and the branch itself (`git update-ref`).
 //!
 //! Every function runs one git process; nothing here reads the working tree.
 
@@ -219,6 +220,12 @@ pub fn hunks_meet(a: &[(u32, u32)], b: &[(u32, u32)], margin: u32) -> bool {
 /// (their merge base is found by git). Empty when they merge cleanly. Writes tree objects
 /// into the repository (as any merge does); never touches the working tree or the index.
 pub fn merge_tree_conflicts(repo: &Path, a: &str, b: &str) -> Result<Vec<String>, GitError> {
+    merge_tree(repo, a, b).map(|(_, conflicts)| conflicts)
+}
+
+/// `git merge-tree --write-tree a b`: the merged tree's id and the paths git could not merge
+/// (empty when the merge is clean; the tree then holds the merge result).
+pub fn merge_tree(repo: &Path, a: &str, b: &str) -> Result<(String, Vec<String>), GitError> {
     validate_revision(a)?;
     validate_revision(b)?;
     let args = [
@@ -232,14 +239,21 @@ pub fn merge_tree_conflicts(repo: &Path, a: &str, b: &str) -> Result<Vec<String>
     ];
     let output = run(repo, args)?;
     match output.status.code() {
-        Some(0) => Ok(Vec::new()),
-        Some(1) => {
+        Some(code @ (0 | 1)) => {
             let mut fields = output.stdout.split(|&b| b == 0);
-            let _tree = fields.next();
-            Ok(fields
-                .filter(|p| !p.is_empty())
-                .map(|p| String::from_utf8_lossy(p).into_owned())
-                .collect())
+            let tree = fields
+                .next()
+                .map(|t| String::from_utf8_lossy(t).trim().to_string())
+                .unwrap_or_default();
+            let conflicts = if code == 0 {
+                Vec::new()
+            } else {
+                fields
+                    .filter(|p| !p.is_empty())
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+                    .collect()
+            };
+            Ok((tree, conflicts))
         }
         _ => {
             let err = command_error(&args, &output);
@@ -257,6 +271,69 @@ pub fn merge_tree_conflicts(repo: &Path, a: &str, b: &str) -> Result<Vec<String>
             Err(err)
         }
     }
+}
+
+/// `git commit-tree TREE -p P… -m MESSAGE`: a commit object (author and committer `sfci`, so
+/// no identity needs configuring); returns its id. Touches no branch, index or working tree.
+pub fn commit_tree(
+    repo: &Path,
+    tree: &str,
+    parents: &[&str],
+    message: &str,
+) -> Result<String, GitError> {
+    validate_revision(tree)?;
+    let mut args = vec!["commit-tree", tree];
+    for p in parents {
+        validate_revision(p)?;
+        args.extend(["-p", p]);
+    }
+    args.extend(["-m", message]);
+    let output = git(repo)
+        .args(&args)
+        .env("GIT_AUTHOR_NAME", "sfci")
+        .env("GIT_AUTHOR_EMAIL", "sfci@localhost")
+        .env("GIT_COMMITTER_NAME", "sfci")
+        .env("GIT_COMMITTER_EMAIL", "sfci@localhost")
+        .output()
+        .map_err(super::spawn_error)?;
+    if !output.status.success() {
+        return Err(command_error(&args, &output));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// Points the local branch `name` at `commit` (`git update-ref refs/heads/NAME`), creating or
+/// moving it. Refuses the branch checked out in this working tree, whose files would no
+/// longer match it.
+pub fn set_branch(repo: &Path, name: &str, commit: &str) -> Result<(), GitError> {
+    validate_revision(name)?;
+    let reference = format!("refs/heads/{name}");
+    let check = run(repo, ["check-ref-format", reference.as_str()])?;
+    if !check.status.success() {
+        return Err(GitError::InvalidRevision {
+            rev: name.to_string(),
+            reason: "not a valid branch name".into(),
+        });
+    }
+    let current = run(repo, ["symbolic-ref", "-q", "HEAD"])?;
+    if current.status.success() && String::from_utf8_lossy(&current.stdout).trim() == reference {
+        return Err(GitError::InvalidRevision {
+            rev: name.to_string(),
+            reason: "it is the branch checked out here; name a throwaway branch".into(),
+        });
+    }
+    let args = [
+        "update-ref",
+        "-m",
+        "sfci integration",
+        reference.as_str(),
+        commit,
+    ];
+    let output = run(repo, args)?;
+    if !output.status.success() {
+        return Err(command_error(&args, &output));
+    }
+    Ok(())
 }
 
 /// The contents of `REV:PATH` specs, read by one `git cat-file --batch`; `None` for a spec

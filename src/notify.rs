@@ -21,7 +21,7 @@
 use crate::forge::http::{Auth, HttpClient, Method, Request};
 use crate::forge::{Forge, ForgeError, HttpConfig, Secret};
 use crate::report::results::{ResultsReport, Status};
-use crate::report::ExitCode;
+use crate::report::{ExitCode, FindingsReport, Severity};
 use std::time::Duration;
 
 /// The variable that holds the webhook URL unless `--notify-env` names another.
@@ -129,6 +129,52 @@ impl Message {
             title: format!("{}: {}", report.tool, report.verdict()),
             exit,
             facts: ci_facts(env, &report.counts()),
+            lines,
+            link: ci_link(env),
+        }
+    }
+
+    /// The message of a findings report (`validate-deps --conflicts`): its blocking findings
+    /// first, each as `file — message`, with the CI context read by `env`.
+    pub fn of_findings(
+        report: &FindingsReport,
+        title: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Message {
+        let mut list = report.ordered_findings();
+        list.sort_by_key(|f| f.severity != Severity::Error);
+        let mut lines: Vec<String> = list
+            .iter()
+            .take(MAX_LINES)
+            .map(|f| {
+                format!(
+                    "{} {}: {} — {}",
+                    if f.severity == Severity::Error {
+                        "✗"
+                    } else {
+                        "!"
+                    },
+                    f.symbol.as_deref().unwrap_or(&f.file),
+                    f.rule,
+                    crate::report::sanitize::one_line(&f.message)
+                )
+            })
+            .collect();
+        if list.len() > MAX_LINES {
+            lines.push(format!(
+                "… and {} more (see the job's reports)",
+                list.len() - MAX_LINES
+            ));
+        }
+        let summary = format!(
+            "{} error(s), {} warning(s)",
+            report.errors(),
+            report.warnings()
+        );
+        Message {
+            title: format!("{}: {title}", report.tool),
+            exit: report.exit_code(),
+            facts: ci_facts(env, &summary),
             lines,
             link: ci_link(env),
         }
@@ -403,6 +449,16 @@ pub fn results_if_asked(tool: &str, args: &NotifyArgs, policy: Policy, report: &
         return;
     }
     let msg = Message::of_results(report, &|k| std::env::var(k).ok());
+    message_if_asked(tool, args, &msg);
+}
+
+/// `--notify` for a findings report: sends when asked and the report does not pass (a
+/// blocking finding), and says on stderr what happened.
+pub fn findings_if_asked(tool: &str, args: &NotifyArgs, title: &str, report: &FindingsReport) {
+    if !args.notify || report.exit_code() == ExitCode::Passed {
+        return;
+    }
+    let msg = Message::of_findings(report, title, &|k| std::env::var(k).ok());
     message_if_asked(tool, args, &msg);
 }
 

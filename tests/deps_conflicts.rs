@@ -735,3 +735,171 @@ fn from_github_missing_heads_say_what_to_fetch() {
         .unwrap();
     assert_eq!(later["severity"], "error");
 }
+
+/// The nightly integration build: three teams' branches merged in the order they were opened
+/// onto the target; billing's, which git cannot merge after sales' (the same profile lines),
+/// is left out and reported, the others are in the branch, the working tree is untouched, and
+/// the release channel hears which teams collide.
+#[test]
+fn integrate_merges_what_merges_and_leaves_out_the_conflicting_change() {
+    use fake::{FakeResponse, FakeServer};
+    let dir = repo();
+    let p = dir.path();
+    let (sales, billing) = class_and_profile_branches(p);
+    let service = branch(p, "service/tier", 1_700_000_300, |d| {
+        write(
+            d,
+            &format!("{SERVICE}/classes/TierService.cls"),
+            "public class TierService {}\n",
+        );
+    });
+    let main_before = git(p, &["rev-parse", "main"]);
+    let server = FakeServer::start();
+    server.route(
+        "POST",
+        "/hooks/nightly",
+        vec![FakeResponse::raw(200, "text/plain", "ok")],
+    );
+    let out = command(BIN, p)
+        .args([
+            "--conflicts",
+            "--target",
+            "main",
+            "--branches",
+            "service/tier",
+            "billing/cache",
+            "sales/rounding",
+            "--integrate",
+            "integration/nightly",
+            "--notify",
+            "--json",
+            "-",
+            "--junit",
+            "nightly.xml",
+        ])
+        .env("SFCI_NOTIFY_URL", format!("{}/hooks/nightly", server.url()))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let v = stdout_json(&out);
+    let left = findings(&v, "open-change-not-integrated");
+    assert_eq!(left.len(), 1, "{v:#}");
+    assert_eq!(left[0]["symbol"], "billing/cache");
+    assert_eq!(left[0]["severity"], "error");
+    assert_eq!(left[0]["file"], PROFILE);
+    let msg = left[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("integration/nightly") && msg.contains("sales/rounding (team sales"),
+        "{msg}"
+    );
+    assert_eq!(left[0]["others"][0]["team"], "sales", "{v:#}");
+    let i = &v["summary"]["integration"];
+    assert_eq!(
+        i["merged"],
+        serde_json::json!(["sales/rounding", "service/tier"])
+    );
+    assert_eq!(i["left_out"], serde_json::json!(["billing/cache"]));
+    assert!(stderr(&out).contains("integration branch integration/nightly at "));
+    // The branch: main, then sales, then service (first parents), and not billing.
+    let head = git(p, &["rev-parse", "integration/nightly"]);
+    assert_eq!(i["head"], head.as_str());
+    let firsts = git(
+        p,
+        &[
+            "rev-list",
+            "--first-parent",
+            "--reverse",
+            "main..integration/nightly",
+        ],
+    );
+    assert_eq!(firsts.lines().count(), 2, "{firsts}");
+    let seconds: Vec<String> = firsts
+        .lines()
+        .map(|c| git(p, &["rev-parse", &format!("{c}^2")]))
+        .collect();
+    assert_eq!(seconds, vec![sales.clone(), service.clone()]);
+    assert_eq!(
+        git(
+            p,
+            &[
+                "rev-parse",
+                &format!("{}^1", firsts.lines().next().unwrap())
+            ]
+        ),
+        main_before
+    );
+    let merged_profile = git(p, &["show", &format!("integration/nightly:{PROFILE}")]);
+    assert!(merged_profile.contains("<enabled>false</enabled>"));
+    assert!(!merged_profile.contains("<!-- billing -->"));
+    let contains_billing = Command::new("git")
+        .current_dir(p)
+        .args(["merge-base", "--is-ancestor", &billing, &head])
+        .status()
+        .unwrap();
+    assert!(!contains_billing.success(), "billing must be left out");
+    // Nothing checked out changed.
+    assert_eq!(git(p, &["rev-parse", "HEAD"]), main_before);
+    assert_eq!(git(p, &["symbolic-ref", "--short", "HEAD"]), "main");
+    assert_eq!(
+        git(p, &["status", "--porcelain", "--untracked-files=no"]),
+        ""
+    );
+    // JUnit: a failing case for the rule.
+    let junit = std::fs::read_to_string(p.join("nightly.xml")).unwrap();
+    assert!(junit.contains("open-change-not-integrated"), "{junit}");
+    // One message to the release channel naming the teams.
+    let posts: Vec<Value> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect();
+    assert_eq!(posts.len(), 1, "{}", stderr(&out));
+    let text = posts[0].to_string();
+    assert!(
+        text.contains("billing/cache")
+            && text.contains("open-change-not-integrated")
+            && text.contains("team sales"),
+        "{text}"
+    );
+
+    // Run again: the branch is reset, not stacked.
+    let again = run(
+        p,
+        &[
+            "--conflicts",
+            "--target",
+            "main",
+            "--branches",
+            "service/tier",
+            "--integrate",
+            "integration/nightly",
+        ],
+    );
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    let firsts = git(
+        p,
+        &["rev-list", "--first-parent", "main..integration/nightly"],
+    );
+    assert_eq!(firsts.lines().count(), 1, "{firsts}");
+
+    // The branch checked out here is refused; --change cannot select one change to integrate.
+    let own = run(
+        p,
+        &[
+            "--conflicts",
+            "--target",
+            "main",
+            "--branches",
+            "service/tier",
+            "--integrate",
+            "main",
+        ],
+    );
+    assert_eq!(code(&own), 2, "{}", stderr(&own));
+    assert!(
+        stderr(&own).contains("checked out here"),
+        "{}",
+        stderr(&own)
+    );
+}

@@ -22,6 +22,7 @@ With --conflicts (open changes of different teams compared pairwise):
   open-change-text-conflict     error*   git merge-tree cannot merge a file of the two
   open-change-breaks-reference  error*   one deletes or renames what the other references
   open-change-shared-profile    warning  both edit one profile/permission set (advisory)
+  open-change-not-integrated    error*   --integrate: does not merge onto the ones before it
   * for the change opened later (--fail-on later|all|none)
 
 Teams: .sfci.yml deps.teams.<name>.paths globs, else the sfdx-project.json package directory,
@@ -40,6 +41,11 @@ Examples:
   validate-deps --conflicts --target main --from-forge --comment
                                                          # every open MR into main, one comment
                                                          # on each MR involved
+  validate-deps --conflicts --target origin/integration --branches $(git for-each-ref \
+      --format='%(refname:short)' 'refs/remotes/origin/feature/*') --integrate sfci/nightly --notify
+                                                         # the nightly integration build: merge
+                                                         # every team branch that merges, report
+                                                         # the rest, tell the release channel
   sf project deploy validate --test-level RunSpecifiedTests --tests $(cat tests.txt)";
 
 /// Finds the cross-team dependencies of a Salesforce monorepo — Apex, triggers,
@@ -124,8 +130,18 @@ struct Cli {
     )]
     fail_on: crate::deps::conflicts::FailOn,
 
+    /// Merge the open changes, opened earliest first, onto --target into this local branch
+    /// (created or reset; never the one checked out) — the nightly integration build. A
+    /// change git cannot merge there is left out and reported (open-change-not-integrated).
+    /// Only git objects and the branch are written; the working tree is untouched.
+    #[arg(long, value_name = "BRANCH", requires = "conflicts")]
+    integrate: Option<String>,
+
     #[command(flatten)]
     comment: CommentArgs,
+
+    #[command(flatten)]
+    notify: crate::notify::NotifyArgs,
 
     /// The forge, the change and the API (for --approvals and --comment).
     #[command(flatten)]
@@ -165,7 +181,7 @@ where
         };
         (forge, dialect, cli.change.change)
     });
-    let (comment, change) = (cli.comment, cli.change);
+    let (comment, change, notify) = (cli.comment, cli.change, cli.notify);
     let mode = if opts.base.is_some() { "base" } else { "all" };
     crate::cli::run_and_exit("validate-deps", &cli.output, false, move || {
         let mut report = run(&opts)?.report;
@@ -179,6 +195,11 @@ where
         crate::forge::comment::post_if_asked(&comment, &change, "validate-deps", mode, || {
             crate::deps::comment::render(&report, crate::forge::comment::BODY_LIMIT)
         });
+        let title = match mode {
+            "base" => "the change adds blocking dependencies",
+            _ => "blocking dependencies",
+        };
+        crate::notify::findings_if_asked("validate-deps", &notify, title, &report);
         Ok::<_, DepsError>(report)
     });
 }
@@ -194,8 +215,15 @@ fn conflicts_main(cli: Cli) -> ! {
         .unwrap_or_else(|| PathBuf::from("."));
     let (target, branches, from_forge) = (cli.target, cli.branches, cli.from_forge);
     let (fail_on, config, only) = (cli.fail_on, cli.config, cli.change.change);
-    let (comment, change) = (cli.comment, cli.change);
+    let (comment, change, notify) = (cli.comment, cli.change, cli.notify);
+    let integrate = cli.integrate;
     crate::cli::run_and_exit("validate-deps", &cli.output, false, move || {
+        if integrate.is_some() && only.is_some() {
+            return Err(DepsError::Other(
+                "--integrate merges every open change: it cannot be combined with --change N"
+                    .into(),
+            ));
+        }
         let branch_name = target
             .strip_prefix("origin/")
             .unwrap_or(&target)
@@ -277,8 +305,37 @@ fn conflicts_main(cli: Cli) -> ! {
             fail_on,
             only,
             fetch_hint,
+            integrate,
         };
         let report = conflicts::run(&opts)?;
+        if let Some(i) = report.summary.get("integration") {
+            let list = |k: &str| -> String {
+                let v: Vec<&str> = i[k]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| x.as_str())
+                    .collect();
+                if v.is_empty() {
+                    "none".into()
+                } else {
+                    v.join(", ")
+                }
+            };
+            eprintln!(
+                "validate-deps: integration branch {} at {}: merged {}; left out {}",
+                i["branch"].as_str().unwrap_or(""),
+                i["head"].as_str().unwrap_or("").get(..12).unwrap_or(""),
+                list("merged"),
+                list("left_out")
+            );
+        }
+        crate::notify::findings_if_asked(
+            "validate-deps",
+            &notify,
+            "conflicts between open changes",
+            &report,
+        );
         if comment.comment {
             if !from_forge {
                 eprintln!(

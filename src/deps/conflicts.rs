@@ -19,6 +19,13 @@
 //!   component that a file the other change adds or edits references (the deps extractors on
 //!   that file at the other change's head).
 //!
+//! - **Integration** (`--integrate BRANCH`, the nightly run): the changes are merged one by one,
+//!   opened earliest first, onto the target — `git merge-tree --write-tree` of the integration
+//!   so far with the change's head, then `git commit-tree` of the merged tree with both
+//!   parents — and the local branch is set to the result (`git update-ref`). A change git
+//!   cannot merge there is left out (`open-change-not-integrated`, naming the files and the
+//!   changes merged before it that touch them). The working tree and index are never touched.
+//!
 //! Findings are grouped per change and subject (a component, a file) and list every other
 //! change involved, with its team and owners (`deps.teams.<team>.owners`). A blocking finding
 //! is an error for the change opened later (`created_at` of the forge, the first commit's
@@ -33,6 +40,8 @@
 //! need overlapping or adjacent hunks) or identically. Pairs only ever meet through a shared
 //! path or component: O(F + Σ_x k_x² + H) time and memory, H the hunks compared (linear merge
 //! of two sorted lists per pair and path), never the n² pairs of unrelated changes.
+//! `--integrate` adds 2 git processes per change (a merge-tree and a commit-tree, sequential:
+//! each merges onto the last) and one update-ref: O(n) processes.
 
 use super::check::{DepsError, Teams, TOOL};
 use super::extract;
@@ -90,9 +99,27 @@ pub const SHARED_PROFILE: RuleInfo = RuleInfo {
     default_severity: Severity::Warning,
 };
 
+pub const NOT_INTEGRATED: RuleInfo = RuleInfo {
+    id: "open-change-not-integrated",
+    short: "This open change does not merge into the integration of the open changes before it",
+    full: "With --integrate, the open changes are merged one by one, opened earliest first, onto \
+           the target into a throwaway integration branch (the nightly integration run). This \
+           change could not be merged there: git cannot merge the files named with the target \
+           and the changes merged before it, so it was left out of the integration build.",
+    help: "Rebase the change onto the target (and onto the other team's change the finding \
+           names, once merged) and resolve the conflict with that team.",
+    default_severity: Severity::Error,
+};
+
 /// The rules of `--conflicts`.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![CONFLICT, TEXT_CONFLICT, BREAKS_REFERENCE, SHARED_PROFILE]
+    vec![
+        CONFLICT,
+        TEXT_CONFLICT,
+        BREAKS_REFERENCE,
+        SHARED_PROFILE,
+        NOT_INTEGRATED,
+    ]
 }
 
 /// Which side of a conflicting pair fails.
@@ -136,6 +163,10 @@ pub struct ConflictOptions {
     pub only: Option<u64>,
     /// What a CI job must fetch when a head is missing (shown in the error).
     pub fetch_hint: Option<String>,
+    /// `--integrate BRANCH`: merge the changes, opened earliest first, onto the target into
+    /// this local branch (created or reset); the ones that do not merge are left out and
+    /// reported (`open-change-not-integrated`).
+    pub integrate: Option<String>,
 }
 
 /// A component identity: (type, lower-case name).
@@ -782,6 +813,109 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
         });
     }
 
+    let mut integration: Option<(String, Vec<usize>, Vec<usize>)> = None;
+    if let Some(branch) = &opts.integrate {
+        let mut order: Vec<usize> = (0..changes.len())
+            .filter(|&i| !changes[i].entries.is_empty())
+            .collect();
+        order.sort_by_key(|&x| (changes[x].created, changes[x].ch.number.unwrap_or(0), x));
+        let mut head = target.clone();
+        let (mut merged, mut skipped) = (Vec::new(), Vec::new());
+        for i in order {
+            let c = &changes[i];
+            let (tree, conflicts) = gitx::merge_tree(&root, &head, &c.head)?;
+            if !conflicts.is_empty() {
+                skipped.push((i, conflicts));
+                continue;
+            }
+            let message = format!(
+                "sfci integration: merge {} ({}, team {}) into {}",
+                c.ch.label, c.ch.branch, c.team, opts.target
+            );
+            head = gitx::commit_tree(&root, &tree, &[&head, &c.head], &message)?;
+            merged.push(i);
+        }
+        gitx::set_branch(&root, branch, &head)?;
+        for (i, files) in &skipped {
+            let me = &changes[*i];
+            let touching: Vec<usize> = merged
+                .iter()
+                .copied()
+                .filter(|&m| {
+                    changes[m]
+                        .entries
+                        .iter()
+                        .flat_map(|e| e.paths())
+                        .any(|p| files.iter().any(|f| f == p))
+                })
+                .collect();
+            let with = if touching.is_empty() {
+                format!("the target {}", opts.target)
+            } else {
+                let names: Vec<String> = touching.iter().map(|&o| describe(o)).collect();
+                format!("{} merged before it", names.join("; "))
+            };
+            let shown: Vec<&str> = files.iter().take(5).map(String::as_str).collect();
+            let more = if files.len() > 5 {
+                format!(" and {} more file(s)", files.len() - 5)
+            } else {
+                String::new()
+            };
+            let message = format!(
+                "left out of the integration branch {branch}: git cannot merge {}{more} with {with}",
+                shown.join(", ")
+            );
+            let mut extra = BTreeMap::new();
+            extra.insert("change".into(), me.ch.label.clone().into());
+            if let Some(n) = me.ch.number {
+                extra.insert("number".into(), n.into());
+            }
+            extra.insert("branch".into(), me.ch.branch.clone().into());
+            extra.insert("team".into(), me.team.clone().into());
+            extra.insert("subject".into(), files[0].clone().into());
+            extra.insert("conflicting_files".into(), files.clone().into());
+            let others: Vec<serde_json::Value> = touching
+                .iter()
+                .map(|&o| {
+                    let c = &changes[o];
+                    serde_json::json!({
+                        "change": c.ch.label,
+                        "branch": c.ch.branch,
+                        "team": c.team,
+                        "owners": teams.owners(&c.team),
+                        "opened_earlier": true,
+                    })
+                })
+                .collect();
+            let other_teams: BTreeSet<&str> =
+                touching.iter().map(|&o| changes[o].team.as_str()).collect();
+            extra.insert(
+                "other_teams".into(),
+                other_teams.into_iter().collect::<Vec<_>>().into(),
+            );
+            extra.insert("others".into(), others.into());
+            findings.push(Finding {
+                rule: NOT_INTEGRATED.id.into(),
+                severity: if opts.fail_on == FailOn::None {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                file: files[0].clone(),
+                line: 1,
+                column: 1,
+                symbol: Some(me.ch.label.clone()),
+                message,
+                fingerprint: fingerprint(&[NOT_INTEGRATED.id, &me.ch.branch, &files.join(",")]),
+                chain: Vec::new(),
+                in_change: true,
+                extra,
+            });
+        }
+        let skipped: Vec<usize> = skipped.into_iter().map(|(i, _)| i).collect();
+        integration = Some((head, merged, skipped));
+    }
+
     let all_files: Vec<String> = {
         let set: BTreeSet<String> = changes
             .iter()
@@ -792,7 +926,9 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
     };
     let mut checked = BTreeMap::new();
     for r in rules() {
-        checked.insert(r.id.to_string(), all_files.clone());
+        if r.id != NOT_INTEGRATED.id || opts.integrate.is_some() {
+            checked.insert(r.id.to_string(), all_files.clone());
+        }
     }
     let mut summary = BTreeMap::new();
     summary.insert("mode".into(), "conflicts".into());
@@ -802,6 +938,20 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
     summary.insert("merge_tree_runs".into(), candidates.len().into());
     summary.insert("pairs_text_conflicting".into(), text.len().into());
     summary.insert("files_read_for_references".into(), refs_read.into());
+    if let (Some(branch), Some((head, merged, skipped))) = (&opts.integrate, integration) {
+        let labels = |list: &[usize]| -> Vec<String> {
+            list.iter().map(|&i| changes[i].ch.label.clone()).collect()
+        };
+        summary.insert(
+            "integration".into(),
+            serde_json::json!({
+                "branch": branch,
+                "head": head,
+                "merged": labels(&merged),
+                "left_out": labels(&skipped),
+            }),
+        );
+    }
     let mut report = FindingsReport {
         tool: TOOL,
         version: env!("CARGO_PKG_VERSION"),
@@ -846,6 +996,7 @@ pub fn comment_bodies(report: &FindingsReport) -> Vec<(u64, String)> {
                 r if r == CONFLICT.id => "same component",
                 r if r == TEXT_CONFLICT.id => "text conflict",
                 r if r == BREAKS_REFERENCE.id => "deleted / referenced",
+                r if r == NOT_INTEGRATED.id => "left out of the integration",
                 _ => "shared profile (advisory)",
             };
             let subject = f
@@ -853,13 +1004,16 @@ pub fn comment_bodies(report: &FindingsReport) -> Vec<(u64, String)> {
                 .get("subject")
                 .and_then(|v| v.as_str())
                 .unwrap_or("");
-            for o in f
-                .extra
-                .get("others")
-                .and_then(|v| v.as_array())
-                .into_iter()
-                .flatten()
-            {
+            let others = f.extra.get("others").and_then(|v| v.as_array());
+            if others.is_none_or(|o| o.is_empty()) {
+                s.push_str(&format!(
+                    "| {what} | {} `{}:{}` | the target branch | — | — |\n",
+                    escape_cell(subject),
+                    f.file.replace('`', "'"),
+                    f.line
+                ));
+            }
+            for o in others.into_iter().flatten() {
                 let get = |k: &str| o.get(k).and_then(|v| v.as_str()).unwrap_or("");
                 let owners: Vec<String> = o
                     .get("owners")
