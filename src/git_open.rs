@@ -4,7 +4,8 @@
 //! (`git cat-file --batch`) and the age of a branch; for `--integrate`, the merge commits of
 //! the integration branch (`git commit-tree`) and the branch itself (`git update-ref`).
 //!
-//! Every function runs one git process; nothing here reads the working tree.
+//! Every function runs one git process (`set_branch`: three); nothing here reads or writes
+//! the working tree.
 
 use super::{command_error, git, resolve_commit, run, validate_revision, GitError};
 use std::collections::HashMap;
@@ -312,14 +313,14 @@ pub fn set_branch(repo: &Path, name: &str, commit: &str) -> Result<(), GitError>
     if !check.status.success() {
         return Err(GitError::InvalidRevision {
             rev: name.to_string(),
-            reason: "not a valid branch name".into(),
+            reason: "not a valid branch name",
         });
     }
     let current = run(repo, ["symbolic-ref", "-q", "HEAD"])?;
     if current.status.success() && String::from_utf8_lossy(&current.stdout).trim() == reference {
         return Err(GitError::InvalidRevision {
             rev: name.to_string(),
-            reason: "it is the branch checked out here; name a throwaway branch".into(),
+            reason: "it is the branch checked out here; name a throwaway branch",
         });
     }
     let args = [
