@@ -828,9 +828,14 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
                 skipped.push((i, conflicts));
                 continue;
             }
+            let name = if c.ch.label == c.ch.branch {
+                c.ch.label.clone()
+            } else {
+                format!("{} `{}`", c.ch.label, c.ch.branch)
+            };
             let message = format!(
-                "sfci integration: merge {} ({}, team {}) into {}",
-                c.ch.label, c.ch.branch, c.team, opts.target
+                "sfci integration: merge {name} (team {}) into {}",
+                c.team, opts.target
             );
             head = gitx::commit_tree(&root, &tree, &[&head, &c.head], &message)?;
             merged.push(i);

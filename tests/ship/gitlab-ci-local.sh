@@ -22,7 +22,10 @@
 # First (0), the shape of all three whole pipelines: gitlab-ci-local resolves their
 # inputs, extends, !reference, needs and rules, and lists the jobs each pipeline has
 # on the default branch, on a merge request (to integration, with a forge token) and
-# on a schedule.
+# on a schedule (the Friday release, and the nightly integration build alone).
+#
+# 5 and 6 run release jobs with a stand-in `sf`; 7 runs the nightly integration build on
+# three team branches pushed to a bare origin, two of them conflicting.
 #
 #   tests/ship/gitlab-ci-local.sh BIN_DIR    # BIN_DIR holds sfci and the tool links
 set -euo pipefail
@@ -76,6 +79,7 @@ mr_ctx=(--variable CI_PIPELINE_SOURCE=merge_request_event --variable CI_MERGE_RE
 sched_ctx=(--variable CI_PIPELINE_SOURCE=schedule)
 expect_jobs fifty-teams "the default branch" "sfci:tools validate:lint-callout-mocks validate:dependencies validate:codeowners validate:secrets validate:code-analyzer test:apex build:artifact prod:window prod:backup prod:validate deploy:production(manual) smoke:production rollback:production(manual)"
 expect_jobs fifty-teams "an MR to integration" "sfci:tools validate:lint-callout-mocks validate:dependencies validate:codeowners validate:approvals validate:secrets validate:promotion validate:code-analyzer test:apex" "${mr_ctx[@]}"
+expect_jobs fifty-teams "the nightly integration schedule" "sfci:tools integration:nightly" "${sched_ctx[@]}" --variable SFCI_SCHEDULE=nightly-integration
 expect_jobs fifty-teams "the Friday schedule" "sfci:tools validate:lint-callout-mocks validate:dependencies validate:codeowners validate:secrets validate:code-analyzer test:apex build:artifact prod:window prod:backup prod:validate deploy:production smoke:production rollback:production(manual)" "${sched_ctx[@]}"
 expect_jobs blue-green "the default branch" "sfci:tools validate:lint-callout-mocks validate:dependencies validate:secrets validate:scratch-org backup:production deploy:production smoke:flags-off flag:test-users smoke:test-users activate:10percent(manual) gate:10percent activate:50percent(manual) gate:50percent activate:100percent(manual) gate:100percent monitor:production rollback:flag-off(manual) rollback:code(manual)"
 expect_jobs blue-green "an MR" "sfci:tools validate:lint-callout-mocks validate:dependencies validate:secrets validate:scratch-org" "${mr_ctx[@]}"
@@ -352,10 +356,91 @@ hooks = [json.loads(p["body"]) for p in posts if p["path"] == "/services/T0SHIP/
 sys.exit(0 if len(hooks) == 1 and "INC-4711 hotfix" in json.dumps(hooks[0]) and "Break glass" in json.dumps(hooks[0]) else 1)
 PY
 check "… the webhook URL never printed" bash -c "! grep -qF 'B0SHIPHOOKSECRET' '$work/6b.log'"
+
+echo "== 7. the nightly integration build: three team branches on origin, two of them conflicting"
+# origin is a bare repository here (gitlab-ci-local reads the project from gcl-origin); the
+# integration branch is main as it stands. sales (opened first) and billing merge; service
+# (opened last) edits the same lines of billing's InvoiceService as billing: left out.
+origin="$work/origin.git"
+git init -q --bare "$origin"
+git_ remote add gcl-origin git@gitlab.example.com:acme/salesforce.git
+git_ remote set-url origin "$origin"
+git_ push -q origin main:main main:integration
+team_branch() { # team_branch NAME EPOCH: commit the working tree's edits on NAME from main at EPOCH
+  git_ checkout -q -b "$1" main
+  git_ add -- sales billing service
+  GIT_COMMITTER_DATE="@$2 +0000" GIT_AUTHOR_DATE="@$2 +0000" git_ commit -qm "$1"
+  git_ push -q origin "$1"
+  git_ checkout -q main
+  git_ branch -q -D "$1"
+}
+inv="$repo/billing/main/default/classes/InvoiceService.cls"
+echo "// sales: discount rounding" >>"$repo/sales/main/default/classes/AccountFacade.cls"
+team_branch feature/sales-discount 1700000100
+sed -i 's|public static Decimal openBalance(Id accountId) {|public static Decimal openBalance(Id accountId) { // billing: credit notes|' "$inv"
+echo "// billing: credit notes" >>"$repo/billing/main/default/classes/PaymentService.cls"
+team_branch feature/billing-credit-notes 1700000200
+sed -i 's|public static Decimal openBalance(Id accountId) {|public static Decimal openBalance(Id accountId) { // service: disputed cases|' "$inv"
+echo "// service: disputes" >>"$repo/service/main/default/classes/CaseEscalationService.cls"
+echo "// service: disputes" >>"$repo/service/main/default/classes/CaseTriggerHandler.cls"
+team_branch feature/service-disputes 1700000300
+integration_before=$(git --git-dir="$origin" rev-parse integration)
+cp "$fake/validate-ok.json" "$fake/validate.json"
+: >"$fake/calls.log"
+nightly=(--variable CI_PIPELINE_SOURCE=schedule --variable SFCI_SCHEDULE=nightly-integration --variable SFCI_NOTIFY_URL="$hook")
+posts_before=$(grep -c '"POST"' "$recv/requests.jsonl" || true)
+run_job "$work/7a.log" fifty-teams integration:nightly "${nightly[@]}"
+check "integration:nightly fails: a team branch was left out (exit $rc)" [ "$rc" -eq 1 ]
+check "… it merged sales and billing and left out service" \
+  grep -q 'integration branch sfci/nightly-integration at [0-9a-f]*: merged origin/feature/sales-discount, origin/feature/billing-credit-notes; left out origin/feature/service-disputes' "$work/7a.log"
+conflicts="$(art integration:nightly)/sfci-reports/integration-conflicts.json"
+check "… the report names both teams of the text conflict in InvoiceService" python3 - "$conflicts" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+left = [f for f in r["findings"] if f["rule"] == "open-change-not-integrated"]
+text = [f for f in r["findings"] if f["rule"] == "open-change-text-conflict" and f["severity"] == "error"]
+ok = (len(left) == 1 and left[0]["team"] == "service" and left[0]["file"].endswith("InvoiceService.cls")
+      and [o["team"] for o in left[0]["others"]] == ["billing"]
+      and len(text) == 1 and text[0]["team"] == "service" and text[0]["other_teams"] == ["billing"]
+      and r["summary"]["integration"]["left_out"] == ["origin/feature/service-disputes"])
+sys.exit(0 if ok else 1)
+PY
+got=$(junit integration:nightly integration-conflicts.junit.xml '*')
+check "… its JUnit has failing cases ($got)" [ "${got#* }" -ge 2 ]
+check "… the merged result was validated: sales' and billing's files only, with the selected tests" python3 - "$fake/calls.log" "$(art integration:nightly)/sfci-reports/selected-tests.txt" <<'PY'
+import sys
+calls = [l for l in open(sys.argv[1]) if l.startswith("sf project deploy validate")]
+tests = open(sys.argv[2]).read().split()
+c = calls[0] if len(calls) == 1 else ""
+ok = (tests and "--test-level RunSpecifiedTests" in c and "--tests " + " ".join(tests) in c
+      and "--source-dir sales/main/default/classes/AccountFacade.cls" in c
+      and "--source-dir billing/main/default/classes/InvoiceService.cls" in c
+      and "CaseEscalationService" not in c)
+sys.exit(0 if ok else 1)
+PY
+got=$(junit integration:nightly integration-validate.junit.xml '*')
+check "… and its validation passed ($got)" [ "${got#* }" = 0 ]
+check "… the release channel heard about the conflict and the validation" python3 - "$recv/requests.jsonl" "$posts_before" <<'PY'
+import json, sys
+posts = [json.loads(l) for l in open(sys.argv[1]) if '"POST"' in l][int(sys.argv[2]):]
+texts = [json.loads(p["body"])["text"] for p in posts if p["path"] == "/services/T0SHIP/B0SHIPHOOKSECRET"]
+sys.exit(0 if len(texts) == 2 and "validate-deps" in texts[0] and "gate deploy-result" in texts[1]
+         and "origin/feature/service-disputes" in json.dumps([json.loads(p["body"]) for p in posts]) else 1)
+PY
+check "… nothing pushed: origin's integration branch unchanged, no sfci branch there" \
+  bash -c "[ \"\$(git --git-dir='$origin' rev-parse integration)\" = '$integration_before' ] && ! git --git-dir='$origin' show-ref | grep -q sfci/"
+git_ checkout -q main
+git --git-dir="$origin" branch -q -D feature/service-disputes
+: >"$fake/calls.log"
+run_job "$work/7b.log" fifty-teams integration:nightly "${nightly[@]}"
+check "integration:nightly passes once the conflicting branch is gone (exit $rc)" [ "$rc" -eq 0 ]
+check "… having validated once" [ "$(grep -c '^sf project deploy validate' "$fake/calls.log")" -eq 1 ]
+check "the auth URL appears in no nightly log or artifact" bash -c "! grep -rqF '$secret' '$work'/7?.log '$repo/.gitlab-ci-local/artifacts'"
+git_ checkout -q main
 kill $recv_pid 2>/dev/null || true
 
 if [ "$failed" -ne 0 ]; then
-  for l in 1 2 3 4 5a 5b 5c 5d 6a 6b; do echo "---- log of run $l"; grep -v 'warning\[' "$work/$l.log" | tail -n 40; done
+  for l in 1 2 3 4 5a 5b 5c 5d 6a 6b 7a 7b; do echo "---- log of run $l"; grep -v 'warning\[' "$work/$l.log" | tail -n 40; done
 fi
 echo "gitlab-ci-local: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
