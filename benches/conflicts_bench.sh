@@ -6,6 +6,9 @@
 #   benches/conflicts_bench.sh                       # 50 teams × 4 branches × 40 classes
 #   benches/conflicts_bench.sh --teams 100 --branches 4
 #
+# A second run adds --integrate (the nightly integration build: every change merged onto the
+# ones before it, merge-tree + commit-tree per change, sequential) and reports its cost.
+#
 # Target (issue 17): 200 open merge requests analysed in seconds, not minutes.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,4 +50,16 @@ print(f"|---:|---:|---:|---:|---:|")
 print(f"| {s['changes']} | {s['pairs_sharing_files']} | {s['merge_tree_runs']} | {t1 - t0:.2f} | {rss // 1024} |")
 for (rule, sev), n in sorted(by.items()):
     print(f"  {rule} {sev}: {n}")
+EOF
+
+t0=$(date +%s.%N)
+(cd "$CORPUS" && /usr/bin/time -v -o /tmp/conflicts-bench.time "$BIN" --conflicts --target main \
+    --branches "${branches[@]}" --integrate bench/nightly --json /tmp/conflicts-bench.json >/dev/null 2>&1) || true
+t1=$(date +%s.%N)
+rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' /tmp/conflicts-bench.time)
+python3 - "$t0" "$t1" "$rss" <<'EOF'
+import json, sys
+t0, t1, rss = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+i = json.load(open("/tmp/conflicts-bench.json"))["summary"]["integration"]
+print(f"with --integrate: {t1 - t0:.2f} s wall, {rss // 1024} MB; merged {len(i['merged'])}, left out {len(i['left_out'])}")
 EOF
