@@ -289,8 +289,10 @@ fn deploy_watch_passes_a_finished_deploy_and_fails_a_failed_one() {
             JOB,
             "--poll",
             "30ms",
+            // Room for the login and several polls even on a loaded machine (200 ms let the
+            // deadline cut the login short there: exit 2, but no inconclusive result).
             "--timeout",
-            "200ms",
+            "1500ms",
             "--json",
             "-",
         ],
