@@ -903,3 +903,101 @@ fn integrate_merges_what_merges_and_leaves_out_the_conflicting_change() {
         stderr(&own)
     );
 }
+
+/// A merge request whose conflicts are gone gets its old conflict note replaced by a "no
+/// conflicts now" one; a merge request that never had one gets no note at all.
+#[test]
+fn a_conflict_note_is_cleared_when_the_conflict_is_gone() {
+    use fake::{FakeResponse, FakeServer};
+    let dir = repo();
+    let p = dir.path();
+    let (sales, _billing) = class_and_profile_branches(p);
+    let service = branch(p, "service/tier", 1_700_000_300, |d| {
+        write(
+            d,
+            &format!("{SERVICE}/classes/TierService.cls"),
+            "public class TierService {}\n",
+        );
+    });
+    git(p, &["update-ref", "refs/merge-requests/4/head", &sales]);
+    git(p, &["update-ref", "refs/merge-requests/12/head", &service]);
+    let server = FakeServer::start();
+    let project = "/api/v4/projects/acme%2Frepo";
+    let mr = |iid: u64, branch: &str, sha: &str| {
+        serde_json::json!({
+            "iid": iid, "source_branch": branch, "target_branch": "main", "state": "opened",
+            "sha": sha, "created_at": format!("2026-11-2{}T10:00:00.000Z", iid % 10),
+            "author": {"id": iid, "username": format!("u{iid}")},
+            "web_url": format!("https://gitlab.example.com/acme/repo/-/merge_requests/{iid}")
+        })
+    };
+    server.route(
+        "GET",
+        &format!("{project}/merge_requests"),
+        vec![FakeResponse::json(
+            200,
+            serde_json::json!([
+                mr(4, "sales/rounding", &sales),
+                mr(12, "service/tier", &service)
+            ]),
+        )],
+    );
+    server.route(
+        "GET",
+        &format!("{project}/merge_requests/4/notes"),
+        vec![FakeResponse::json(200, serde_json::json!([]))],
+    );
+    server.route(
+        "GET",
+        &format!("{project}/merge_requests/12/notes"),
+        vec![FakeResponse::json(
+            200,
+            serde_json::json!([{"id": 777, "system": false,
+                "body": "<!-- sfci:validate-deps:conflicts -->\n### ❌ an old conflict"}]),
+        )],
+    );
+    server.route(
+        "PUT",
+        &format!("{project}/merge_requests/12/notes/777"),
+        vec![FakeResponse::json(200, serde_json::json!({"id": 777}))],
+    );
+    let url = format!("{}/api/v4", server.url());
+    let out = command(BIN, p)
+        .env("GITLAB_TOKEN", "glpat-secret-for-test")
+        .args([
+            "--conflicts",
+            "--target",
+            "main",
+            "--from-forge",
+            "--comment",
+            "--forge",
+            "gitlab",
+            "--api-url",
+            &url,
+            "--repo",
+            "acme/repo",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("note on merge request !12 updated"), "{err}");
+    assert!(!err.contains("!4"), "{err}");
+    let writes: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect();
+    assert_eq!(writes.len(), 1, "one update, no note created: {writes:?}");
+    assert_eq!(writes[0].method, "PUT");
+    let body: Value = serde_json::from_str(&writes[0].body).unwrap();
+    let body = body["body"].as_str().unwrap();
+    assert!(
+        body.starts_with("<!-- sfci:validate-deps:conflicts -->"),
+        "{body}"
+    );
+    assert!(
+        body.contains("no conflicts with other teams' open changes now"),
+        "{body}"
+    );
+}

@@ -297,6 +297,7 @@ fn conflicts_main(cli: Cli) -> ! {
                 "--change N with --conflicts needs --from-forge (branches have no numbers)".into(),
             ));
         }
+        let numbers: Vec<u64> = changes.iter().filter_map(|c| c.number).collect();
         let opts = ConflictOptions {
             path,
             target,
@@ -353,6 +354,14 @@ fn conflicts_main(cli: Cli) -> ! {
                         "validate-deps: no conflicts between open changes: no comment to post"
                     );
                 }
+                // The merge requests without conflicts now: an old conflict note (if any) says
+                // they are gone; none is created.
+                let cleared: Vec<(u64, String)> = numbers
+                    .iter()
+                    .filter(|n| only.is_none_or(|o| o == **n))
+                    .filter(|n| !bodies.iter().any(|(m, _)| m == *n))
+                    .map(|n| (*n, conflicts::cleared_body()))
+                    .collect();
                 for o in crate::forge::comment::post_each(
                     &comment,
                     &change,
@@ -361,6 +370,23 @@ fn conflicts_main(cli: Cli) -> ! {
                     &bodies,
                 ) {
                     eprintln!("{}", o.line("validate-deps"));
+                }
+                for o in crate::forge::comment::update_each(
+                    &comment,
+                    &change,
+                    "validate-deps",
+                    "conflicts",
+                    &cleared,
+                ) {
+                    if !matches!(
+                        o,
+                        crate::forge::comment::Outcome::Posted {
+                            upsert: crate::forge::Upsert::Absent,
+                            ..
+                        }
+                    ) {
+                        eprintln!("{}", o.line("validate-deps"));
+                    }
                 }
             }
         }

@@ -971,6 +971,16 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
     Ok(report)
 }
 
+/// The body that replaces an earlier conflict comment on a merge request whose conflicts are
+/// gone (only ever an update: no comment is created for it).
+pub fn cleared_body() -> String {
+    "### ✅ `validate-deps --conflicts`: no conflicts with other teams' open changes now\n\n\
+     The conflicts this comment reported earlier are gone: the other change was merged, closed \
+     or rebased, or this one no longer touches what it shared. Profiles and permission sets \
+     only count when git cannot merge them.\n"
+        .to_string()
+}
+
 /// The `--comment` bodies: one per merge request with a finding other than an advisory one,
 /// naming the other changes, their teams and owners, and what they share.
 pub fn comment_bodies(report: &FindingsReport) -> Vec<(u64, String)> {

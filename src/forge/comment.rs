@@ -69,6 +69,7 @@ impl Outcome {
                     Upsert::Created { .. } => "posted",
                     Upsert::Updated { .. } => "updated",
                     Upsert::Unchanged { .. } => "unchanged",
+                    Upsert::Absent => "not needed (none to update)",
                 };
                 format!("{tool}: {what} {done}")
             }
@@ -176,6 +177,29 @@ pub fn post_each(
     key: &str,
     bodies: &[(u64, String)],
 ) -> Vec<Outcome> {
+    write_each(args, target, tool, key, bodies, true)
+}
+
+/// [`post_each`] that only updates: a change that has this tool's comment gets `body` in its
+/// place (a conflict that is gone), one without gets none (`Upsert::Absent`).
+pub fn update_each(
+    args: &CommentArgs,
+    target: &ChangeArgs,
+    tool: &str,
+    key: &str,
+    bodies: &[(u64, String)],
+) -> Vec<Outcome> {
+    write_each(args, target, tool, key, bodies, false)
+}
+
+fn write_each(
+    args: &CommentArgs,
+    target: &ChangeArgs,
+    tool: &str,
+    key: &str,
+    bodies: &[(u64, String)],
+    create: bool,
+) -> Vec<Outcome> {
     let extra = Duration::from_secs(5).saturating_mul(bodies.len().min(120) as u32);
     let opts = target.options(http_config_within(Duration::from_secs(60) + extra));
     let forge = opts.forge();
@@ -192,16 +216,20 @@ pub fn post_each(
     let marker = marker(tool, key);
     bodies
         .iter()
-        .map(
-            |(change, body)| match client.upsert_comment(*change, &marker, &fit(body)) {
+        .map(|(change, body)| {
+            match if create {
+                client.upsert_comment(*change, &marker, &fit(body))
+            } else {
+                client.update_comment(*change, &marker, &fit(body))
+            } {
                 Ok(upsert) => Outcome::Posted {
                     forge,
                     change: *change,
                     upsert,
                 },
                 Err(e) => Outcome::NotPosted(format!("{} {change}: {e}", forge_change(forge))),
-            },
-        )
+            }
+        })
         .collect()
 }
 

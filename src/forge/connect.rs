@@ -156,6 +156,20 @@ impl Client {
         }
     }
 
+    /// Updates the comment/note marked `marker` on change `change` when there is one; creates
+    /// none (`Upsert::Absent`).
+    pub fn update_comment(
+        &self,
+        change: u64,
+        marker: &str,
+        body: &str,
+    ) -> Result<Upsert, ForgeError> {
+        match self {
+            Client::GitHub(gh) => gh.write_comment(change, marker, body, false),
+            Client::GitLab(gl) => gl.write_note(change, marker, body, false),
+        }
+    }
+
     /// The accounts that approved change `change`.
     pub fn approvers(&self, change: u64) -> Result<Vec<String>, ForgeError> {
         match self {

@@ -472,6 +472,18 @@ impl GitHub {
     /// Creates or updates the one summary comment on the pull request, found again by `marker`
     /// (a hidden `<!-- ... -->` tag, added to `body` when missing). Never creates a second one.
     pub fn upsert_comment(&self, pr: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError> {
+        self.write_comment(pr, marker, body, true)
+    }
+
+    /// Like [`Self::upsert_comment`], creating no comment when `create` is false (the marked
+    /// comment is only updated: `Upsert::Absent` when there is none).
+    pub fn write_comment(
+        &self,
+        pr: u64,
+        marker: &str,
+        body: &str,
+        create: bool,
+    ) -> Result<Upsert, ForgeError> {
         if marker.trim().is_empty() {
             return Err(ForgeError::Config {
                 forge: Forge::GitHub,
@@ -502,6 +514,7 @@ impl GitHub {
                         .json(Request::with_json(Method::Patch, url, &payload))?;
                 Ok(Upsert::Updated { id: updated.id })
             }
+            None if !create => Ok(Upsert::Absent),
             None => {
                 let url = self
                     .http

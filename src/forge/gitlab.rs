@@ -310,6 +310,18 @@ impl GitLab {
     /// Creates or updates the one summary note on the merge request, found again by `marker`
     /// (added to `body` when missing). System notes are ignored. Never creates a second one.
     pub fn upsert_note(&self, iid: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError> {
+        self.write_note(iid, marker, body, true)
+    }
+
+    /// Like [`Self::upsert_note`], creating no note when `create` is false (the marked note is
+    /// only updated: `Upsert::Absent` when there is none).
+    pub fn write_note(
+        &self,
+        iid: u64,
+        marker: &str,
+        body: &str,
+        create: bool,
+    ) -> Result<Upsert, ForgeError> {
         if marker.trim().is_empty() {
             return Err(ForgeError::Config {
                 forge: Forge::GitLab,
@@ -343,6 +355,7 @@ impl GitLab {
                         .json(Request::with_json(Method::Put, url, &payload))?;
                 Ok(Upsert::Updated { id: updated.id })
             }
+            None if !create => Ok(Upsert::Absent),
             None => {
                 let url = self.http.url(&format!("{}/notes", self.mr_path(iid)), &[]);
                 let created: CreatedId =

@@ -246,6 +246,8 @@ pub enum Upsert {
     Unchanged {
         id: u64,
     },
+    /// Update only: there was no comment to update, and none was created.
+    Absent,
 }
 
 fn fmt_message(message: &str) -> String {
