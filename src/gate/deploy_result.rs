@@ -124,8 +124,41 @@ pub struct Options {
     /// When no test ran (a `NoTestRun` deployment), coverage is an error (inconclusive)
     /// instead of a skip.
     pub require_coverage: bool,
+    /// The deployment ran `RunSpecifiedTests` (`--test-level`; also recognised from the org's
+    /// "Test coverage of selected Apex …" warnings). The org then requires 75 % of every Apex
+    /// class and trigger *in the deployment* from the specified tests alone, and states no
+    /// org-wide figure: the classes in `codeCoverage` are only those the tests reached, so an
+    /// org-wide percentage computed from them would judge the wrong thing.
+    pub specified_tests: bool,
     /// The input's name, for messages.
     pub origin: String,
+}
+
+/// The per-class minimum of a `RunSpecifiedTests` deployment (fixed by the platform).
+pub const SPECIFIED_TESTS_MIN: f64 = 75.0;
+
+/// `(class or trigger, percent)` from the org's `RunSpecifiedTests` coverage warnings
+/// ("AccountService: Test coverage of selected Apex Class is 60%, at least 75% test coverage
+/// is required"), in input order.
+pub fn specified_tests_shortfalls(warnings: &[String]) -> Vec<(String, Option<f64>)> {
+    const MARK: &str = "Test coverage of selected Apex ";
+    warnings
+        .iter()
+        .filter_map(|w| {
+            let i = w.find(MARK)?;
+            let name = w[..i].trim_end().trim_end_matches(':').trim();
+            let rest = &w[i + MARK.len()..];
+            let pct = rest.find(" is ").and_then(|j| {
+                let num: String = rest[j + 4..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.')
+                    .collect();
+                num.parse().ok()
+            });
+            let name = if name.is_empty() { "(unnamed)" } else { name };
+            Some((name.to_string(), pct))
+        })
+        .collect()
 }
 
 /// Repository files by Apex class name and by path suffix, to put findings on files.
@@ -616,7 +649,17 @@ pub fn evaluate(
         && !opts.require_coverage;
     let no_tests_message =
         "no test ran in this deployment (NoTestRun?), so there is no coverage to check; --require-coverage makes this an error";
-    let mut org_check = if opts.min_coverage <= 0.0 {
+    let shortfalls = specified_tests_shortfalls(&p.coverage_warnings);
+    let specified = opts.specified_tests || !shortfalls.is_empty();
+    if specified {
+        report.summary.insert("test_level".into(), "RunSpecifiedTests".into());
+    }
+    let mut org_check = if specified {
+        CheckResult::skip(
+            &org_name,
+            "RunSpecifiedTests: the org judges each Apex class and trigger of the deployment (≥ 75 % from the specified tests), not an org-wide figure; the input's classes are only those the tests reached",
+        )
+    } else if opts.min_coverage <= 0.0 {
         CheckResult::skip(&org_name, "no minimum (--min-coverage 0)")
     } else if no_tests_ran && org.is_none() {
         CheckResult::skip(&org_name, no_tests_message)
@@ -640,6 +683,44 @@ pub fn evaluate(
         org_check = org_check.with_detail(p.coverage_warnings.join("\n"));
     }
     results.push(org_check.with_group("coverage"));
+    if specified {
+        let name = format!(
+            "every class and trigger of the deployment ≥ {} from the specified tests",
+            pct(SPECIFIED_TESTS_MIN)
+        );
+        let r = if shortfalls.is_empty() && no_tests_ran {
+            CheckResult::skip(&name, no_tests_message)
+        } else if shortfalls.is_empty() {
+            CheckResult::pass(
+                &name,
+                "the org reports no class or trigger of the deployment under 75 %",
+            )
+        } else {
+            let list: Vec<String> = shortfalls
+                .iter()
+                .map(|(n, v)| match v {
+                    Some(v) => format!("{n} {}", pct(*v)),
+                    None => n.clone(),
+                })
+                .collect();
+            CheckResult::fail(
+                &name,
+                format!(
+                    "{} under {} from the specified tests: {} (add a test that reaches it, or deploy with RunLocalTests)",
+                    list.len(),
+                    pct(SPECIFIED_TESTS_MIN),
+                    list.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .with_detail(list.join("\n"))
+        };
+        let classes: Vec<serde_json::Value> =
+            shortfalls.iter().map(|(n, _)| n.clone().into()).collect();
+        results.push(
+            r.with_group("coverage")
+                .with_extra("classes", serde_json::Value::Array(classes)),
+        );
+    }
 
     let mut tier_of: Vec<Option<usize>> = Vec::with_capacity(measured.len());
     for c in &measured {
@@ -823,6 +904,7 @@ mod tests {
             tiers,
             min_flow_coverage: None,
             require_coverage: false,
+            specified_tests: false,
             origin: "t".into(),
         }
     }
