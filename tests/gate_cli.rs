@@ -1181,7 +1181,10 @@ fn deploy_result_reads_per_class_coverage_of_run_specified_tests() {
         serde_json::json!(["QuoteService", "QuoteTrigger"])
     );
     let msg = per_class["message"].as_str().unwrap();
-    assert!(msg.contains("QuoteService 40") && msg.contains("QuoteTrigger 0"), "{msg}");
+    assert!(
+        msg.contains("QuoteService 40") && msg.contains("QuoteTrigger 0"),
+        "{msg}"
+    );
     let org = results
         .iter()
         .find(|r| r["name"].as_str().unwrap().starts_with("org-wide coverage"))
@@ -1201,7 +1204,14 @@ fn deploy_result_reads_per_class_coverage_of_run_specified_tests() {
     let okf = okf.display().to_string();
     let out = run(
         p,
-        &["deploy-result", &okf, "--test-level", "RunSpecifiedTests", "--json", "-"],
+        &[
+            "deploy-result",
+            &okf,
+            "--test-level",
+            "RunSpecifiedTests",
+            "--json",
+            "-",
+        ],
         &[],
     );
     assert_eq!(code(&out), 0, "{}", text(&out));

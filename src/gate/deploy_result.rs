@@ -652,7 +652,9 @@ pub fn evaluate(
     let shortfalls = specified_tests_shortfalls(&p.coverage_warnings);
     let specified = opts.specified_tests || !shortfalls.is_empty();
     if specified {
-        report.summary.insert("test_level".into(), "RunSpecifiedTests".into());
+        report
+            .summary
+            .insert("test_level".into(), "RunSpecifiedTests".into());
     }
     let mut org_check = if specified {
         CheckResult::skip(
