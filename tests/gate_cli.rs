@@ -1191,6 +1191,7 @@ fn deploy_result_reads_per_class_coverage_of_run_specified_tests() {
         .unwrap();
     assert_eq!(org["status"], "skip", "{org}");
     assert_eq!(json["summary"]["test_level"], "RunSpecifiedTests");
+    assert!(json["summary"].get("org_wide_coverage").is_none(), "{json}");
 
     // The same run after a test for QuoteService and QuoteTrigger was added: it succeeds,
     // and the gate passes although the classes the tests reached average 61 %.

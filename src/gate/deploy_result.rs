@@ -629,12 +629,6 @@ pub fn evaluate(
             "computed from the classes in the input; the input does not carry the org-wide figure",
         )
         }));
-    if let Some((v, _)) = org {
-        report.summary.insert(
-            "org_wide_coverage".into(),
-            serde_json::json!((v * 100.0).round() / 100.0),
-        );
-    }
     let org_name = format!("org-wide coverage ≥ {}", pct(opts.min_coverage));
     // A deployment that ran no test (NoTestRun: metadata only, sandboxes) has no coverage to
     // judge; that is a skip, not a failure to decide — unless coverage is required.
@@ -655,6 +649,14 @@ pub fn evaluate(
         report
             .summary
             .insert("test_level".into(), "RunSpecifiedTests".into());
+    }
+    // A RunSpecifiedTests result covers only the classes its tests reached: a figure computed
+    // from them is no org-wide coverage (and must not reach the pipeline's coverage badge).
+    if let Some((v, _)) = org.filter(|_| !specified || p.org_wide_coverage.is_some()) {
+        report.summary.insert(
+            "org_wide_coverage".into(),
+            serde_json::json!((v * 100.0).round() / 100.0),
+        );
     }
     let mut org_check = if specified {
         CheckResult::skip(
