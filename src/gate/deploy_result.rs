@@ -914,6 +914,25 @@ mod tests {
     }
 
     #[test]
+    fn specified_tests_shortfalls_reads_the_orgs_per_class_warnings() {
+        let w = vec![
+            "QuoteService: Test coverage of selected Apex Class is 40%, at least 75% test coverage is required".to_string(),
+            "ns__QuoteTrigger: Test coverage of selected Apex Trigger is 0%, at least 75% test coverage is required".to_string(),
+            "Average test coverage across all Apex Classes and Triggers is 52%, at least 75% test coverage is required.".to_string(),
+            "Test coverage of selected Apex Class is 12.5%, at least 75% test coverage is required".to_string(),
+        ];
+        assert_eq!(
+            specified_tests_shortfalls(&w),
+            vec![
+                ("QuoteService".to_string(), Some(40.0)),
+                ("ns__QuoteTrigger".to_string(), Some(0.0)),
+                ("(unnamed)".to_string(), Some(12.5)),
+            ]
+        );
+        assert!(specified_tests_shortfalls(&w[2..3]).is_empty());
+    }
+
+    #[test]
     fn tier_flags_and_stack_lines() {
         let t = Tier::parse_flag("critical=100:Payment*,Order*").unwrap();
         assert_eq!(t.patterns, vec!["Payment*", "Order*"]);
