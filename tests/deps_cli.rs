@@ -221,6 +221,86 @@ fn select_tests_lists_the_tests_that_reach_the_change() {
     );
 }
 
+/// `--uncovered`: a changed class that a selected test reaches is covered; a new class no
+/// test reaches is written (name and path), so the templates fall back to RunLocalTests
+/// naming it; a changed test class is never "uncovered".
+#[test]
+fn uncovered_names_the_changed_classes_no_selected_test_reaches() {
+    let dir = repo();
+    let classes = dir.path().join("integrations/main/default/classes");
+    let f = classes.join("ExternalSyncService.cls");
+    let src = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, format!("{src}\n")).unwrap();
+    std::fs::write(
+        classes.join("OrphanFormatter.cls"),
+        "public with sharing class OrphanFormatter {\n    public static String fmt(String s) { return s == null ? '' : s.trim(); }\n}\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(
+        dir.path(),
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "touch the sync service, add an untested class",
+        ],
+    );
+    let list = dir.path().join("out/tests.txt");
+    let unc = dir.path().join("out/uncovered.tsv");
+    let out = run(
+        dir.path(),
+        &[
+            "--base",
+            "main",
+            "--select-tests",
+            list.to_str().unwrap(),
+            "--uncovered",
+            unc.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tests = std::fs::read_to_string(&list).unwrap();
+    assert!(tests.lines().any(|t| t == "AccountSyncTest"), "{tests}");
+    assert_eq!(
+        std::fs::read_to_string(&unc).unwrap(),
+        "OrphanFormatter\tintegrations/main/default/classes/OrphanFormatter.cls\n"
+    );
+
+    // Once a test reaches it, nothing is uncovered (the file is written, empty).
+    std::fs::write(
+        classes.join("OrphanFormatterTest.cls"),
+        "@IsTest\nprivate class OrphanFormatterTest {\n    @IsTest\n    static void trims() {\n        System.assertEquals('a', OrphanFormatter.fmt(' a '));\n    }\n}\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "test it"]);
+    let out = run(
+        dir.path(),
+        &[
+            "--base",
+            "main",
+            "--select-tests",
+            list.to_str().unwrap(),
+            "--uncovered",
+            unc.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&unc).unwrap(), "");
+    let tests = std::fs::read_to_string(&list).unwrap();
+    assert!(tests.lines().any(|t| t == "OrphanFormatterTest"), "{tests}");
+
+    // --uncovered without --select-tests is a usage error.
+    let out = run(dir.path(), &["--base", "main", "--uncovered", "u.tsv"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn graph_formats_and_usage_errors() {
     let dir = repo();

@@ -1152,3 +1152,81 @@ fn a_deployment_that_ran_no_test_skips_coverage_unless_required() {
     );
     assert_eq!(code(&out), 2);
 }
+
+/// A `RunSpecifiedTests` validation: the org judges each class and trigger of the deployment
+/// (≥ 75 % from the specified tests) and states no org-wide figure. A class under 75 % is named
+/// (the template revalidates with RunLocalTests naming it); a passing run is not failed by an
+/// "org-wide" percentage computed from the few classes the selected tests reached.
+#[test]
+fn deploy_result_reads_per_class_coverage_of_run_specified_tests() {
+    let dir = project();
+    let p = dir.path();
+    let fixture = gate_fixture("validate-specified-coverage.json");
+    let out = run(p, &["deploy-result", &fixture, "--json", "-"], &[]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let json = stdout_json(&out);
+    let results = json["results"].as_array().unwrap();
+    let per_class = results
+        .iter()
+        .find(|r| {
+            r["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("every class and trigger of the deployment")
+        })
+        .unwrap_or_else(|| panic!("no per-class check: {json}"));
+    assert_eq!(per_class["status"], "fail", "{per_class}");
+    assert_eq!(
+        per_class["classes"],
+        serde_json::json!(["QuoteService", "QuoteTrigger"])
+    );
+    let msg = per_class["message"].as_str().unwrap();
+    assert!(
+        msg.contains("QuoteService 40") && msg.contains("QuoteTrigger 0"),
+        "{msg}"
+    );
+    let org = results
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().starts_with("org-wide coverage"))
+        .unwrap();
+    assert_eq!(org["status"], "skip", "{org}");
+    assert_eq!(json["summary"]["test_level"], "RunSpecifiedTests");
+    assert!(json["summary"].get("org_wide_coverage").is_none(), "{json}");
+
+    // The same run after a test for QuoteService and QuoteTrigger was added: it succeeds,
+    // and the gate passes although the classes the tests reached average 61 %.
+    let mut ok: Value = serde_json::from_str(&std::fs::read_to_string(&fixture).unwrap()).unwrap();
+    ok["status"] = 0.into();
+    ok["result"]["status"] = "Succeeded".into();
+    ok["result"]["success"] = true.into();
+    ok["result"]["details"]["runTestResult"]["codeCoverageWarnings"] = serde_json::json!([]);
+    let okf = p.join("specified-ok.json");
+    std::fs::write(&okf, ok.to_string()).unwrap();
+    let okf = okf.display().to_string();
+    let out = run(
+        p,
+        &[
+            "deploy-result",
+            &okf,
+            "--test-level",
+            "RunSpecifiedTests",
+            "--json",
+            "-",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let json = stdout_json(&out);
+    for r in json["results"].as_array().unwrap() {
+        let name = r["name"].as_str().unwrap();
+        if name.starts_with("every class and trigger") {
+            assert_eq!(r["status"], "pass", "{r}");
+        }
+        if name.starts_with("org-wide coverage") {
+            assert_eq!(r["status"], "skip", "{r}");
+        }
+    }
+    // Without --test-level (and no warning to recognise it by) it is judged as before.
+    let out = run(p, &["deploy-result", &okf, "--json", "-"], &[]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+}

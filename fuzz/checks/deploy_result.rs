@@ -44,6 +44,8 @@ pub fn check(data: &[u8]) {
         .expect("tier")],
         min_flow_coverage: Some(50.0),
         require_coverage: false,
+        // Both judgements: org-wide, and per class of a RunSpecifiedTests run.
+        specified_tests: data.first().is_some_and(|b| b & 1 == 1),
         origin: "deploy.json".into(),
     };
     let report = evaluate(&p, &opts, index(), true);

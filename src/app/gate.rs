@@ -106,6 +106,11 @@ Examples:
         /// skips the coverage checks).
         #[arg(long)]
         require_coverage: bool,
+        /// The test level the deployment ran. With RunSpecifiedTests the org-wide check is
+        /// skipped and every class and trigger of the deployment must reach 75 % from the
+        /// specified tests (the org's per-class warnings; also recognised without this flag).
+        #[arg(long, value_name = "LEVEL", value_parser = ["NoTestRun", "RunSpecifiedTests", "RunLocalTests", "RunAllTestsInOrg", "RunRelevantTests"])]
+        test_level: Option<String>,
         /// Write Cobertura XML (GitLab coverage_report) to FILE.
         #[arg(long, value_name = "FILE")]
         cobertura: Option<PathBuf>,
@@ -524,6 +529,7 @@ where
             tiers,
             min_flow_coverage,
             require_coverage,
+            test_level,
             cobertura,
             markdown,
             root,
@@ -578,6 +584,7 @@ where
                     tiers,
                     min_flow_coverage,
                     require_coverage,
+                    specified_tests: test_level.as_deref() == Some("RunSpecifiedTests"),
                     origin,
                 };
                 let mut report = deploy_result::evaluate(&parsed, &opts, &idx, cobertura.is_some());

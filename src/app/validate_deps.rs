@@ -34,6 +34,8 @@ Examples:
   validate-deps --all --graph teams.mmd                  # inventory + Mermaid team graph
   validate-deps --base origin/main --junit deps.xml      # what this merge request adds
   validate-deps --base auto --select-tests tests.txt     # tests to run for this change
+  validate-deps --base auto --select-tests tests.txt --uncovered uncovered.tsv
+                                # … and the changed classes no selected test reaches
   validate-deps --base auto --approvals                  # an owner's approval passes a new edge
   validate-deps --base auto --comment                    # new edges, owners to ask, team graph
                                                          # as one comment on the MR/PR
@@ -77,6 +79,13 @@ struct Cli {
     /// per line (for `sf project deploy validate --test-level RunSpecifiedTests`).
     #[arg(long, value_name = "FILE", requires = "base")]
     select_tests: Option<PathBuf>,
+
+    /// With --select-tests: write the changed Apex classes and triggers that no selected
+    /// test reaches (`Name<TAB>path` per line, empty when every one is reached). Each needs
+    /// 75 % coverage from the selected tests alone, so a line here means RunSpecifiedTests
+    /// cannot pass: deploy with RunLocalTests (the templates do, naming the class).
+    #[arg(long, value_name = "FILE", requires = "select_tests")]
+    uncovered: Option<PathBuf>,
 
     /// Write the team-level graph; format from the extension: .mmd (Mermaid), .dot,
     /// .json. Edge weights are reference counts.
@@ -171,6 +180,7 @@ where
         head: cli.head,
         config: cli.config,
         select_tests: cli.select_tests,
+        uncovered: cli.uncovered,
         graph: cli.graph,
     };
     let approvals = cli.approvals.then(|| {

@@ -72,6 +72,11 @@ pub struct DepsOptions {
     pub config: Option<PathBuf>,
     /// `--select-tests FILE` (needs `base`).
     pub select_tests: Option<PathBuf>,
+    /// `--uncovered FILE` (with `select_tests`): the changed Apex classes and triggers that
+    /// no selected test reaches, `Name<TAB>path` per line. `RunSpecifiedTests` needs 75 %
+    /// of each of them from the selected tests alone, so one line here means the selection
+    /// cannot pass and the deployment must fall back to `RunLocalTests`.
+    pub uncovered: Option<PathBuf>,
     /// `--graph FILE` (`.mmd`, `.dot`, `.json`).
     pub graph: Option<PathBuf>,
 }
@@ -433,6 +438,11 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
     };
     let teams = Teams::new(&config.deps, &sources.root, &paths);
     let team_of = |rel: &str| teams.team_of(rel);
+    if opts.uncovered.is_some() && opts.select_tests.is_none() {
+        return Err(DepsError::Other(
+            "--uncovered needs --select-tests FILE: it names the changed classes the selected tests do not reach".into(),
+        ));
+    }
     if opts.select_tests.is_some() && opts.base.is_none() {
         return Err(DepsError::Other(
             "--select-tests needs --base REV: tests are selected for what a change touches".into(),
@@ -641,12 +651,26 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
             );
 
             if let Some(path) = &opts.select_tests {
-                let tests = select_tests(&g, &facts, models, &changed_files, &removed);
+                let (tests, uncovered) = select_tests(
+                    &g,
+                    &facts,
+                    models,
+                    &changed_files,
+                    &removed,
+                    opts.uncovered.is_some(),
+                );
                 let mut text = tests.join("\n");
                 if !text.is_empty() {
                     text.push('\n');
                 }
                 write_file(path, &text)?;
+                if let Some(upath) = &opts.uncovered {
+                    let text: String = uncovered
+                        .iter()
+                        .map(|(name, rel)| format!("{name}\t{rel}\n"))
+                        .collect();
+                    write_file(upath, &text)?;
+                }
             }
         }
     }
@@ -788,14 +812,16 @@ fn edge_finding(
 }
 
 /// Apex test classes whose call graph (or whose reachable classes' references)
-/// reaches a component the change touches.
+/// reaches a component the change touches; and the changed, non-test Apex classes and
+/// triggers (`(name, path)`) that no selected test's call graph reaches.
 fn select_tests(
     g: &Graph,
     facts: &[FileFacts],
     models: Vec<FileModel>,
     changed_files: &[String],
     removed: &HashMap<Key, (String, String)>,
-) -> Vec<String> {
+    want_reach: bool,
+) -> (Vec<String>, Vec<(String, String)>) {
     use crate::apex::index::{Index, Op};
     let changed: HashSet<&str> = changed_files.iter().map(String::as_str).collect();
     // Components the change touches: declared by changed files, or removed.
@@ -822,6 +848,10 @@ fn select_tests(
         changed.contains(rel.as_str()) || touching_files.contains(rel)
     };
     let mut selected: BTreeSet<String> = BTreeSet::new();
+    // Files whose code a selected test runs (its own and every class or trigger it reaches).
+    let mut reached: HashSet<u32> = HashSet::new();
+    // Files declaring a test class (never "uncovered": they are what runs).
+    let mut test_files: HashSet<u32> = HashSet::new();
     for (c, ci) in idx.classes.iter().enumerate() {
         if ci.outer.is_some() {
             continue;
@@ -831,6 +861,7 @@ fn select_tests(
         if !is_test_class || !decl.methods.iter().any(|m| m.is_test) {
             continue;
         }
+        test_files.insert(ci.file);
         // Walk every method reachable from the class's methods (inner classes too),
         // in the trigger context it runs in: tests outside any trigger, a trigger
         // in the events of the DML that fired it (code under `Trigger.isInsert`…
@@ -846,17 +877,23 @@ fn select_tests(
             .map(|m| (m, outside))
             .collect();
         let mut hit = file_hit(ci.file);
+        // A selected class is walked to the end: what it reaches is what it covers.
+        let mut files: HashSet<u32> = HashSet::from([ci.file]);
         while let Some((m, ctx)) = stack.pop() {
-            if hit {
+            if hit && !want_reach {
                 break;
             }
             if !seen.insert((m, ctx)) {
                 continue;
             }
             let class = idx.methods[m as usize].class;
-            if file_hit(idx.classes[class as usize].file) {
+            let file = idx.classes[class as usize].file;
+            files.insert(file);
+            if file_hit(file) {
                 hit = true;
-                break;
+                if !want_reach {
+                    break;
+                }
             }
             for op in &idx.ops[m as usize] {
                 if op.guard() & ctx == 0 {
@@ -878,9 +915,35 @@ fn select_tests(
         }
         if hit {
             selected.insert(ci.display.clone());
+            reached.extend(files);
         }
     }
-    selected.into_iter().collect()
+    let mut uncovered: Vec<(String, String)> = Vec::new();
+    if want_reach {
+        for (fi, f) in idx.files.iter().enumerate() {
+            let fi = fi as u32;
+            let apex = f.rel.ends_with(".cls") || f.rel.ends_with(".trigger");
+            if !apex
+                || !changed.contains(f.rel.as_str())
+                || test_files.contains(&fi)
+                || reached.contains(&fi)
+            {
+                continue;
+            }
+            let name = idx
+                .classes
+                .iter()
+                .find(|c| c.file == fi && c.outer.is_none())
+                .map(|c| c.display.clone())
+                .unwrap_or_else(|| {
+                    let base = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+                    base.split('.').next().unwrap_or(base).to_string()
+                });
+            uncovered.push((name, f.rel.clone()));
+        }
+        uncovered.sort();
+    }
+    (selected.into_iter().collect(), uncovered)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), DepsError> {

@@ -124,8 +124,41 @@ pub struct Options {
     /// When no test ran (a `NoTestRun` deployment), coverage is an error (inconclusive)
     /// instead of a skip.
     pub require_coverage: bool,
+    /// The deployment ran `RunSpecifiedTests` (`--test-level`; also recognised from the org's
+    /// "Test coverage of selected Apex …" warnings). The org then requires 75 % of every Apex
+    /// class and trigger *in the deployment* from the specified tests alone, and states no
+    /// org-wide figure: the classes in `codeCoverage` are only those the tests reached, so an
+    /// org-wide percentage computed from them would judge the wrong thing.
+    pub specified_tests: bool,
     /// The input's name, for messages.
     pub origin: String,
+}
+
+/// The per-class minimum of a `RunSpecifiedTests` deployment (fixed by the platform).
+pub const SPECIFIED_TESTS_MIN: f64 = 75.0;
+
+/// `(class or trigger, percent)` from the org's `RunSpecifiedTests` coverage warnings
+/// ("AccountService: Test coverage of selected Apex Class is 60%, at least 75% test coverage
+/// is required"), in input order.
+pub fn specified_tests_shortfalls(warnings: &[String]) -> Vec<(String, Option<f64>)> {
+    const MARK: &str = "Test coverage of selected Apex ";
+    warnings
+        .iter()
+        .filter_map(|w| {
+            let i = w.find(MARK)?;
+            let name = w[..i].trim_end().trim_end_matches(':').trim();
+            let rest = &w[i + MARK.len()..];
+            let pct = rest.find(" is ").and_then(|j| {
+                let num: String = rest[j + 4..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.')
+                    .collect();
+                num.parse().ok()
+            });
+            let name = if name.is_empty() { "(unnamed)" } else { name };
+            Some((name.to_string(), pct))
+        })
+        .collect()
 }
 
 /// Repository files by Apex class name and by path suffix, to put findings on files.
@@ -596,12 +629,6 @@ pub fn evaluate(
             "computed from the classes in the input; the input does not carry the org-wide figure",
         )
         }));
-    if let Some((v, _)) = org {
-        report.summary.insert(
-            "org_wide_coverage".into(),
-            serde_json::json!((v * 100.0).round() / 100.0),
-        );
-    }
     let org_name = format!("org-wide coverage ≥ {}", pct(opts.min_coverage));
     // A deployment that ran no test (NoTestRun: metadata only, sandboxes) has no coverage to
     // judge; that is a skip, not a failure to decide — unless coverage is required.
@@ -616,7 +643,27 @@ pub fn evaluate(
         && !opts.require_coverage;
     let no_tests_message =
         "no test ran in this deployment (NoTestRun?), so there is no coverage to check; --require-coverage makes this an error";
-    let mut org_check = if opts.min_coverage <= 0.0 {
+    let shortfalls = specified_tests_shortfalls(&p.coverage_warnings);
+    let specified = opts.specified_tests || !shortfalls.is_empty();
+    if specified {
+        report
+            .summary
+            .insert("test_level".into(), "RunSpecifiedTests".into());
+    }
+    // A RunSpecifiedTests result covers only the classes its tests reached: a figure computed
+    // from them is no org-wide coverage (and must not reach the pipeline's coverage badge).
+    if let Some((v, _)) = org.filter(|_| !specified || p.org_wide_coverage.is_some()) {
+        report.summary.insert(
+            "org_wide_coverage".into(),
+            serde_json::json!((v * 100.0).round() / 100.0),
+        );
+    }
+    let mut org_check = if specified {
+        CheckResult::skip(
+            &org_name,
+            "RunSpecifiedTests: the org judges each Apex class and trigger of the deployment (≥ 75 % from the specified tests), not an org-wide figure; the input's classes are only those the tests reached",
+        )
+    } else if opts.min_coverage <= 0.0 {
         CheckResult::skip(&org_name, "no minimum (--min-coverage 0)")
     } else if no_tests_ran && org.is_none() {
         CheckResult::skip(&org_name, no_tests_message)
@@ -640,6 +687,44 @@ pub fn evaluate(
         org_check = org_check.with_detail(p.coverage_warnings.join("\n"));
     }
     results.push(org_check.with_group("coverage"));
+    if specified {
+        let name = format!(
+            "every class and trigger of the deployment ≥ {} from the specified tests",
+            pct(SPECIFIED_TESTS_MIN)
+        );
+        let r = if shortfalls.is_empty() && no_tests_ran {
+            CheckResult::skip(&name, no_tests_message)
+        } else if shortfalls.is_empty() {
+            CheckResult::pass(
+                &name,
+                "the org reports no class or trigger of the deployment under 75 %",
+            )
+        } else {
+            let list: Vec<String> = shortfalls
+                .iter()
+                .map(|(n, v)| match v {
+                    Some(v) => format!("{n} {}", pct(*v)),
+                    None => n.clone(),
+                })
+                .collect();
+            CheckResult::fail(
+                &name,
+                format!(
+                    "{} under {} from the specified tests: {} (add a test that reaches it, or deploy with RunLocalTests)",
+                    list.len(),
+                    pct(SPECIFIED_TESTS_MIN),
+                    list.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .with_detail(list.join("\n"))
+        };
+        let classes: Vec<serde_json::Value> =
+            shortfalls.iter().map(|(n, _)| n.clone().into()).collect();
+        results.push(
+            r.with_group("coverage")
+                .with_extra("classes", serde_json::Value::Array(classes)),
+        );
+    }
 
     let mut tier_of: Vec<Option<usize>> = Vec::with_capacity(measured.len());
     for c in &measured {
@@ -823,8 +908,28 @@ mod tests {
             tiers,
             min_flow_coverage: None,
             require_coverage: false,
+            specified_tests: false,
             origin: "t".into(),
         }
+    }
+
+    #[test]
+    fn specified_tests_shortfalls_reads_the_orgs_per_class_warnings() {
+        let w = vec![
+            "QuoteService: Test coverage of selected Apex Class is 40%, at least 75% test coverage is required".to_string(),
+            "ns__QuoteTrigger: Test coverage of selected Apex Trigger is 0%, at least 75% test coverage is required".to_string(),
+            "Average test coverage across all Apex Classes and Triggers is 52%, at least 75% test coverage is required.".to_string(),
+            "Test coverage of selected Apex Class is 12.5%, at least 75% test coverage is required".to_string(),
+        ];
+        assert_eq!(
+            specified_tests_shortfalls(&w),
+            vec![
+                ("QuoteService".to_string(), Some(40.0)),
+                ("ns__QuoteTrigger".to_string(), Some(0.0)),
+                ("(unnamed)".to_string(), Some(12.5)),
+            ]
+        );
+        assert!(specified_tests_shortfalls(&w[2..3]).is_empty());
     }
 
     #[test]
