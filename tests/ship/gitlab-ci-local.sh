@@ -358,9 +358,14 @@ PY
 check "… the webhook URL never printed" bash -c "! grep -qF 'B0SHIPHOOKSECRET' '$work/6b.log'"
 
 echo "== 7. the nightly integration build: three team branches on origin, two of them conflicting"
+# The nightly validation deploys the delta: the real sfdx-git-delta (pinned, cached), which the
+# stand-in sf hands `sf sgd` to.
+command -v sf >/dev/null || { echo "sf (@salesforce/cli) is not installed (.ci/ship installs it)" >&2; exit 2; }
+# shellcheck source=tests/ship/sgd-env.sh
+. "$root/tests/ship/sgd-env.sh"
 # origin is a bare repository here (gitlab-ci-local reads the project from gcl-origin); the
 # integration branch is main as it stands. sales (opened first) and billing merge; service
-# (opened last) edits the same lines of billing's InvoiceService as billing: left out.
+# (opened last) edits the same line of billing's PaymentService as billing: left out.
 origin="$work/origin.git"
 git init -q --bare "$origin"
 git_ remote add gcl-origin git@gitlab.example.com:acme/salesforce.git
@@ -374,32 +379,33 @@ team_branch() { # team_branch NAME EPOCH: commit the working tree's edits on NAM
   git_ checkout -q main
   git_ branch -q -D "$1"
 }
-inv="$repo/billing/main/default/classes/InvoiceService.cls"
+pay="$repo/billing/main/default/classes/PaymentService.cls"
 echo "// sales: discount rounding" >>"$repo/sales/main/default/classes/AccountFacade.cls"
 team_branch feature/sales-discount 1700000100
-sed -i 's|public static Decimal openBalance(Id accountId) {|public static Decimal openBalance(Id accountId) { // billing: credit notes|' "$inv"
-echo "// billing: credit notes" >>"$repo/billing/main/default/classes/PaymentService.cls"
+sed -i 's|public static String chargeInvoice(Id invoiceId) {|public static String chargeInvoice(Id invoiceId) { // billing: credit notes|' "$pay"
+echo "// billing: credit notes" >>"$repo/billing/main/default/classes/InvoiceDispatcher.cls"
 team_branch feature/billing-credit-notes 1700000200
-sed -i 's|public static Decimal openBalance(Id accountId) {|public static Decimal openBalance(Id accountId) { // service: disputed cases|' "$inv"
+sed -i 's|public static String chargeInvoice(Id invoiceId) {|public static String chargeInvoice(Id invoiceId) { // service: disputed cases|' "$pay"
 echo "// service: disputes" >>"$repo/service/main/default/classes/CaseEscalationService.cls"
 echo "// service: disputes" >>"$repo/service/main/default/classes/CaseTriggerHandler.cls"
 team_branch feature/service-disputes 1700000300
 integration_before=$(git --git-dir="$origin" rev-parse integration)
 cp "$fake/validate-ok.json" "$fake/validate.json"
 : >"$fake/calls.log"
-nightly=(--variable CI_PIPELINE_SOURCE=schedule --variable SFCI_SCHEDULE=nightly-integration --variable SFCI_NOTIFY_URL="$hook")
+nightly=(--variable CI_PIPELINE_SOURCE=schedule --variable SFCI_SCHEDULE=nightly-integration --variable SFCI_NOTIFY_URL="$hook"
+  --variable XDG_DATA_HOME="$XDG_DATA_HOME")
 posts_before=$(grep -c '"POST"' "$recv/requests.jsonl" || true)
 run_job "$work/7a.log" fifty-teams integration:nightly "${nightly[@]}"
 check "integration:nightly fails: a team branch was left out (exit $rc)" [ "$rc" -eq 1 ]
 check "… it merged sales and billing and left out service" \
   grep -q 'integration branch sfci/nightly-integration at [0-9a-f]*: merged origin/feature/sales-discount, origin/feature/billing-credit-notes; left out origin/feature/service-disputes' "$work/7a.log"
 conflicts="$(art integration:nightly)/sfci-reports/integration-conflicts.json"
-check "… the report names both teams of the text conflict in InvoiceService" python3 - "$conflicts" <<'PY'
+check "… the report names both teams of the text conflict in PaymentService" python3 - "$conflicts" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 left = [f for f in r["findings"] if f["rule"] == "open-change-not-integrated"]
 text = [f for f in r["findings"] if f["rule"] == "open-change-text-conflict" and f["severity"] == "error"]
-ok = (len(left) == 1 and left[0]["team"] == "service" and left[0]["file"].endswith("InvoiceService.cls")
+ok = (len(left) == 1 and left[0]["team"] == "service" and left[0]["file"].endswith("PaymentService.cls")
       and [o["team"] for o in left[0]["others"]] == ["billing"]
       and len(text) == 1 and text[0]["team"] == "service" and text[0]["other_teams"] == ["billing"]
       and r["summary"]["integration"]["left_out"] == ["origin/feature/service-disputes"])
@@ -407,15 +413,20 @@ sys.exit(0 if ok else 1)
 PY
 got=$(junit integration:nightly integration-conflicts.junit.xml '*')
 check "… its JUnit has failing cases ($got)" [ "${got#* }" -ge 2 ]
-check "… the merged result was validated: sales' and billing's files only, with the selected tests" python3 - "$fake/calls.log" "$(art integration:nightly)/sfci-reports/selected-tests.txt" <<'PY'
-import sys
+check "… the merged result was validated: the delta of sales and billing only, with the selected tests" python3 - "$fake/calls.log" "$(art integration:nightly)" <<'PY'
+import pathlib, sys
 calls = [l for l in open(sys.argv[1]) if l.startswith("sf project deploy validate")]
-tests = open(sys.argv[2]).read().split()
+art = pathlib.Path(sys.argv[2])
+tests = (art / "sfci-reports/selected-tests.txt").read_text().split()
+package = (art / ".sfci/delta/package/package.xml").read_text()
 c = calls[0] if len(calls) == 1 else ""
-ok = (tests and "--test-level RunSpecifiedTests" in c and "--tests " + " ".join(tests) in c
-      and "--source-dir sales/main/default/classes/AccountFacade.cls" in c
-      and "--source-dir billing/main/default/classes/InvoiceService.cls" in c
-      and "CaseEscalationService" not in c)
+ok = (tests and "--manifest .sfci/delta/package/package.xml" in c
+      and "--post-destructive-changes .sfci/delta/destructiveChanges/destructiveChanges.xml" in c
+      and "--test-level RunSpecifiedTests" in c and all(f"--tests {t}" in c for t in tests)
+      and all(f"<members>{m}</members>" in package for m in ("AccountFacade", "InvoiceDispatcher", "PaymentService"))
+      and "CaseEscalationService" not in package)
+if not ok:
+    print(c, tests, package, file=sys.stderr)
 sys.exit(0 if ok else 1)
 PY
 got=$(junit integration:nightly integration-validate.junit.xml '*')

@@ -30,31 +30,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bindir=$(cd "${1:?usage: sgd-delta.sh BIN_DIR}" && pwd)
 export PATH="$bindir:$PATH"
-SGD_VERSION=6.31.0
 for c in sf npm node gitlab-ci-local rsync python3 git; do
   command -v "$c" >/dev/null || { echo "sgd-delta: $c is not installed (.ci/ship installs it)" >&2; exit 2; }
 done
 
 # -- sfdx-git-delta, pinned, in a cache folder; linked into a private sf data folder.
-cache="${SFCI_SHIP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sfci-ship}/sgd-$SGD_VERSION"
-if [ ! -f "$cache/node_modules/sfdx-git-delta/package.json" ]; then
-  mkdir -p "$cache"
-  # sfdx-git-delta's @salesforce/core → jsforce-node pulls undici 8, which needs node ≥ 22.19
-  # (the official salesforce/cli image has it); on an older node, pin undici 7 (node ≥ 20.18).
-  overrides=""
-  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)'; then
-    overrides=', "overrides": {"undici": "7.16.0"}'
-  fi
-  printf '{"name": "sfci-ship-sgd", "private": true, "dependencies": {"sfdx-git-delta": "%s"}%s}\n' "$SGD_VERSION" "$overrides" >"$cache/package.json"
-  echo "sgd-delta: installing sfdx-git-delta $SGD_VERSION into $cache"
-  npm install --prefix "$cache" --no-fund --no-audit --loglevel=error >/dev/null
-fi
-export XDG_DATA_HOME="$cache/data" SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_USE_PROGRESS_BAR=false
-if ! sf sgd source delta --help >/dev/null 2>&1; then
-  # `plugins link` may exit non-zero after linking (a post-link step of some CLI builds).
-  sf plugins link --no-install "$cache/node_modules/sfdx-git-delta" >/dev/null 2>&1 || true
-fi
-sf sgd source delta --help >/dev/null 2>&1 || { echo "sgd-delta: sf sgd source delta does not run" >&2; exit 2; }
+# shellcheck source=tests/ship/sgd-env.sh
+. "$root/tests/ship/sgd-env.sh"
 
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
