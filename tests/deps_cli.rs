@@ -236,6 +236,21 @@ fn uncovered_names_the_changed_classes_no_selected_test_reaches() {
         "public with sharing class OrphanFormatter {\n    public static String fmt(String s) { return s == null ? '' : s.trim(); }\n}\n",
     )
     .unwrap();
+    // Types without executable code have no lines to cover (apex-recipes' CsvData): a class
+    // of plain fields, an interface, an enum — never "uncovered".
+    for (name, body) in [
+        (
+            "SyncPayload",
+            "public class SyncPayload {\n    public String id;\n    public Decimal amount;\n}\n",
+        ),
+        (
+            "ISyncTarget",
+            "public interface ISyncTarget {\n    void push(SyncPayload p);\n}\n",
+        ),
+        ("SyncMode", "public enum SyncMode { FULL, DELTA }\n"),
+    ] {
+        std::fs::write(classes.join(format!("{name}.cls")), body).unwrap();
+    }
     git(dir.path(), &["add", "-A"]);
     git(
         dir.path(),
@@ -299,6 +314,59 @@ fn uncovered_names_the_changed_classes_no_selected_test_reaches() {
     // --uncovered without --select-tests is a usage error.
     let out = run(dir.path(), &["--base", "main", "--uncovered", "u.tsv"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A platform-event trigger is covered by the tests that publish its event
+/// (`EventBus.publish` fires after-insert triggers, as apex-recipes' PlatformEventRecipes
+/// tests do): changing the trigger selects them and leaves nothing uncovered.
+#[test]
+fn publishing_a_platform_event_reaches_its_trigger() {
+    let dir = repo();
+    let base = dir.path().join("integrations/main/default");
+    std::fs::create_dir_all(base.join("triggers")).unwrap();
+    std::fs::write(
+        base.join("triggers/SyncEventTrigger.trigger"),
+        "trigger SyncEventTrigger on Sync_Event__e (after insert) {\n    System.debug(Trigger.new.size());\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        base.join("classes/SyncEventTest.cls"),
+        "@IsTest\nprivate class SyncEventTest {\n    @IsTest\n    static void publishes() {\n        Test.startTest();\n        Database.SaveResult r = EventBus.publish(new Sync_Event__e(Payload__c = 'x'));\n        Test.stopTest();\n        System.assert(r.isSuccess());\n    }\n}\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "-m", "event, trigger and test"],
+    );
+    git(dir.path(), &["branch", "-q", "-f", "main"]);
+    std::fs::write(
+        base.join("triggers/SyncEventTrigger.trigger"),
+        "trigger SyncEventTrigger on Sync_Event__e (after insert) {\n    System.debug('events: ' + Trigger.new.size());\n}\n",
+    )
+    .unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "change the trigger"]);
+    let list = dir.path().join("out/tests.txt");
+    let unc = dir.path().join("out/uncovered.tsv");
+    let out = run(
+        dir.path(),
+        &[
+            "--base",
+            "main",
+            "--select-tests",
+            list.to_str().unwrap(),
+            "--uncovered",
+            unc.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), "SyncEventTest\n");
+    assert_eq!(std::fs::read_to_string(&unc).unwrap(), "");
 }
 
 #[test]

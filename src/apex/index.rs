@@ -27,6 +27,7 @@ const SHADOWED_PLATFORM: &[&str] = &[
     "test",
     "system",
     "database",
+    "eventbus",
     "queueable",
     "schedulable",
     "iterable",
@@ -1043,6 +1044,12 @@ impl Index {
                 }),
                 ("database", verb) if trigger_events::DML_VERBS.contains(&verb) => {
                     self.dml(verb, call.args.first()?, ctx, (line, caught, guard))
+                }
+                // `EventBus.publish(event | events)` inserts platform events: their after
+                // insert triggers run (in a test at Test.getEventBus().deliver() or
+                // Test.stopTest()).
+                ("eventbus", "publish") => {
+                    self.dml("insert", call.args.first()?, ctx, (line, caught, guard))
                 }
                 ("system", "enqueuejob") => arg_class(0).map(|c| Op::Async {
                     targets: self.entry_points(c, &["execute"]),

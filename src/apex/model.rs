@@ -188,6 +188,11 @@ pub struct TypeDecl {
     pub methods: Vec<Method>,
     /// Events of field initialisers and initialiser blocks (run by `new`).
     pub init: crate::apex::events::EventBuf,
+    /// Whether the type has executable code of its own — a method or constructor with a
+    /// body, a field initialiser, a property with accessors, an initialiser block, a
+    /// trigger's body — i.e. lines Salesforce counts for code coverage. A type with none (a
+    /// class of plain fields, an interface, an enum) needs no coverage.
+    pub has_code: bool,
     /// For triggers: the sObject (`account`).
     pub trigger_object: Option<TypeName>,
     /// For triggers: the sObject as written (`Account`).

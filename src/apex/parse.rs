@@ -561,6 +561,7 @@ impl<'a> Parser<'a> {
             fields: Vec::new(),
             methods: Vec::new(),
             init: Default::default(),
+            has_code: false,
             trigger_object: None,
             trigger_object_display: None,
             trigger_events: 0,
@@ -650,6 +651,7 @@ impl<'a> Parser<'a> {
             fields: Vec::new(),
             methods: Vec::new(),
             init: Default::default(),
+            has_code: true,
             trigger_object: obj,
             trigger_object_display: obj_display,
             trigger_events: events,
@@ -724,6 +726,7 @@ impl<'a> Parser<'a> {
             }
             if self.is_p(self.pos, b'{') {
                 // Initialiser block (static or instance).
+                self.types[idx].has_code = true;
                 let mut body = Body::default();
                 self.walk_block(&mut body);
                 self.types[idx].init.extend(body.events);
@@ -750,6 +753,7 @@ impl<'a> Parser<'a> {
                     }
                     if self.is_p(name_i + 1, b'{') {
                         // Property with accessors.
+                        self.types[idx].has_code = true;
                         let field = Field {
                             lname: self.lower(name_i),
                             ty,
@@ -772,6 +776,7 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         if self.is_p(self.pos, b'=') {
                             self.pos += 1;
+                            self.types[idx].has_code = true;
                             let mut body = Body::default();
                             let e = self.parse_expr(&mut body);
                             literal = str_value(&mut body, &e).map(Box::new);
@@ -863,6 +868,7 @@ impl<'a> Parser<'a> {
         self.pos = close;
         if self.is_p(self.pos, b'{') {
             method.has_body = true;
+            self.types[idx].has_code = true;
             self.walk_block(&mut body);
         } else if self.is_p(self.pos, b';') {
             self.pos += 1;
@@ -2349,7 +2355,7 @@ impl<'a> Parser<'a> {
         }
         let argc = args.len().min(255) as u8;
         let keep_args = matches!(&recv, Some(Expr::Name(p))
-            if matches!(p.first().map(Ident::as_str), Some("test" | "system" | "database")));
+            if matches!(p.first().map(Ident::as_str), Some("test" | "system" | "database" | "eventbus")));
         b.events.push(&Event::Call(Call {
             recv: recv.map(strip_names),
             name,
@@ -2477,6 +2483,8 @@ fn may_matter(recv: Option<&Expr>, name: &str) -> bool {
                 ["test", ..] | ["system", "test", ..] | ["webservicecallout"] => true,
                 ["system"] => matches!(name, "enqueuejob" | "schedule"),
                 ["database"] => name == "executebatch" || trigger_events::DML_VERBS.contains(&name),
+                // Publishing platform events fires their (after insert) triggers.
+                ["eventbus"] => name == "publish",
                 [first, ..] => !PLATFORM_STATICS.contains(first),
                 [] => false,
             }

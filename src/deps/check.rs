@@ -930,6 +930,20 @@ fn select_tests(
             {
                 continue;
             }
+            // A class without executable code (plain fields, an interface, an enum) has no
+            // lines to cover: RunSpecifiedTests does not need a test for it.
+            let mut decls = idx
+                .classes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.file == fi)
+                .peekable();
+            // A file the parser found no type in counts as code (nothing is assumed away).
+            let has_code =
+                decls.peek().is_none() || decls.any(|(k, _)| idx.decl(k as u32).has_code);
+            if f.rel.ends_with(".cls") && !has_code {
+                continue;
+            }
             let name = idx
                 .classes
                 .iter()

@@ -1389,3 +1389,51 @@ fn switch_on_operation_type_with_unqualified_when_values() {
         "{out:?}"
     );
 }
+
+/// `has_code`: what Salesforce counts for coverage — a method with a body, a field
+/// initialiser, a property with accessors, an initialiser block, a trigger — and not a class of
+/// plain fields, an interface, an enum or abstract methods alone.
+#[test]
+fn types_with_and_without_executable_code() {
+    let code = |src: &str| -> Vec<(String, bool)> {
+        parse_file("classes/X.cls", src.as_bytes())
+            .types
+            .iter()
+            .map(|t| (t.display.clone(), t.has_code))
+            .collect()
+    };
+    assert_eq!(
+        code("public class Data { public String a; public Integer b, c; }"),
+        vec![("Data".to_string(), false)]
+    );
+    assert_eq!(
+        code("public interface I { void go(); }"),
+        vec![("I".to_string(), false)]
+    );
+    assert_eq!(
+        code("public enum E { A, B }"),
+        vec![("E".to_string(), false)]
+    );
+    assert_eq!(
+        code("public abstract class A { public abstract void go(); }"),
+        vec![("A".to_string(), false)]
+    );
+    for src in [
+        "public class M { void go() {} }",
+        "public class F { static final String X = 'a'; }",
+        "public class P { public String name { get; set; } }",
+        "public class S { static { Integer i = 1; } }",
+    ] {
+        assert!(code(src)[0].1, "{src}");
+    }
+    // An inner class with code: the inner has code, the outer of fields alone has none.
+    assert_eq!(
+        code("public class O { String a; class In { void go() {} } }"),
+        vec![("O".to_string(), false), ("O.In".to_string(), true)]
+    );
+    let trigger = parse_file(
+        "triggers/T.trigger",
+        b"trigger T on Account (before insert) { }",
+    );
+    assert!(trigger.types[0].has_code);
+}
