@@ -221,6 +221,21 @@ fn select_tests_lists_the_tests_that_reach_the_change() {
     );
 }
 
+/// `--base main --select-tests LIST --uncovered UNC`, as the templates' `test-level: auto` runs it.
+fn select_and_uncovered(dir: &Path, list: &Path, unc: &Path) -> Output {
+    run(
+        dir,
+        &[
+            "--base",
+            "main",
+            "--select-tests",
+            list.to_str().unwrap(),
+            "--uncovered",
+            unc.to_str().unwrap(),
+        ],
+    )
+}
+
 /// `--uncovered`: a changed class that a selected test reaches is covered; a new class no
 /// test reaches is written (name and path), so the templates fall back to RunLocalTests
 /// naming it; a changed test class is never "uncovered".
@@ -263,17 +278,7 @@ fn uncovered_names_the_changed_classes_no_selected_test_reaches() {
     );
     let list = dir.path().join("out/tests.txt");
     let unc = dir.path().join("out/uncovered.tsv");
-    let out = run(
-        dir.path(),
-        &[
-            "--base",
-            "main",
-            "--select-tests",
-            list.to_str().unwrap(),
-            "--uncovered",
-            unc.to_str().unwrap(),
-        ],
-    );
+    let out = select_and_uncovered(dir.path(), &list, &unc);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -295,17 +300,7 @@ fn uncovered_names_the_changed_classes_no_selected_test_reaches() {
     .unwrap();
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "test it"]);
-    let out = run(
-        dir.path(),
-        &[
-            "--base",
-            "main",
-            "--select-tests",
-            list.to_str().unwrap(),
-            "--uncovered",
-            unc.to_str().unwrap(),
-        ],
-    );
+    let out = select_and_uncovered(dir.path(), &list, &unc);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&unc).unwrap(), "");
     let tests = std::fs::read_to_string(&list).unwrap();
@@ -348,17 +343,7 @@ fn publishing_a_platform_event_reaches_its_trigger() {
     git(dir.path(), &["commit", "-q", "-am", "change the trigger"]);
     let list = dir.path().join("out/tests.txt");
     let unc = dir.path().join("out/uncovered.tsv");
-    let out = run(
-        dir.path(),
-        &[
-            "--base",
-            "main",
-            "--select-tests",
-            list.to_str().unwrap(),
-            "--uncovered",
-            unc.to_str().unwrap(),
-        ],
-    );
+    let out = select_and_uncovered(dir.path(), &list, &unc);
     assert_eq!(
         out.status.code(),
         Some(0),

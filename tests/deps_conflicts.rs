@@ -111,6 +111,25 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `validate-deps --conflicts --from-forge` against the fake GitLab at `api` (project
+/// `acme/repo`, a token in GITLAB_TOKEN), with `extra` arguments.
+fn from_gitlab(dir: &Path, api: &str, extra: &[&str]) -> Output {
+    command(BIN, dir)
+        .env("GITLAB_TOKEN", "glpat-secret-for-test")
+        .args([
+            "--conflicts",
+            "--target",
+            "main",
+            "--from-forge",
+            "--forge",
+            "gitlab",
+        ])
+        .args(["--api-url", api, "--repo", "acme/repo"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 /// Sales (opened first) and billing (opened later) both edit `InvoiceService` in different
 /// methods and the same line of the Sales Representative profile.
 fn class_and_profile_branches(dir: &Path) -> (String, String) {
@@ -532,25 +551,7 @@ fn from_gitlab_with_a_note_on_each_merge_request() {
         );
     }
     let url = format!("{}/api/v4", server.url());
-    let out = command(BIN, p)
-        .env("GITLAB_TOKEN", "glpat-secret-for-test")
-        .args([
-            "--conflicts",
-            "--target",
-            "main",
-            "--from-forge",
-            "--comment",
-            "--forge",
-            "gitlab",
-            "--api-url",
-            &url,
-            "--repo",
-            "acme/repo",
-            "--json",
-            "-",
-        ])
-        .output()
-        .unwrap();
+    let out = from_gitlab(p, &url, &["--comment", "--json", "-"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(!err.contains("glpat-secret-for-test"));
@@ -962,23 +963,7 @@ fn a_conflict_note_is_cleared_when_the_conflict_is_gone() {
         vec![FakeResponse::json(200, serde_json::json!({"id": 777}))],
     );
     let url = format!("{}/api/v4", server.url());
-    let out = command(BIN, p)
-        .env("GITLAB_TOKEN", "glpat-secret-for-test")
-        .args([
-            "--conflicts",
-            "--target",
-            "main",
-            "--from-forge",
-            "--comment",
-            "--forge",
-            "gitlab",
-            "--api-url",
-            &url,
-            "--repo",
-            "acme/repo",
-        ])
-        .output()
-        .unwrap();
+    let out = from_gitlab(p, &url, &["--comment"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("note on merge request !12 updated"), "{err}");

@@ -691,6 +691,53 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
             format!("{} `{}` ({who})", c.ch.label, c.ch.branch)
         }
     };
+    // The finding's fields about change `i` and the other changes (`notes`: where each other
+    // change meets this one, for references).
+    let extra_of = |i: usize,
+                    subject: &str,
+                    others: &mut dyn Iterator<Item = usize>,
+                    notes: &BTreeMap<usize, String>|
+     -> BTreeMap<String, serde_json::Value> {
+        let me = &changes[i];
+        let mut extra = BTreeMap::new();
+        extra.insert("change".into(), me.ch.label.clone().into());
+        if let Some(n) = me.ch.number {
+            extra.insert("number".into(), n.into());
+        }
+        extra.insert("branch".into(), me.ch.branch.clone().into());
+        extra.insert("team".into(), me.team.clone().into());
+        extra.insert("subject".into(), subject.into());
+        let mut other_teams: BTreeSet<&str> = BTreeSet::new();
+        let list: Vec<serde_json::Value> = others
+            .map(|o| {
+                let c = &changes[o];
+                other_teams.insert(c.team.as_str());
+                let mut v = serde_json::json!({
+                    "change": c.ch.label,
+                    "branch": c.ch.branch,
+                    "team": c.team,
+                    "owners": teams.owners(&c.team),
+                    "opened_earlier": later(i, o),
+                });
+                if let Some(n) = c.ch.number {
+                    v["number"] = n.into();
+                }
+                if let Some(u) = &c.ch.url {
+                    v["url"] = u.clone().into();
+                }
+                if let Some(n) = notes.get(&o) {
+                    v["where"] = n.clone().into();
+                }
+                v
+            })
+            .collect();
+        extra.insert(
+            "other_teams".into(),
+            other_teams.into_iter().collect::<Vec<_>>().into(),
+        );
+        extra.insert("others".into(), list.into());
+        extra
+    };
     let mut findings = Vec::new();
     for ((i, rule, skey), g) in groups {
         if only.is_some_and(|o| o != i) {
@@ -754,45 +801,7 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
                 names.join(", ")
             ));
         }
-        let mut extra = BTreeMap::new();
-        extra.insert("change".into(), me.ch.label.clone().into());
-        if let Some(n) = me.ch.number {
-            extra.insert("number".into(), n.into());
-        }
-        extra.insert("branch".into(), me.ch.branch.clone().into());
-        extra.insert("team".into(), me.team.clone().into());
-        extra.insert("subject".into(), g.subject.clone().into());
-        let other_list: Vec<serde_json::Value> = g
-            .others
-            .iter()
-            .map(|&o| {
-                let c = &changes[o];
-                let mut v = serde_json::json!({
-                    "change": c.ch.label,
-                    "branch": c.ch.branch,
-                    "team": c.team,
-                    "owners": teams.owners(&c.team),
-                    "opened_earlier": later(i, o),
-                });
-                if let Some(n) = c.ch.number {
-                    v["number"] = n.into();
-                }
-                if let Some(u) = &c.ch.url {
-                    v["url"] = u.clone().into();
-                }
-                if let Some(n) = g.notes.get(&o) {
-                    v["where"] = n.clone().into();
-                }
-                v
-            })
-            .collect();
-        let other_teams: BTreeSet<&str> =
-            g.others.iter().map(|&o| changes[o].team.as_str()).collect();
-        extra.insert(
-            "other_teams".into(),
-            other_teams.into_iter().collect::<Vec<_>>().into(),
-        );
-        extra.insert("others".into(), other_list.into());
+        let extra = extra_of(i, &g.subject, &mut g.others.iter().copied(), &g.notes);
         let other_labels: Vec<&str> = g
             .others
             .iter()
@@ -870,35 +879,13 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
                 "left out of the integration branch {branch}: git cannot merge {}{more} with {with}",
                 shown.join(", ")
             );
-            let mut extra = BTreeMap::new();
-            extra.insert("change".into(), me.ch.label.clone().into());
-            if let Some(n) = me.ch.number {
-                extra.insert("number".into(), n.into());
-            }
-            extra.insert("branch".into(), me.ch.branch.clone().into());
-            extra.insert("team".into(), me.team.clone().into());
-            extra.insert("subject".into(), files[0].clone().into());
-            extra.insert("conflicting_files".into(), files.clone().into());
-            let others: Vec<serde_json::Value> = touching
-                .iter()
-                .map(|&o| {
-                    let c = &changes[o];
-                    serde_json::json!({
-                        "change": c.ch.label,
-                        "branch": c.ch.branch,
-                        "team": c.team,
-                        "owners": teams.owners(&c.team),
-                        "opened_earlier": true,
-                    })
-                })
-                .collect();
-            let other_teams: BTreeSet<&str> =
-                touching.iter().map(|&o| changes[o].team.as_str()).collect();
-            extra.insert(
-                "other_teams".into(),
-                other_teams.into_iter().collect::<Vec<_>>().into(),
+            let mut extra = extra_of(
+                *i,
+                &files[0],
+                &mut touching.iter().copied(),
+                &BTreeMap::new(),
             );
-            extra.insert("others".into(), others.into());
+            extra.insert("conflicting_files".into(), files.clone().into());
             findings.push(Finding {
                 rule: NOT_INTEGRATED.id.into(),
                 severity: if opts.fail_on == FailOn::None {
