@@ -354,6 +354,43 @@ fn publishing_a_platform_event_reaches_its_trigger() {
     assert_eq!(std::fs::read_to_string(&unc).unwrap(), "");
 }
 
+/// A `Cache.CacheBuilder` runs when a test reads its partition with the class
+/// (`Cache.Org.get(X.class, key)`, `partition.get(X.class, key)`: the platform calls
+/// X.doLoad on a miss, as in apex-recipes' PlatformCacheBuilderRecipes tests).
+#[test]
+fn a_cache_builder_is_reached_through_the_partition_get() {
+    let dir = repo();
+    let classes = dir.path().join("integrations/main/default/classes");
+    let builder = |extra: &str| {
+        format!("public class RateCache implements Cache.CacheBuilder {{\n    public Object doLoad(String key) {{\n        return key.length(){extra};\n    }}\n}}\n")
+    };
+    std::fs::write(classes.join("RateCache.cls"), builder("")).unwrap();
+    std::fs::write(
+        classes.join("RateCacheTest.cls"),
+        "@IsTest\nprivate class RateCacheTest {\n    static Cache.OrgPartition part = Cache.Org.getPartition('local.Rates');\n    @IsTest\n    static void loads() {\n        System.assertEquals(3, part.get(RateCache.class, 'eur'));\n    }\n}\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "-m", "a cache builder and its test"],
+    );
+    git(dir.path(), &["branch", "-q", "-f", "main"]);
+    std::fs::write(classes.join("RateCache.cls"), builder(" + 0")).unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "change the builder"]);
+    let list = dir.path().join("out/tests.txt");
+    let unc = dir.path().join("out/uncovered.tsv");
+    let out = select_and_uncovered(dir.path(), &list, &unc);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), "RateCacheTest\n");
+    assert_eq!(std::fs::read_to_string(&unc).unwrap(), "");
+}
+
 #[test]
 fn graph_formats_and_usage_errors() {
     let dir = repo();

@@ -305,8 +305,10 @@ impl Index {
             for i in &imps {
                 let (base, args) = split_generic(i);
                 let base = base.strip_prefix("system.").unwrap_or(base);
-                if matches!(base, "iterator" | "iterable" | "callable")
-                    && idx.lookup_class(base, id).is_none()
+                if matches!(
+                    base,
+                    "iterator" | "iterable" | "callable" | "cache.cachebuilder"
+                ) && idx.lookup_class(base, id).is_none()
                 {
                     let args = args.iter().map(|a| a.to_string()).collect();
                     idx.platform_impls
@@ -1027,6 +1029,29 @@ impl Index {
         let caught = call.caught;
         let guard = call.guard;
         let name = call.name.as_str();
+        // `Cache.Org.get(X.class, key)`, `partition.get(X.class, key)`: the platform runs
+        // X.doLoad(key) on a cache miss, X being a Cache.CacheBuilder of the repository.
+        if let (true, Some(Expr::Name(p))) = (name == "get" && call.argc >= 2, call.args.first()) {
+            if p.len() >= 2 && p.last().map(Ident::as_str) == Some("class") {
+                let cname = p[..p.len() - 1].join(".");
+                let builder = self.lookup_class(&cname, ctx).filter(|c| {
+                    self.platform_impls
+                        .get("cache.cachebuilder")
+                        .is_some_and(|v| v.iter().any(|(k, _)| k == c))
+                });
+                if let Some(c) = builder {
+                    let targets = self.entry_points(c, &["doload"]);
+                    if !targets.is_empty() {
+                        return Some(Op::Call {
+                            targets,
+                            line,
+                            caught,
+                            guard,
+                        });
+                    }
+                }
+            }
+        }
         if let Some(Recv::StaticBuiltin(b)) = &recv {
             let arg_class = |i: usize| call.args.get(i).and_then(|a| self.class_of_expr(a, ctx));
             return match (b.as_str(), name) {

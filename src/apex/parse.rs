@@ -2354,7 +2354,13 @@ impl<'a> Parser<'a> {
             b.last_async = Some(b.events.len());
         }
         let argc = args.len().min(255) as u8;
-        let keep_args = matches!(&recv, Some(Expr::Name(p))
+        // `get(X.class, key)` on a platform cache partition runs X.doLoad (Cache.CacheBuilder).
+        let cache_get = name == "get"
+            && args.len() >= 2
+            && matches!(args.first(), Some(Expr::Name(p))
+                if p.len() >= 2 && p.last().map(Ident::as_str) == Some("class"));
+        let keep_args = cache_get
+            || matches!(&recv, Some(Expr::Name(p))
             if matches!(p.first().map(Ident::as_str), Some("test" | "system" | "database" | "eventbus")));
         b.events.push(&Event::Call(Call {
             recv: recv.map(strip_names),
