@@ -234,7 +234,9 @@ for l in open(sys.argv[1]):
     if r["method"] == "POST" and r["path"] == "/services/T0REL/B0RELEASEHOOKSECRET":
         print(json.dumps(json.loads(r["body"])))' "$recv/requests.jsonl"
 }
-posted() { posts | grep -qF -- "$1"; }
+posted() { # posted TEXT [TEXT2]: one message holds both
+  posts | grep -F -- "$1" | grep -qF -- "${2:-$1}"
+}
 no_secret() { # the auth URL, its refresh token, the access token and the webhook never printed
   ! grep -rqF -e "$refresh" -e "fake-org-access-token" -e "B0RELEASEHOOKSECRET" "$log" "$repo/.gitlab-ci-local/artifacts" 2>/dev/null
 }
@@ -249,7 +251,7 @@ set_sf() { # set_sf VERB SAVED: `sf project deploy VERB` answers the saved resul
 # ================================================================= 1. fifty-teams
 echo "== 1. fifty-teams: prod:window, prod:backup, deploy:production, smoke:production, rollback:production, deploy:integration"
 org_state "$base_org"
-today=$(date -u +%a) tomorrow=$(date -u -d tomorrow +%a)
+tomorrow=$(date -u -d tomorrow +%a)
 open_window="daily 00:00-12:00 UTC;daily 12:00-00:00 UTC"
 closed_window="$tomorrow 10:00-10:01 UTC"
 run_job fifty-teams prod:window --variable SFCI_WINDOW="$open_window"
@@ -279,7 +281,7 @@ expect_junit deploy:production deploy-watch.junit.xml "1 0"
 # deploy.junit.xml: the deployment status, the components, one case per Apex test, the coverage.
 expect_junit deploy:production deploy.junit.xml "$(( $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["result"]["details"]["runTestResult"]; print(len(r["successes"]))' "$sfdir/report-ok.json") + 3 )) 0"
 check "… the deployment record written" test -s "$(art deploy:production)/sfci-reports/deployments.jsonl"
-check "… the release channel told of the deployment" posted 'deploy-result'
+check "… the release channel told of the deployment" posted 'gate deploy-result: passed'
 check "… no secret printed" no_secret
 
 # Failure 1: another pipeline (another repository deploying to the same org) holds the lock.
@@ -313,9 +315,9 @@ run_job fifty-teams deploy:production --manual deploy:production --variable SFCI
 check "deploy:production fails when tests fail (job exit $(job_exit))" failed_with 1
 check "… naming the failing test" in_log "AccountServiceTest.scoresRich"
 check "… the lock is released by after_script" [ -z "$(lock_of production)" ]
-got=$(junit deploy:production deploy.junit.xml 2>&1 || true)
+got=$(junit deploy:production deploy.junit.xml 2>/dev/null) || got="no such file"
 check "… deploy.junit.xml has the failing tests ($got)" [ "${got#* }" -ge 2 ] 2>/dev/null
-check "… the release channel told of the failure" posted 'AccountServiceTest'
+check "… the release channel told of the failure, naming the test" posted 'gate deploy-result: failed' 'AccountServiceTest: scoresRich'
 
 run_job fifty-teams smoke:production
 check "smoke:production passes (job exit $(job_exit))" passed_job
@@ -397,7 +399,7 @@ expect_junit gate:10percent gate-error-rate-gate-10percent.junit.xml "3 0"
 org_state "$spike_org"
 run_job blue-green gate:10percent
 check "gate:10percent fails on an error spike (40 > 5) (job exit $(job_exit))" failed_with 1
-got=$(junit gate:10percent gate-error-rate-gate-10percent.junit.xml 2>&1 || true)
+got=$(junit gate:10percent gate-error-rate-gate-10percent.junit.xml 2>/dev/null) || got="no such file"
 check "… the measurements and the verdict fail in JUnit ($got)" [ "${got#* }" -ge 2 ] 2>/dev/null
 run_job blue-green monitor:production
 check "monitor:production fails on the same spike (job exit $(job_exit))" failed_with 1
@@ -460,6 +462,8 @@ run_job production-runbook rollback:production --manual rollback:production
 check "rollback:production redeploys the backup (job exit $(job_exit))" passed_job
 
 check "no lock is left in Redis" [ -z "$(rc_ KEYS 'sfci:lock:*')" ]
+check "no log of the $n job runs shows the refresh token, the session or the webhook URL" \
+  bash -c "! grep -lF -e '$refresh' -e 'fake-org-access-token' -e 'B0RELEASEHOOKSECRET' '$work'/[0-9]*.log"
 # SF_AUTH_URL here is a plain variable: a copy written for `sf org login` must not outlive the job
 # (a shell runner's /tmp is shared by every job and every project it runs).
 left=$(find "$tmp_root" -maxdepth 1 -type f -newer "$work/started" -exec grep -lF "$refresh" {} + 2>/dev/null || true)
