@@ -126,6 +126,7 @@ import copy, json, sys
 root, out = sys.argv[1], sys.argv[2]
 def save(name, doc): json.dump(doc, open(f"{out}/{name}", "w"), indent=1)
 failed = json.load(open(f"{root}/fixtures/gate/deploy-failed.json"))
+failed["result"]["checkOnly"] = False          # the fixture is a validation; this is the deployment
 ok = json.load(open(f"{root}/fixtures/gate/deploy-succeeded.json"))
 save("report-ok.json", ok)
 save("report-failed.json", failed)
@@ -305,6 +306,7 @@ check "… and cancels it in the org" python3 -c '
 import json, sys
 p = [json.loads(l) for l in open(sys.argv[1]) if "PATCH" in l]
 sys.exit(0 if len(p) == 1 and json.loads(p[0]["body"]) == {"deployResult": {"status": "Canceling"}} else 1)' "$org/requests.jsonl"
+check "… then judges the cancelled deployment's report" in_log "the deployment ended with status Canceled"
 check "… the lock is released by after_script" [ -z "$(lock_of production)" ]
 expect_junit deploy:production deploy-watch.junit.xml "1 1"
 
@@ -314,7 +316,9 @@ deploy_states 0Af5g00000QuIcKCAE "$tests_failed"
 run_job fifty-teams deploy:production --manual deploy:production --variable SFCI_VALIDATION_ID=0Af5g00000XyZ01CAE
 check "deploy:production fails when tests fail (job exit $(job_exit))" failed_with 1
 check "… naming the failing test" in_log "AccountServiceTest.scoresRich"
-check "… the lock is released by after_script" [ -z "$(lock_of production)" ]
+check "… the lock held while sf reported the failed deployment" lock_seen report production
+check "… and released by after_script" [ -z "$(lock_of production)" ]
+check "… the failed deployment recorded" grep -q '"kind":"deployment".*"outcome":"failure"' "$repo/sfci-reports/deployments.jsonl"
 got=$(junit deploy:production deploy.junit.xml 2>/dev/null) || got="no such file"
 check "… deploy.junit.xml has the failing tests ($got)" [ "${got#* }" -ge 2 ] 2>/dev/null
 check "… the release channel told of the failure, naming the test" posted 'gate deploy-result: failed' 'AccountServiceTest: scoresRich'
