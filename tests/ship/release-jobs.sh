@@ -250,7 +250,7 @@ set_sf() { # set_sf VERB SAVED: `sf project deploy VERB` answers the saved resul
 }
 
 # ================================================================= 1. fifty-teams
-echo "== 1. fifty-teams: prod:window, prod:backup, deploy:production, smoke:production, rollback:production, deploy:integration"
+echo "== 1. fifty-teams: prod:window, prod:backup, deploy:production, smoke:production, rollback:production, deploy/smoke:integration, deploy/smoke:uat"
 org_state "$base_org"
 tomorrow=$(date -u -d tomorrow +%a)
 open_window="daily 00:00-12:00 UTC;daily 12:00-00:00 UTC"
@@ -358,6 +358,15 @@ check "… holding the integration lock while sf deploys" lock_seen start integr
 check "… and the lock is released" [ -z "$(lock_of integration)" ]
 run_job fifty-teams smoke:integration
 check "smoke:integration passes (job exit $(job_exit))" passed_job
+# deploy:uat (manual on the uat branch) and its smoke, with the uat lock.
+git_ branch -f uat HEAD
+git_ checkout -q uat
+run_job fifty-teams deploy:uat --manual deploy:uat
+check "deploy:uat passes (job exit $(job_exit))" passed_job
+check "… holding the uat lock while sf deploys" lock_seen start uat
+check "… and the lock is released" [ -z "$(lock_of uat)" ]
+run_job fifty-teams smoke:uat
+check "smoke:uat passes (job exit $(job_exit))" passed_job
 git_ checkout -q main
 
 # ================================================================= 2. blue-green
