@@ -221,7 +221,7 @@ PY
 }
 expect_junit() { # expect_junit JOB FILE "TESTS FAILURES"
   local got
-  got=$(junit "$1" "$2" 2>&1) || got="unreadable: ${got//$'\n'/ }"
+  got=$(junit "$1" "$2" 2>&1) || got="unreadable: $(printf %s "$got" | tail -n 1)"
   check "$1 $2: tests/failures $3 (got $got)" [ "$got" = "$3" ]
 }
 failed_with() { [ "$rc" -ne 0 ] && [ "$(job_exit)" = "$1" ]; }
