@@ -213,6 +213,55 @@ fn deploy_watch_catches_a_stall_names_the_test_and_cancels() {
     no_secrets(&out);
 }
 
+/// A --stall-after shorter than --poll (here the default 30 s) is still honoured: the
+/// watch polls again at the stall limit instead of sleeping a whole poll interval, as a
+/// release job that sets only SFCI_STALL_AFTER relies on.
+#[test]
+fn deploy_watch_reports_a_stall_shorter_than_the_poll_on_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = FakeOrg::start();
+    let path = format!("{API}/metadata/deployRequest/{JOB}");
+    org.server.route(
+        "GET",
+        &path,
+        vec![progress(
+            "InProgress",
+            140,
+            415,
+            "Running Test: InvoiceSyncTest",
+        )],
+    );
+    let t = Instant::now();
+    let out = gate(
+        dir.path(),
+        &[
+            "deploy-watch",
+            "--job-id",
+            JOB,
+            "--stall-after",
+            "1s",
+            "--json",
+            "w.json",
+        ],
+        &org,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "took {:?}: slept the 30 s poll",
+        t.elapsed()
+    );
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("w.json")).unwrap()).unwrap();
+    let msg = r["results"][0]["message"].as_str().unwrap();
+    assert!(msg.starts_with("stalled: no progress for 1."), "{msg}");
+    assert!(
+        msg.contains("still running: Running Test: InvoiceSyncTest"),
+        "{msg}"
+    );
+    no_secrets(&out);
+}
+
 #[test]
 fn deploy_watch_passes_a_finished_deploy_and_fails_a_failed_one() {
     let dir = tempfile::tempdir().unwrap();

@@ -228,7 +228,7 @@ Examples:
         /// Fail when nothing has progressed for this long.
         #[arg(long, value_parser = parse_duration, default_value = "15m")]
         stall_after: Duration,
-        /// Time between polls.
+        /// Time between polls (at most --stall-after).
         #[arg(long, value_parser = parse_duration, default_value = "30s")]
         poll: Duration,
         /// Request cancellation of a stalled deployment.

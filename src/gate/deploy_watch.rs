@@ -10,7 +10,8 @@
 //! Outcomes: `Succeeded` passes; `Failed`, `SucceededPartial`, `Canceled` fail; a stall
 //! fails; still running at `--timeout` is an error (inconclusive). Transient API failures
 //! are tolerated up to five in a row. `--warn-after` warns once (and notifies) when the
-//! deployment is still running past a duration, and goes on watching.
+//! deployment is still running past a duration, and goes on watching. Polls come `--poll`
+//! apart, or `--stall-after` apart when that is shorter, so a stall is reported on time.
 
 use crate::org::{Org, OrgError};
 use crate::report::results::{CheckResult, Status};
@@ -245,6 +246,9 @@ async fn watch_inner(
     on_poll: &mut (dyn FnMut(Duration, &Progress) + Send),
 ) -> Vec<CheckResult> {
     let started = Instant::now();
+    // A stall is noticed within --stall-after even when it is shorter than --poll: the
+    // pause between polls never exceeds it.
+    let pause = opts.poll.min(opts.stall_after);
     let path = format!(
         "/services/data/v{}/metadata/deployRequest/{}?includeDetails=true",
         org.config().api_version,
@@ -328,7 +332,7 @@ async fn watch_inner(
                 }
             }
         }
-        if started.elapsed() + opts.poll > opts.timeout {
+        if started.elapsed() + pause > opts.timeout {
             let mut r = result(
                 opts,
                 Status::Error,
@@ -345,7 +349,7 @@ async fn watch_inner(
             r.inconclusive = true;
             return vec![r];
         }
-        tokio::time::sleep(opts.poll).await;
+        tokio::time::sleep(pause).await;
     }
 }
 
