@@ -43,9 +43,9 @@ Examples:
   validate-deps --conflicts --target main --from-forge --comment
                                                          # every open MR into main, one comment
                                                          # on each MR involved
-  validate-deps --conflicts --target origin/integration --branches $(git for-each-ref \
-      --format='%(refname:short)' 'refs/remotes/origin/feature/*') --integrate sfci/nightly --notify
-                                                         # the nightly integration build: merge
+  b=$(git for-each-ref --format='%(refname:short)' 'refs/remotes/origin/feature/*')
+  validate-deps --conflicts --target origin/integration --branches $b \\
+    --integrate sfci/nightly --notify                    # the nightly integration build: merge
                                                          # every team branch that merges, report
                                                          # the rest, tell the release channel
   sf project deploy validate --test-level RunSpecifiedTests --tests $(cat tests.txt)";
