@@ -316,42 +316,27 @@ fn uncovered_names_the_changed_classes_no_selected_test_reaches() {
 /// tests do): changing the trigger selects them and leaves nothing uncovered.
 #[test]
 fn publishing_a_platform_event_reaches_its_trigger() {
-    let dir = repo();
-    let base = dir.path().join("integrations/main/default");
-    std::fs::create_dir_all(base.join("triggers")).unwrap();
-    std::fs::write(
-        base.join("triggers/SyncEventTrigger.trigger"),
-        "trigger SyncEventTrigger on Sync_Event__e (after insert) {\n    System.debug(Trigger.new.size());\n}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        base.join("classes/SyncEventTest.cls"),
-        "@IsTest\nprivate class SyncEventTest {\n    @IsTest\n    static void publishes() {\n        Test.startTest();\n        Database.SaveResult r = EventBus.publish(new Sync_Event__e(Payload__c = 'x'));\n        Test.stopTest();\n        System.assert(r.isSuccess());\n    }\n}\n",
-    )
-    .unwrap();
-    git(dir.path(), &["add", "-A"]);
-    git(
-        dir.path(),
-        &["commit", "-q", "-m", "event, trigger and test"],
+    let trigger = |body: &str| {
+        format!("trigger SyncEventTrigger on Sync_Event__e (after insert) {{\n    System.debug({body});\n}}\n")
+    };
+    let (tests, uncovered) = selection_of_a_change(
+        &[
+            (
+                "integrations/main/default/triggers/SyncEventTrigger.trigger",
+                &trigger("Trigger.new.size()"),
+            ),
+            (
+                "integrations/main/default/classes/SyncEventTest.cls",
+                "@IsTest\nprivate class SyncEventTest {\n    @IsTest\n    static void publishes() {\n        Test.startTest();\n        Database.SaveResult r = EventBus.publish(new Sync_Event__e(Payload__c = 'x'));\n        Test.stopTest();\n        System.assert(r.isSuccess());\n    }\n}\n",
+            ),
+        ],
+        (
+            "integrations/main/default/triggers/SyncEventTrigger.trigger",
+            &trigger("'events: ' + Trigger.new.size()"),
+        ),
     );
-    git(dir.path(), &["branch", "-q", "-f", "main"]);
-    std::fs::write(
-        base.join("triggers/SyncEventTrigger.trigger"),
-        "trigger SyncEventTrigger on Sync_Event__e (after insert) {\n    System.debug('events: ' + Trigger.new.size());\n}\n",
-    )
-    .unwrap();
-    git(dir.path(), &["commit", "-q", "-am", "change the trigger"]);
-    let list = dir.path().join("out/tests.txt");
-    let unc = dir.path().join("out/uncovered.tsv");
-    let out = select_and_uncovered(dir.path(), &list, &unc);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(std::fs::read_to_string(&list).unwrap(), "SyncEventTest\n");
-    assert_eq!(std::fs::read_to_string(&unc).unwrap(), "");
+    assert_eq!(tests, "SyncEventTest\n");
+    assert_eq!(uncovered, "");
 }
 
 /// A `Cache.CacheBuilder` runs when a test reads its partition with the class
@@ -359,25 +344,44 @@ fn publishing_a_platform_event_reaches_its_trigger() {
 /// X.doLoad on a miss, as in apex-recipes' PlatformCacheBuilderRecipes tests).
 #[test]
 fn a_cache_builder_is_reached_through_the_partition_get() {
-    let dir = repo();
-    let classes = dir.path().join("integrations/main/default/classes");
     let builder = |extra: &str| {
         format!("public class RateCache implements Cache.CacheBuilder {{\n    public Object doLoad(String key) {{\n        return key.length(){extra};\n    }}\n}}\n")
     };
-    std::fs::write(classes.join("RateCache.cls"), builder("")).unwrap();
-    std::fs::write(
-        classes.join("RateCacheTest.cls"),
-        "@IsTest\nprivate class RateCacheTest {\n    static Cache.OrgPartition part = Cache.Org.getPartition('local.Rates');\n    @IsTest\n    static void loads() {\n        System.assertEquals(3, part.get(RateCache.class, 'eur'));\n    }\n}\n",
-    )
-    .unwrap();
+    let (tests, uncovered) = selection_of_a_change(
+        &[
+            ("integrations/main/default/classes/RateCache.cls", &builder("")),
+            (
+                "integrations/main/default/classes/RateCacheTest.cls",
+                "@IsTest\nprivate class RateCacheTest {\n    static Cache.OrgPartition part = Cache.Org.getPartition('local.Rates');\n    @IsTest\n    static void loads() {\n        System.assertEquals(3, part.get(RateCache.class, 'eur'));\n    }\n}\n",
+            ),
+        ],
+        ("integrations/main/default/classes/RateCache.cls", &builder(" + 0")),
+    );
+    assert_eq!(tests, "RateCacheTest\n");
+    assert_eq!(uncovered, "");
+}
+
+/// The fixture with `files` added on `main`, then one commit that rewrites `changed`: the
+/// selected tests and the uncovered classes of that change (`--select-tests`, `--uncovered`;
+/// the run must pass).
+fn selection_of_a_change(files: &[(&str, &str)], changed: (&str, &str)) -> (String, String) {
+    let dir = repo();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    for (rel, text) in files {
+        write(rel, text);
+    }
     git(dir.path(), &["add", "-A"]);
     git(
         dir.path(),
-        &["commit", "-q", "-m", "a cache builder and its test"],
+        &["commit", "-q", "-m", "the base of the change"],
     );
     git(dir.path(), &["branch", "-q", "-f", "main"]);
-    std::fs::write(classes.join("RateCache.cls"), builder(" + 0")).unwrap();
-    git(dir.path(), &["commit", "-q", "-am", "change the builder"]);
+    write(changed.0, changed.1);
+    git(dir.path(), &["commit", "-q", "-am", "the change"]);
     let list = dir.path().join("out/tests.txt");
     let unc = dir.path().join("out/uncovered.tsv");
     let out = select_and_uncovered(dir.path(), &list, &unc);
@@ -387,8 +391,10 @@ fn a_cache_builder_is_reached_through_the_partition_get() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(std::fs::read_to_string(&list).unwrap(), "RateCacheTest\n");
-    assert_eq!(std::fs::read_to_string(&unc).unwrap(), "");
+    (
+        std::fs::read_to_string(&list).unwrap(),
+        std::fs::read_to_string(&unc).unwrap(),
+    )
 }
 
 #[test]
