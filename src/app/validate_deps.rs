@@ -366,27 +366,23 @@ fn conflicts_main(cli: Cli) -> ! {
                 }
                 // The merge requests without conflicts now: an old conflict note (if any) says
                 // they are gone; none is created.
-                let cleared: Vec<(u64, String)> = numbers
+                let cleared: Vec<(u64, String, bool)> = numbers
                     .iter()
                     .filter(|n| only.is_none_or(|o| o == **n))
                     .filter(|n| !bodies.iter().any(|(m, _)| m == *n))
-                    .map(|n| (*n, conflicts::cleared_body()))
+                    .map(|n| (*n, conflicts::cleared_body(), false))
+                    .collect();
+                let writes: Vec<(u64, String, bool)> = bodies
+                    .into_iter()
+                    .map(|(n, body)| (n, body, true))
+                    .chain(cleared)
                     .collect();
                 for o in crate::forge::comment::post_each(
                     &comment,
                     &change,
                     "validate-deps",
                     "conflicts",
-                    &bodies,
-                ) {
-                    eprintln!("{}", o.line("validate-deps"));
-                }
-                for o in crate::forge::comment::update_each(
-                    &comment,
-                    &change,
-                    "validate-deps",
-                    "conflicts",
-                    &cleared,
+                    &writes,
                 ) {
                     if !matches!(
                         o,

@@ -167,61 +167,39 @@ pub fn post_with(
 }
 
 /// One comment on each of several changes (`validate-deps --conflicts`: one per merge request
-/// involved), through one forge connection. Same policy as [`post`]: never fails, an outcome
-/// per change; the run's deadline grows with the number of comments (60 s + 5 s each, at most
-/// 10 minutes).
+/// involved), through one forge connection. Each write is (change, body, create): with
+/// `create` false the change's existing comment is only updated (a conflict that is gone) and
+/// none is made (`Upsert::Absent`). Same policy as [`post`]: never fails, an outcome per write
+/// (a forge that cannot be reached: one per comment to create, or one in all); the run's
+/// deadline grows with the number of writes (60 s + 5 s each, at most 10 minutes).
 pub fn post_each(
     args: &CommentArgs,
     target: &ChangeArgs,
     tool: &str,
     key: &str,
-    bodies: &[(u64, String)],
+    writes: &[(u64, String, bool)],
 ) -> Vec<Outcome> {
-    write_each(args, target, tool, key, bodies, true)
-}
-
-/// [`post_each`] that only updates: a change that has this tool's comment gets `body` in its
-/// place (a conflict that is gone), one without gets none (`Upsert::Absent`).
-pub fn update_each(
-    args: &CommentArgs,
-    target: &ChangeArgs,
-    tool: &str,
-    key: &str,
-    bodies: &[(u64, String)],
-) -> Vec<Outcome> {
-    write_each(args, target, tool, key, bodies, false)
-}
-
-fn write_each(
-    args: &CommentArgs,
-    target: &ChangeArgs,
-    tool: &str,
-    key: &str,
-    bodies: &[(u64, String)],
-    create: bool,
-) -> Vec<Outcome> {
-    let extra = Duration::from_secs(5).saturating_mul(bodies.len().min(120) as u32);
+    let extra = Duration::from_secs(5).saturating_mul(writes.len().min(120) as u32);
     let opts = target.options(http_config_within(Duration::from_secs(60) + extra));
     let forge = opts.forge();
     let client = match connect(&opts, forge) {
         Ok(c) => c,
         Err(why) => {
-            return bodies
-                .iter()
-                .map(|_| Outcome::NotPosted(why.clone()))
-                .collect()
+            let creates = writes.iter().filter(|w| w.2).count();
+            return vec![Outcome::NotPosted(why); creates.max(1).min(writes.len())];
         }
     };
     let key = args.comment_key.as_deref().unwrap_or(key);
     let marker = marker(tool, key);
-    bodies
+    writes
         .iter()
-        .map(|(change, body)| {
-            match if create {
+        .map(|(change, body, create)| {
+            let written = if *create {
                 client.upsert_comment(*change, &marker, &fit(body))
             } else {
                 client.update_comment(*change, &marker, &fit(body))
-            } {
+            };
+            match written {
                 Ok(upsert) => Outcome::Posted {
                     forge,
                     change: *change,
