@@ -319,27 +319,8 @@ fn conflicts_main(cli: Cli) -> ! {
             integrate,
         };
         let report = conflicts::run(&opts)?;
-        if let Some(i) = report.summary.get("integration") {
-            let list = |k: &str| -> String {
-                let v: Vec<&str> = i[k]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|x| x.as_str())
-                    .collect();
-                if v.is_empty() {
-                    "none".into()
-                } else {
-                    v.join(", ")
-                }
-            };
-            eprintln!(
-                "validate-deps: integration branch {} at {}: merged {}; left out {}",
-                i["branch"].as_str().unwrap_or(""),
-                i["head"].as_str().unwrap_or("").get(..12).unwrap_or(""),
-                list("merged"),
-                list("left_out")
-            );
+        if let Some(line) = conflicts::integration_line(&report) {
+            eprintln!("validate-deps: {line}");
         }
         crate::notify::findings_if_asked(
             "validate-deps",

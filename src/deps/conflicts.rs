@@ -958,6 +958,32 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
     Ok(report)
 }
 
+/// One line on what `--integrate` did (branch, head, merged, left out), from the report's
+/// summary; None without `--integrate`.
+pub fn integration_line(report: &FindingsReport) -> Option<String> {
+    let i = report.summary.get("integration")?;
+    let list = |k: &str| -> String {
+        let v: Vec<&str> = i[k]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str())
+            .collect();
+        if v.is_empty() {
+            "none".into()
+        } else {
+            v.join(", ")
+        }
+    };
+    Some(format!(
+        "integration branch {} at {}: merged {}; left out {}",
+        i["branch"].as_str().unwrap_or(""),
+        i["head"].as_str().unwrap_or("").get(..12).unwrap_or(""),
+        list("merged"),
+        list("left_out")
+    ))
+}
+
 /// The body that replaces an earlier conflict comment on a merge request whose conflicts are
 /// gone (only ever an update: no comment is created for it).
 pub fn cleared_body() -> String {
