@@ -293,8 +293,9 @@ fn resolve_target(root: &Path, target: &str) -> Result<String, DepsError> {
     }
     Err(DepsError::Other(format!(
         "--target {target}: no such branch or commit here (tried {}); fetch it, e.g. \
-         `git fetch origin {target}`",
-        tried.join(", ")
+         `git fetch origin {}`",
+        tried.join(", "),
+        target.strip_prefix("origin/").unwrap_or(target)
     )))
 }
 
