@@ -206,7 +206,35 @@ fn lint_callout_mocks() {
 #[test]
 fn validate_deps() {
     let dir = copy_of("enterprise-monorepo");
-    Case::new("deps_enterprise-monorepo", DEPS, dir.path(), &["--all"]).check();
+    let case = Case {
+        extra: &[("--graph", "graph.mmd")],
+        ..Case::new("deps_enterprise-monorepo", DEPS, dir.path(), &["--all"])
+    };
+    case.check();
+
+    // A change: sales starts calling a billing class, and billing deletes a class its own
+    // test still uses — one new cross-team edge and a broken reference (exit 1).
+    let p = dir.path();
+    git(p, &["init", "-q", "-b", "main"]);
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "base"]);
+    git(p, &["checkout", "-q", "-b", "feature"]);
+    let f = p.join("sales/main/default/classes/AccountFacade.cls");
+    let src = std::fs::read_to_string(&f).unwrap();
+    let src = src.replacen(
+        "public static void run(Set<Id> accountIds) {",
+        "public static void run(Set<Id> accountIds) {\n        PaymentService.chargeInvoice(null);",
+        1,
+    );
+    std::fs::write(&f, src).unwrap();
+    let gone = "billing/main/default/classes/InvoiceExportService.cls";
+    git(p, &["rm", "-q", gone, &format!("{gone}-meta.xml")]);
+    git(p, &["commit", "-q", "-am", "change"]);
+    let case = Case {
+        extra: &[("--select-tests", "selected-tests.txt")],
+        ..Case::new("deps_change", DEPS, p, &["--base", "main"])
+    };
+    case.check();
 }
 
 // --- codeowners-check -----------------------------------------------------------------------
@@ -367,6 +395,29 @@ fn gate_window_promotion_sarif() {
     std::fs::write(&sarif, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     let args = ["sarif", sarif.as_str()];
     Case::new("gate_sarif_code-analyzer", GATE, mono.path(), &args).check();
+
+    // Behind a baseline of the first two results of each run: only the other two are new.
+    for run in v["runs"].as_array_mut().unwrap() {
+        run["results"].as_array_mut().unwrap().truncate(2);
+    }
+    let older = path_str(p.join("older.sarif"));
+    std::fs::write(&older, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let args = ["sarif", older.as_str()];
+    let case = Case {
+        reports: Reports::None,
+        extra: &[("--write-baseline", "baseline.json")],
+        ..Case::new("gate_sarif_write-baseline", GATE, mono.path(), &args)
+    };
+    case.check();
+    let baseline = path_str(p.join("baseline.json"));
+    let mut cmd = command(GATE, mono.path());
+    let st = cmd
+        .args(["sarif", &older, "--write-baseline", &baseline])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let args = ["sarif", sarif.as_str(), "--baseline", baseline.as_str()];
+    Case::new("gate_sarif_baseline", GATE, mono.path(), &args).check();
 }
 
 // --- smoke (what runs without an org) -------------------------------------------------------
