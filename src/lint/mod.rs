@@ -3,9 +3,10 @@
 //! Apex index, suppressions, configuration, the change and the baseline together.
 //!
 //! Adding a rule: a file `src/lint/<rule>.rs` declaring `RULE` with
-//! [`rule!`](crate::rule) and its `check`, plus one line in [`RULES`] (and its `pub mod`).
-//! `--help`, SARIF, the passing JUnit cases and the suppression ids follow from the list;
-//! tests pin the README table, the JSON Schema and the configuration keys to it.
+//! [`rule!`](crate::rule) and its `check`, plus its line in [`RULES`] (and the file's
+//! `pub mod` line). `--help`, SARIF, the passing JUnit cases and the suppression ids follow
+//! from the list; tests pin the README table, the JSON Schema and the configuration keys
+//! to it (`SFCI_BLESS=1 cargo test --lib rules::` regenerates the first two).
 
 pub mod baseline;
 pub mod callout_without_mock;

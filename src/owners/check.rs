@@ -82,7 +82,7 @@ pub fn load_at(root: &Path, rev: &str, dialect: Dialect) -> Result<CodeOwners, O
 }
 
 fn problem_finding(rel: &str, p: &super::model::Problem) -> Finding {
-    let sev = validate_rules()
+    let sev = super::rules::RULES
         .iter()
         .find(|r| r.id == p.rule)
         .map(|r| r.default_severity)

@@ -126,7 +126,8 @@ fn schema_lint_rule_keys_are_the_registry() {
 fn the_configuration_accepts_exactly_the_lint_rule_ids() {
     assert_eq!(
         crate::config::LINT_RULE_IDS,
-        crate::lint::rule_ids().as_slice()
+        crate::lint::rule_ids().as_slice(),
+        "the configuration's lint rule ids (config::LINT_RULE_IDS, RawRules) are not those of lint::RULES"
     );
     // Each id is a key `lint.rules` takes.
     for id in crate::lint::rule_ids() {
