@@ -31,18 +31,18 @@ pub struct Rule<C: 'static = ()> {
 /// Declares a rule: its doc comment becomes both the item's documentation and
 /// [`Rule::doc`]; `file!()` is [`Rule::file`].
 ///
-/// ```ignore
+/// ```text
 /// crate::rule! {
-///     /// **What it does.** …
+///     /// **What it does.** (the rule's documentation, Markdown)
 ///     ///
-///     /// **Why it matters.** … (SARIF `fullDescription`)
+///     /// **Why it matters.** (SARIF `fullDescription`)
 ///     ///
-///     /// **Fix.** … (SARIF `help`)
+///     /// **Fix.** (SARIF `help`)
 ///     pub const RULE: Rule = {
 ///         id: "my-rule",
 ///         severity: Warning,
 ///         summary: "What it finds, in one line",
-///         check: …, // only where the tool's `Rule` has a check
+///         check: Check { .. }, // only where the tool's `Rule` has a check
 ///     }
 /// }
 /// ```

@@ -1,6 +1,6 @@
 //! Every rule of `codeowners-check`, declared with [`rule!`](crate::rule) (the doc comment
 //! is the rule's documentation): those of `validate`, then `approvals`' one. The checks
-//! that report them are in [`parse`](super::parse), [`validate`](super::validate) and
+//! that report them are in [`parse`](mod@super::parse), [`validate`](mod@super::validate) and
 //! [`check`](super::check).
 
 use crate::report::RuleInfo;
