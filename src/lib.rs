@@ -16,5 +16,6 @@ pub mod notify;
 pub mod org;
 pub mod owners;
 pub mod report;
+pub mod rules;
 pub mod smoke;
 pub mod source;

@@ -9,7 +9,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-const AFTER_HELP: &str = "\
+/// The rule list (from [`crate::owners::rules::RULES`]) and [`AFTER_RULES`].
+fn after_help() -> String {
+    format!(
+        "Findings of validate and approvals (ids are stable):\n{}\n{AFTER_RULES}",
+        crate::rules::help(crate::owners::rules::RULES)
+    )
+}
+
+const AFTER_RULES: &str = "\
 Dialect: --dialect github|gitlab, else from the CI context (GitLab CI → gitlab), else github.
 CODEOWNERS is found where the forge looks: GitHub .github/, root, docs/; GitLab root, docs/, .gitlab/.
 
@@ -32,7 +40,7 @@ Examples:
 /// CODEOWNERS for GitHub and GitLab: who owns a path, whether the file is valid
 /// (and its owners real), and whether a merge request has the owners' approvals.
 #[derive(Parser, Debug)]
-#[command(name = "codeowners-check", version, after_help = AFTER_HELP)]
+#[command(name = "codeowners-check", version, after_help = after_help())]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -6,17 +6,16 @@ use crate::report::output::OutputArgs;
 use clap::Parser;
 use std::path::PathBuf;
 
-const AFTER_HELP: &str = "\
-Rules (ids are stable; configure them in .sfci.yml under lint.rules.<id>.severity):
-  callout-without-mock     error    a test can reach Http.send / WebServiceCallout.invoke
-                                    with no Test.setMock of the right kind before it
-  unmocked-callout-caught  warning  the same, but a catch on the stack swallows the
-                                    CalloutException (the test passes, untested response)
-  callout-without-timeout  warning  an HttpRequest is sent without setTimeout
-  hardcoded-endpoint       warning  setEndpoint with a literal http(s):// URL
-  parse-error              warning  a file could not be analysed
-  invalid-suppression      warning  a suppression without a reason or with an unknown rule
+/// The rule list (from [`crate::lint::RULES`]) and [`AFTER_RULES`].
+fn after_help() -> String {
+    format!(
+        "Rules (ids are stable; configure them in .sfci.yml under lint.rules.<id>.severity):\n{}\n\
+         {AFTER_RULES}",
+        crate::rules::help(crate::lint::RULES)
+    )
+}
 
+const AFTER_RULES: &str = "\
 Suppress a finding with a reason:
   // sfci-ignore callout-without-timeout: the vendor SDK enforces a 5 s timeout
   @SuppressWarnings('sfci:hardcoded-endpoint: sandbox-only diagnostics')
@@ -38,7 +37,7 @@ Examples:
 /// Batchable), so a test that calls a facade that calls a service that calls out is
 /// caught on the merge request, not in the production validation.
 #[derive(Parser, Debug)]
-#[command(name = "lint-callout-mocks", version, after_help = AFTER_HELP)]
+#[command(name = "lint-callout-mocks", version, after_help = after_help())]
 struct Cli {
     /// Folders or files to scan. A folder with sfdx-project.json is scanned through
     /// its package directories; .forceignore and .gitignore are honoured.

@@ -11,20 +11,18 @@ use crate::report::output::OutputArgs;
 use clap::Parser;
 use std::path::PathBuf;
 
-const AFTER_HELP: &str = "\
-Findings (ids are stable):
-  cross-team-dependency  error in --base mode (a new edge), warning with --all (the inventory)
-  forbidden-dependency   error    an edge that .sfci.yml deps.deny forbids (deny wins over allow)
-  broken-reference       error    the change deletes or renames a component still referenced
-  parse-error            warning  a file could not be read completely
-With --conflicts (open changes of different teams compared pairwise):
-  open-change-conflict          error*   both change one component (class, bundle, field, …)
-  open-change-text-conflict     error*   git merge-tree cannot merge a file of the two
-  open-change-breaks-reference  error*   one deletes or renames what the other references
-  open-change-shared-profile    warning  both edit one profile/permission set (advisory)
-  open-change-not-integrated    error*   --integrate: does not merge onto the ones before it
-  * for the change opened later (--fail-on later|all|none)
+/// The rule list (from [`crate::deps::rules::RULES`]) and [`AFTER_RULES`].
+fn after_help() -> String {
+    format!(
+        "Findings (ids are stable; open-change-* come with --conflicts: open changes of \
+         different teams compared pairwise):\n{}\
+         cross-team-dependency: an error in --base mode (a new edge), a warning with --all (the\n\
+         inventory). open-change-* errors: for the change opened later (--fail-on later|all|none).\n\n{AFTER_RULES}",
+        crate::rules::help(crate::deps::rules::RULES)
+    )
+}
 
+const AFTER_RULES: &str = "\
 Teams: .sfci.yml deps.teams.<name>.paths globs, else the sfdx-project.json package directory,
 else the first path segment. Allowed edges: deps.allow [{from, to}] (team-name globs).
 
@@ -54,7 +52,7 @@ Examples:
 /// LWC, Aura, Visualforce, Flows, FlexiPages, permission sets, profiles, objects,
 /// fields, labels, static resources — and what a change adds to them.
 #[derive(Parser, Debug)]
-#[command(name = "validate-deps", version, after_help = AFTER_HELP)]
+#[command(name = "validate-deps", version, after_help = after_help())]
 struct Cli {
     /// Folders to scan (a folder with sfdx-project.json is scanned through its
     /// package directories; .forceignore and .gitignore are honoured).

@@ -8,7 +8,7 @@ use super::model::{FileFacts, Kind};
 use crate::apex::model::FileModel;
 use crate::config::{Config, DepsConfig};
 use crate::git::{self, ChangeStatus};
-use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
+use crate::report::{fingerprint, Finding, FindingsReport, Severity};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,52 +16,7 @@ use std::time::Instant;
 
 pub const TOOL: &str = "validate-deps";
 
-pub const CROSS_TEAM: RuleInfo = RuleInfo {
-    id: "cross-team-dependency",
-    short: "A component depends on another team's component",
-    full: "A reference from one team's component (Apex, trigger, LWC, Aura, Visualforce, Flow, \
-           FlexiPage, permission set, profile, object or field) to a component owned by another \
-           team. In a merge request (--base) a new cross-team edge is an error unless .sfci.yml \
-           allows it (deps.allow); in an inventory (--all) it is a warning.",
-    help: "Ask the owning team to review the change, or allow the edge in .sfci.yml: \
-           `deps: { allow: [ { from: \"sales\", to: \"shared\" } ] }`.",
-    default_severity: Severity::Error,
-};
-
-pub const BROKEN: RuleInfo = RuleInfo {
-    id: "broken-reference",
-    short: "The change deletes or renames a component that is still referenced",
-    full: "A component that the change deletes or renames is still referenced by a file that \
-           remains; the deployment would fail (or the reference break at run time).",
-    help: "Update or remove the remaining references in the same change, or keep the component.",
-    default_severity: Severity::Error,
-};
-
-pub const FORBIDDEN: RuleInfo = RuleInfo {
-    id: "forbidden-dependency",
-    short: "A dependency between teams that .sfci.yml denies",
-    full: "A reference from one team's component to another team's component matches a \
-           deps.deny rule of .sfci.yml (deny wins over allow).",
-    help: "Remove the dependency, go through a component the rules allow (for example a \
-           shared service), or change the rule with the architects' approval.",
-    default_severity: Severity::Error,
-};
-
-pub const PARSE_ERROR: RuleInfo = RuleInfo {
-    id: "parse-error",
-    short: "A file could not be read completely",
-    full: "The file has a syntax problem (broken XML, an unterminated Apex comment or string) so \
-           its references may be incomplete. The graph is built from everything else.",
-    help: "Fix the syntax problem the message names.",
-    default_severity: Severity::Warning,
-};
-
-/// Every rule of `validate-deps`: the dependency rules, then those of `--conflicts`.
-pub fn rules() -> Vec<RuleInfo> {
-    let mut r = vec![CROSS_TEAM, FORBIDDEN, BROKEN, PARSE_ERROR];
-    r.extend(super::conflicts::rules());
-    r
-}
+pub use super::rules::{rules, BROKEN, CROSS_TEAM, FORBIDDEN, PARSE_ERROR};
 
 #[derive(Debug, Clone, Default)]
 pub struct DepsOptions {

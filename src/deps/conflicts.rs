@@ -49,78 +49,13 @@ use super::graph::key;
 use super::model::Kind;
 use crate::config::Config;
 use crate::git::open::{self as gitx, DiffEntry, EntryStatus};
-use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
+use crate::report::{fingerprint, Finding, FindingsReport, Severity};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub const CONFLICT: RuleInfo = RuleInfo {
-    id: "open-change-conflict",
-    short: "Another team's open change changes the same component",
-    full: "Two open merge requests of different teams change one metadata component (the same \
-           class, trigger, bundle, flow, field, object …). Even when git merges them, one \
-           team's change can overwrite or break the other's. With --conflicts; an error for \
-           the change opened later (--fail-on).",
-    help: "Talk to the other team (the finding names its owners): merge one change first and \
-           rebase the other onto it, or combine them.",
-    default_severity: Severity::Error,
-};
-
-pub const TEXT_CONFLICT: RuleInfo = RuleInfo {
-    id: "open-change-text-conflict",
-    short: "git cannot merge this file with another team's open change",
-    full: "`git merge-tree --write-tree` reports a conflict in this file when merging the heads \
-           of two open merge requests of different teams: whichever merges second must resolve \
-           it. Profiles and permission sets are reported here when their text conflicts.",
-    help: "Merge one change first, then rebase the other and resolve the conflict with the \
-           other team (the finding names its owners).",
-    default_severity: Severity::Error,
-};
-
-pub const BREAKS_REFERENCE: RuleInfo = RuleInfo {
-    id: "open-change-breaks-reference",
-    short: "One open change deletes or renames what another team's open change references",
-    full: "One open merge request deletes or renames a component that a file another team's \
-           open merge request adds or edits references: once both are merged the deployment \
-           fails (or the reference breaks at run time).",
-    help: "Keep the component until the other change no longer needs it, or update the other \
-           change's reference before merging.",
-    default_severity: Severity::Error,
-};
-
-pub const SHARED_PROFILE: RuleInfo = RuleInfo {
-    id: "open-change-shared-profile",
-    short: "Another team's open change edits the same profile or permission set (advisory)",
-    full: "Profiles, permission sets and custom-labels files are touched by almost every \
-           change, so two open changes sharing one is advisory; when git cannot merge them, \
-           open-change-text-conflict reports it as an error.",
-    help: "Nothing to do unless the two changes grant contradicting access; review them together.",
-    default_severity: Severity::Warning,
-};
-
-pub const NOT_INTEGRATED: RuleInfo = RuleInfo {
-    id: "open-change-not-integrated",
-    short: "This open change does not merge into the integration of the open changes before it",
-    full: "With --integrate, the open changes are merged one by one, opened earliest first, onto \
-           the target into a throwaway integration branch (the nightly integration run). This \
-           change could not be merged there: git cannot merge the files named with the target \
-           and the changes merged before it, so it was left out of the integration build.",
-    help: "Rebase the change onto the target (and onto the other team's change the finding \
-           names, once merged) and resolve the conflict with that team.",
-    default_severity: Severity::Error,
-};
-
-/// The rules of `--conflicts`.
-pub fn rules() -> Vec<RuleInfo> {
-    vec![
-        CONFLICT,
-        TEXT_CONFLICT,
-        BREAKS_REFERENCE,
-        SHARED_PROFILE,
-        NOT_INTEGRATED,
-    ]
-}
+pub use super::rules::{BREAKS_REFERENCE, CONFLICT, NOT_INTEGRATED, SHARED_PROFILE, TEXT_CONFLICT};
 
 /// Which side of a conflicting pair fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -918,7 +853,7 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
         set.into_iter().collect()
     };
     let mut checked = BTreeMap::new();
-    for r in rules() {
+    for r in super::rules::conflict_rules() {
         if r.id != NOT_INTEGRATED.id || opts.integrate.is_some() {
             checked.insert(r.id.to_string(), all_files.clone());
         }

@@ -6,3 +6,4 @@ pub mod conflicts;
 pub mod extract;
 pub mod graph;
 pub mod model;
+pub mod rules;

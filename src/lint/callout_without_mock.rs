@@ -1,74 +1,74 @@
-//! ## `callout-without-mock` (error)
-//!
-//! **What it does.** Finds Apex test methods (`@IsTest` or `testMethod`, and
-//! `@TestSetup` methods) that can reach an HTTP callout (`Http.send`) or a SOAP
-//! callout (`WebServiceCallout.invoke`, what generated WSDL stubs call) with no
-//! mock of the right kind set before it on that path. The whole repository's call
-//! graph is followed: static calls, calls on variables, fields and `new X().m()`
-//! typed by their declarations, inner classes, calls through interfaces and
-//! virtual methods (every implementation in the repository, so fflib-style
-//! dependency injection is followed), `@future` methods, Queueables
-//! (`System.enqueueJob`), Batchables (`Database.executeBatch`) and Schedulables
-//! (`System.schedule`).
-//!
-//! **Why it matters.** A test that reaches a callout without a mock fails with
-//! `System.CalloutException: Methods defined as TestMethod do not support Web
-//! service callouts` — usually where it hurts most, in the production validation
-//! on release night, where `RunLocalTests` runs every test.
-//!
-//! **Order.** A synchronous callout needs the mock set before it: a mock set after
-//! the callout does not count. Asynchronous work runs at `Test.stopTest()` (or the
-//! end of the test), so a mock set anywhere before that point counts. A mock set in
-//! a helper method of the test class or in a mock factory in another class counts.
-//! `Test.setMock(HttpCalloutMock.class, …)` mocks HTTP (including
-//! `StaticResourceCalloutMock` and `MultiStaticResourceCalloutMock`);
-//! `Test.setMock(WebServiceMock.class, …)` mocks SOAP. A mock in a comment or a
-//! string is not a mock. `Continuation` callouts are tested with
-//! `Test.setContinuationResponse` and are out of scope. A branch that tests never
-//! run — the `else` of `if (Test.isRunningTest())`, the body of
-//! `if (!Test.isRunningTest())` — is not followed.
-//!
-//! **Example.**
-//! ```apex
-//! @IsTest static void testSync() {
-//!     AccountFacade.run();          // → ExternalSyncService.syncAccounts → Http.send
-//! }
-//! ```
-//!
-//! **Fix.** Set the mock before the code under test runs:
-//! ```apex
-//! @IsTest static void testSync() {
-//!     Test.setMock(HttpCalloutMock.class, new ExternalSyncMock());
-//!     Test.startTest();
-//!     AccountFacade.run();
-//!     Test.stopTest();
-//! }
-//! ```
+//! The `callout-without-mock` rule: its declaration (the doc comment on [`RULE`] is its
+//! documentation) and its check, with the test outcomes it shares with
+//! `unmocked-callout-caught`.
 
 use super::reach::{Outcome, Reach};
-use super::{Hit, Scope};
+use super::{Check, Context, Hit, Hits, Rule, Scope};
 use crate::apex::index::{Index, MethodId};
 use crate::apex::model::Method;
-use crate::report::{RuleInfo, Severity};
 
-pub const RULE: RuleInfo = RuleInfo {
-    id: "callout-without-mock",
-    short: "A test method can reach a callout with no mock of the right kind set before it",
-    full: "An Apex test that reaches an HTTP callout (Http.send) or a SOAP callout \
-           (WebServiceCallout.invoke) without Test.setMock fails with System.CalloutException \
-           ('Methods defined as TestMethod do not support Web service callouts'), typically in \
-           the production validation on release night where RunLocalTests runs every test. The \
-           check follows the whole call graph: service classes, interfaces and their \
-           implementations, virtual methods, DML that fires the repository's triggers, \
-           @future methods, Queueables and Batchables. A callout whose exception a frame on \
-           the stack catches is reported by unmocked-callout-caught instead.",
-    help: "Set the mock before the code under test makes the callout: \
-           `Test.setMock(HttpCalloutMock.class, new MyMock());` for HTTP, \
-           `Test.setMock(WebServiceMock.class, new MyMock());` for SOAP stubs. Asynchronous work \
-           (@future, Queueable, Batchable) runs at Test.stopTest(), so its mock must be set \
-           before that point. The message shows the call chain from the test to the callout.",
-    default_severity: Severity::Error,
-};
+crate::rule! {
+    /// **What it does.** Finds Apex test methods (`@IsTest` or `testMethod`, and
+    /// `@TestSetup` methods) that can reach an HTTP callout (`Http.send`) or a SOAP
+    /// callout (`WebServiceCallout.invoke`, what generated WSDL stubs call) with no
+    /// mock of the right kind set before it on that path. The whole repository's call
+    /// graph is followed: static calls, calls on variables, fields and `new X().m()`
+    /// typed by their declarations, inner classes, calls through interfaces and
+    /// virtual methods (every implementation in the repository, so fflib-style
+    /// dependency injection is followed), `@future` methods, Queueables
+    /// (`System.enqueueJob`), Batchables (`Database.executeBatch`) and Schedulables
+    /// (`System.schedule`).
+    ///
+    /// **Why it matters.** An Apex test that reaches an HTTP callout (Http.send) or a SOAP
+    /// callout (WebServiceCallout.invoke) without Test.setMock fails with
+    /// System.CalloutException ('Methods defined as TestMethod do not support Web service
+    /// callouts'), typically in the production validation on release night where
+    /// RunLocalTests runs every test. The check follows the whole call graph: service
+    /// classes, interfaces and their implementations, virtual methods, DML that fires the
+    /// repository's triggers, @future methods, Queueables and Batchables. A callout whose
+    /// exception a frame on the stack catches is reported by unmocked-callout-caught
+    /// instead.
+    ///
+    /// **Order.** A synchronous callout needs the mock set before it: a mock set after
+    /// the callout does not count. Asynchronous work runs at `Test.stopTest()` (or the
+    /// end of the test), so a mock set anywhere before that point counts. A mock set in
+    /// a helper method of the test class or in a mock factory in another class counts.
+    /// `Test.setMock(HttpCalloutMock.class, …)` mocks HTTP (including
+    /// `StaticResourceCalloutMock` and `MultiStaticResourceCalloutMock`);
+    /// `Test.setMock(WebServiceMock.class, …)` mocks SOAP. A mock in a comment or a
+    /// string is not a mock. `Continuation` callouts are tested with
+    /// `Test.setContinuationResponse` and are out of scope. A branch that tests never
+    /// run — the `else` of `if (Test.isRunningTest())`, the body of
+    /// `if (!Test.isRunningTest())` — is not followed.
+    ///
+    /// **Example.**
+    /// ```apex
+    /// @IsTest static void testSync() {
+    ///     AccountFacade.run();          // → ExternalSyncService.syncAccounts → Http.send
+    /// }
+    /// ```
+    ///
+    /// **Fix.** Set the mock before the code under test makes the callout:
+    /// `Test.setMock(HttpCalloutMock.class, new MyMock());` for HTTP,
+    /// `Test.setMock(WebServiceMock.class, new MyMock());` for SOAP stubs. Asynchronous work
+    /// (@future, Queueable, Batchable) runs at Test.stopTest(), so its mock must be set
+    /// before that point. The message shows the call chain from the test to the callout.
+    ///
+    /// ```apex
+    /// @IsTest static void testSync() {
+    ///     Test.setMock(HttpCalloutMock.class, new ExternalSyncMock());
+    ///     Test.startTest();
+    ///     AccountFacade.run();
+    ///     Test.stopTest();
+    /// }
+    /// ```
+    pub const RULE: Rule = {
+        id: "callout-without-mock",
+        severity: Error,
+        summary: "A test method can reach a callout with no mock of the right kind set before it",
+        check: Check { hits: Hits::Index(check), examines: super::has_tests },
+    }
+}
 
 /// The words of a finding's message for a callout kind.
 pub(super) fn kind_words(slot: usize) -> (&'static str, &'static str) {
@@ -134,8 +134,9 @@ pub(super) fn test_outcomes(idx: &Index, reach: &Reach) -> Vec<(MethodId, Vec<Ou
 }
 
 /// Reports every test with an uncaught unmocked callout.
-pub fn check(idx: &Index, tests: &[(MethodId, Vec<Outcome>)], hits: &mut Vec<Hit>) {
-    for (m, outcomes) in tests {
+pub fn check(ctx: &Context, hits: &mut Vec<Hit>) {
+    let idx = ctx.idx;
+    for (m, outcomes) in &ctx.tests {
         let Some(o) = outcomes.iter().find(|o| o.uncaught) else {
             continue;
         };

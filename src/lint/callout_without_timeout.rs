@@ -1,46 +1,58 @@
-//! ## `callout-without-timeout` (warning; configurable to error)
-//!
-//! **What it does.** In non-test code, finds an `HttpRequest` that is created in a
-//! method and sent (`Http.send`) without `setTimeout` having been called on that
-//! request first. Requests are tracked per variable, so two requests in one method
-//! are judged separately. A request that is built but never sent is not a finding;
-//! a request handed to another method before it is sent is not judged (that method
-//! may set the timeout).
-//!
-//! **Why it matters.** Without `setTimeout` a callout waits for the platform
-//! default of 10 seconds; a slow endpoint then holds the transaction (and a
-//! deployment's test run) for that long on every call. Choose the timeout
-//! deliberately (the maximum is 120 seconds).
-//!
-//! **Example.**
-//! ```apex
-//! HttpRequest req = new HttpRequest();
-//! req.setEndpoint('callout:Billing/invoices');
-//! new Http().send(req);          // no timeout
-//! ```
-//!
-//! **Fix.** `req.setTimeout(20000);` before `send`. The reference pipeline treats
-//! this as blocking: set `lint.rules.callout-without-timeout.severity: error` in
-//! `.sfci.yml` to do the same.
+//! The `callout-without-timeout` rule: its declaration (the doc comment on [`RULE`] is its
+//! documentation) and its check.
 
-use super::{Hit, Scope};
-use crate::apex::index::Index;
-use crate::report::{RuleInfo, Severity};
+use super::{Check, Context, Hit, Hits, Rule, Scope};
+use crate::apex::index::{ClassId, Index, Op};
 
-pub const RULE: RuleInfo = RuleInfo {
-    id: "callout-without-timeout",
-    short: "An HttpRequest is sent without setTimeout",
-    full: "An HttpRequest sent without setTimeout waits for the platform default of 10 seconds \
-           (the maximum is 120 s). A slow or unavailable endpoint then holds every transaction, \
-           and every test run that reaches it, for that long. Requests are tracked per variable \
-           within the method that creates and sends them.",
-    help: "Call `req.setTimeout(ms)` on the request before `new Http().send(req)`, with a value \
-           chosen for the endpoint (at most 120000). To make this blocking, set \
-           `lint.rules.callout-without-timeout.severity: error` in .sfci.yml.",
-    default_severity: Severity::Warning,
-};
+crate::rule! {
+    /// **What it does.** In non-test code, finds an `HttpRequest` that is created in a
+    /// method and sent (`Http.send`) without `setTimeout` having been called on that
+    /// request first. Requests are tracked per variable, so two requests in one method
+    /// are judged separately. A request that is built but never sent is not a finding;
+    /// a request handed to another method before it is sent is not judged (that method
+    /// may set the timeout).
+    ///
+    /// **Why it matters.** An HttpRequest sent without setTimeout waits for the platform
+    /// default of 10 seconds (the maximum is 120 s). A slow or unavailable endpoint then
+    /// holds every transaction, and every test run that reaches it, for that long. Requests
+    /// are tracked per variable within the method that creates and sends them.
+    ///
+    /// **Example.**
+    /// ```apex
+    /// HttpRequest req = new HttpRequest();
+    /// req.setEndpoint('callout:Billing/invoices');
+    /// new Http().send(req);          // no timeout
+    /// ```
+    ///
+    /// **Fix.** Call `req.setTimeout(ms)` on the request before `new Http().send(req)`, with
+    /// a value chosen for the endpoint (at most 120000). To make this blocking, set
+    /// `lint.rules.callout-without-timeout.severity: error` in .sfci.yml.
+    ///
+    /// The reference pipeline treats this rule as blocking (`severity: error`).
+    pub const RULE: Rule = {
+        id: "callout-without-timeout",
+        severity: Warning,
+        summary: "An HttpRequest is sent without setTimeout",
+        check: Check { hits: Hits::Index(check), examines },
+    }
+}
 
-pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
+/// Whether a non-test class of the file makes a callout.
+fn examines(idx: &Index, file: u32) -> bool {
+    idx.classes.iter().enumerate().any(|(c, ci)| {
+        ci.file == file
+            && !idx.decl(c as ClassId).is_test
+            && ci.methods.iter().any(|&m| {
+                idx.ops[m as usize]
+                    .iter()
+                    .any(|o| matches!(o, Op::Callout { .. }))
+            })
+    })
+}
+
+/// Reports every request a method sends without a timeout.
+pub fn check(ctx: &Context, hits: &mut Vec<Hit>) {
+    let idx = ctx.idx;
     for (m, mi) in idx.methods.iter().enumerate() {
         if mi.copy_of.is_some() {
             continue;

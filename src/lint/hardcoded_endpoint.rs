@@ -1,56 +1,64 @@
-//! ## `hardcoded-endpoint` (warning)
-//!
-//! **What it does.** Finds `setEndpoint` calls (test code included: a test that sets
-//! a real URL is usually one that makes a real callout) whose endpoint is an
-//! `http://` or `https://` URL with a literal host: written inline, built from a
-//! literal by concatenation or `String.format('https://api.example.com/{0}', …)`,
-//! held in a local variable, or held in a string constant
-//! (`static final String ENDPOINT = 'https://…'`, also `Other.ENDPOINT`, a constant
-//! built by concatenation, or one constant copied from another).
-//!
-//! Values are followed within the method: a local holds the value last assigned
-//! to it before the call, in source order (`String u = BASE_URL; u += '/x';`,
-//! `String u; u = 'https://…';`), whatever branch the assignment is in; a
-//! constant's initialiser is followed through other constants.
-//!
-//! **When the host counts as literal.** Only the leftmost operand of a
-//! concatenation is known. The URL is reported when that literal holds the whole
-//! host: after the scheme (and any `user@`), a non-empty host ended inside the
-//! literal by `/`, `:`, `?` or `#`; or, when the literal ends right after the host,
-//! a host that looks complete: it contains a dot and does not end with `.` or `-`
-//! (`'https://api.example.com' + path` is reported; `'https://' + host`,
-//! `'https://api.' + domain`, `'https://' + Settings.host + '/x'` and
-//! `'https://localhost' + port` are not). A whole literal is reported whenever its
-//! host is non-empty. A `{` starts a `String.format` placeholder: the literal is
-//! read up to it (`String.format('https://{0}/v1', …)` is not reported).
-//! `callout:` endpoints are never reported.
-//!
-//! **Why it matters.** A hard-coded URL points every org (scratch, sandbox,
-//! production) at the same host, needs a Remote Site Setting, and keeps credentials
-//! in code. A Named Credential (`callout:Name/path`) moves the host and the
-//! authentication into per-org configuration.
-//!
-//! **Example.** `req.setEndpoint('https://api.example.com/v1/sync');`
-//!
-//! **Fix.** `req.setEndpoint('callout:Example_API/v1/sync');` with a Named
-//! Credential `Example_API` in each org.
+//! The `hardcoded-endpoint` rule: its declaration (the doc comment on [`RULE`] is its
+//! documentation) and its check.
 
-use super::{Hit, Scope};
+use super::{Check, Context, Hit, Hits, Rule, Scope};
 use crate::apex::index::{ClassId, Index};
 use crate::apex::model::Expr;
-use crate::report::{RuleInfo, Severity};
 
-pub const RULE: RuleInfo = RuleInfo {
-    id: "hardcoded-endpoint",
-    short: "setEndpoint with a literal http(s):// URL instead of a Named Credential",
-    full: "A hard-coded callout URL sends every org (scratch, sandbox, production) to the same \
-           host, needs a Remote Site Setting, and usually keeps authentication in code. Named \
-           Credentials (`callout:Name/path`) keep the host and the credentials in per-org \
-           configuration.",
-    help: "Create a Named Credential for the endpoint and call \
-           `req.setEndpoint('callout:My_Credential/path')`.",
-    default_severity: Severity::Warning,
-};
+crate::rule! {
+    /// **What it does.** Finds `setEndpoint` calls (test code included: a test that sets
+    /// a real URL is usually one that makes a real callout) whose endpoint is an
+    /// `http://` or `https://` URL with a literal host: written inline, built from a
+    /// literal by concatenation or `String.format('https://api.example.com/{0}', …)`,
+    /// held in a local variable, or held in a string constant
+    /// (`static final String ENDPOINT = 'https://…'`, also `Other.ENDPOINT`, a constant
+    /// built by concatenation, or one constant copied from another).
+    ///
+    /// Values are followed within the method: a local holds the value last assigned
+    /// to it before the call, in source order (`String u = BASE_URL; u += '/x';`,
+    /// `String u; u = 'https://…';`), whatever branch the assignment is in; a
+    /// constant's initialiser is followed through other constants.
+    ///
+    /// **When the host counts as literal.** Only the leftmost operand of a
+    /// concatenation is known. The URL is reported when that literal holds the whole
+    /// host: after the scheme (and any `user@`), a non-empty host ended inside the
+    /// literal by `/`, `:`, `?` or `#`; or, when the literal ends right after the host,
+    /// a host that looks complete: it contains a dot and does not end with `.` or `-`
+    /// (`'https://api.example.com' + path` is reported; `'https://' + host`,
+    /// `'https://api.' + domain`, `'https://' + Settings.host + '/x'` and
+    /// `'https://localhost' + port` are not). A whole literal is reported whenever its
+    /// host is non-empty. A `{` starts a `String.format` placeholder: the literal is
+    /// read up to it (`String.format('https://{0}/v1', …)` is not reported).
+    /// `callout:` endpoints are never reported.
+    ///
+    /// **Why it matters.** A hard-coded callout URL sends every org (scratch, sandbox,
+    /// production) to the same host, needs a Remote Site Setting, and usually keeps
+    /// authentication in code. Named Credentials (`callout:Name/path`) keep the host and the
+    /// credentials in per-org configuration.
+    ///
+    /// **Example.** `req.setEndpoint('https://api.example.com/v1/sync');`
+    ///
+    /// **Fix.** Create a Named Credential for the endpoint and call
+    /// `req.setEndpoint('callout:My_Credential/path')`.
+    ///
+    /// For the example: `req.setEndpoint('callout:Example_API/v1/sync');` with a Named
+    /// Credential `Example_API` in each org.
+    pub const RULE: Rule = {
+        id: "hardcoded-endpoint",
+        severity: Warning,
+        summary: "setEndpoint with a literal http(s):// URL instead of a Named Credential",
+        check: Check { hits: Hits::Index(check), examines },
+    }
+}
+
+/// Whether a non-test type of the file calls `setEndpoint`.
+fn examines(idx: &Index, file: u32) -> bool {
+    idx.files[file as usize]
+        .types
+        .iter()
+        .filter(|t| !t.is_test)
+        .any(|t| t.methods.iter().any(|m| !m.endpoints.is_empty()))
+}
 
 /// Only the scheme, host and path of a URL: query strings may hold secrets.
 fn display_url(url: &str) -> String {
@@ -120,7 +128,9 @@ fn resolve(
     }
 }
 
-pub fn check(idx: &Index, hits: &mut Vec<Hit>) {
+/// Reports every `setEndpoint` whose URL has a literal host.
+pub fn check(ctx: &Context, hits: &mut Vec<Hit>) {
+    let idx = ctx.idx;
     for (m, mi) in idx.methods.iter().enumerate() {
         if mi.copy_of.is_some() {
             continue;

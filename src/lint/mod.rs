@@ -1,6 +1,12 @@
-//! `lint-callout-mocks`: the rules (one file each, whose doc comment is the rule's
-//! documentation) and the run that ties sources, the Apex index, suppressions,
-//! configuration, the change and the baseline together.
+//! `lint-callout-mocks`: the rule registry ([`RULES`]: one file per rule, declaring its
+//! id, severity, summary, documentation and check) and the run that ties sources, the
+//! Apex index, suppressions, configuration, the change and the baseline together.
+//!
+//! Adding a rule: a file `src/lint/<rule>.rs` declaring `RULE` with
+//! [`rule!`](crate::rule) and its `check`, plus its line in [`RULES`] (and the file's
+//! `pub mod` line). `--help`, SARIF, the passing JUnit cases and the suppression ids follow
+//! from the list; tests pin the README table, the JSON Schema and the configuration keys
+//! to it (`SFCI_BLESS=1 cargo test --lib rules::` regenerates the first two).
 
 pub mod baseline;
 pub mod callout_without_mock;
@@ -16,8 +22,9 @@ use crate::apex::index::{ClassId, Index, MethodId};
 use crate::apex::model::{FileModel, TypeKind};
 use crate::apex::parse::parse_file;
 use crate::config::{Config, RuleSeverity};
-use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
+use crate::report::{fingerprint, Finding, FindingsReport, Severity};
 use rayon::prelude::*;
+use reach::Outcome;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -44,7 +51,7 @@ pub fn phase() -> String {
 }
 
 /// Every rule, in documentation order. Ids are part of the interface.
-pub const RULES: [RuleInfo; 6] = [
+pub const RULES: &[Rule] = &[
     callout_without_mock::RULE,
     unmocked_callout_caught::RULE,
     callout_without_timeout::RULE,
@@ -55,6 +62,45 @@ pub const RULES: [RuleInfo; 6] = [
 
 pub fn rule_ids() -> Vec<&'static str> {
     RULES.iter().map(|r| r.id).collect()
+}
+
+/// A lint rule: its id, severity, summary and documentation, and its [`Check`].
+pub type Rule = crate::rules::Rule<Check>;
+
+/// How a lint rule checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    /// Where its hits come from.
+    pub hits: Hits,
+    /// Whether it examined a file of the index (a passing JUnit case when it found
+    /// nothing there).
+    pub examines: fn(&Index, u32) -> bool,
+}
+
+/// Where a rule's hits come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Hits {
+    /// The index: [`check_all`] runs the function.
+    Index(fn(&Context, &mut Vec<Hit>)),
+    /// The suppressions, as [`suppress::Suppressions::collect`] reads them (such a hit
+    /// is never suppressed itself).
+    Suppressions,
+}
+
+/// What every check reads: the index, and what the tests reach (computed once).
+pub struct Context<'a> {
+    pub idx: &'a Index,
+    /// Each test (and `@TestSetup`) method with a body that reaches an unmocked callout,
+    /// with what it reaches.
+    pub tests: Vec<(MethodId, Vec<Outcome>)>,
+}
+
+/// Whether the file declares a test or `@TestSetup` method (what the mock rules examine).
+fn has_tests(idx: &Index, file: u32) -> bool {
+    idx.files[file as usize]
+        .types
+        .iter()
+        .any(|t| t.methods.iter().any(|m| m.is_test || m.is_test_setup))
 }
 
 /// Where a hit sits, for suppressions: its class and method (annotations) and the
@@ -131,28 +177,9 @@ pub fn parse_sources(files: &[(PathBuf, String)]) -> Vec<FileModel> {
         .collect()
 }
 
-/// Runs every rule over an index, returning raw hits (parse errors included).
+/// Runs every rule over an index, returning raw hits (parse errors included; invalid
+/// suppressions are reported as the suppressions are read).
 pub fn check_all(idx: &Index) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    for (fi, f) in idx.files.iter().enumerate() {
-        for p in &f.problems {
-            hits.push(Hit {
-                rule: parse_error::RULE.id,
-                file: fi as u32,
-                line: p.line,
-                column: p.column,
-                symbol: None,
-                message: p.message.clone(),
-                key: String::new(),
-                chain: Vec::new(),
-                chain_files: Vec::new(),
-                scope: Scope {
-                    anchor_from: p.line,
-                    ..Default::default()
-                },
-            });
-        }
-    }
     let reach = reach::Reach::compute(idx);
     // The bound is an invariant (fuzzed by fuzz/fuzz_targets/callgraph.rs): tests
     // fail on it; a release build says so and keeps its (finished) result.
@@ -169,70 +196,30 @@ pub fn check_all(idx: &Index) -> Vec<Hit> {
             reach.work, reach.bound
         );
     }
-    let tests = callout_without_mock::test_outcomes(idx, &reach);
-    callout_without_mock::check(idx, &tests, &mut hits);
-    unmocked_callout_caught::check(idx, &tests, &mut hits);
-    callout_without_timeout::check(idx, &mut hits);
-    hardcoded_endpoint::check(idx, &mut hits);
+    let ctx = Context {
+        idx,
+        tests: callout_without_mock::test_outcomes(idx, &reach),
+    };
+    let mut hits = Vec::new();
+    for rule in RULES {
+        if let Hits::Index(check) = rule.check.hits {
+            check(&ctx, &mut hits);
+        }
+    }
     hits
 }
 
 /// The files each rule examined (for passing JUnit cases).
 fn checked_files(idx: &Index, enabled: &dyn Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
     let mut checked: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut add = |rule: &str, file: &str| {
-        if enabled(rule) {
-            checked
-                .entry(rule.to_string())
-                .or_default()
-                .push(file.to_string());
-        }
-    };
-    for (fi, f) in idx.files.iter().enumerate() {
-        add(parse_error::RULE.id, &f.rel);
-        let has_tests = f
-            .types
-            .iter()
-            .any(|t| t.methods.iter().any(|m| m.is_test || m.is_test_setup));
-        if has_tests {
-            add(callout_without_mock::RULE.id, &f.rel);
-            add(unmocked_callout_caught::RULE.id, &f.rel);
-        }
-        let non_test = |t: &crate::apex::model::TypeDecl| !t.is_test;
-        let sends = idx.classes.iter().enumerate().any(|(c, ci)| {
-            ci.file == fi as u32
-                && non_test(idx.decl(c as ClassId))
-                && ci.methods.iter().any(|&m| {
-                    idx.ops[m as usize]
-                        .iter()
-                        .any(|o| matches!(o, crate::apex::index::Op::Callout { .. }))
-                })
-        });
-        if sends {
-            add(callout_without_timeout::RULE.id, &f.rel);
-        }
-        let endpoints = f
-            .types
-            .iter()
-            .filter(|t| non_test(t))
-            .any(|t| t.methods.iter().any(|m| !m.endpoints.is_empty()));
-        if endpoints {
-            add(hardcoded_endpoint::RULE.id, &f.rel);
-        }
-        let suppressions = !f.directives.is_empty()
-            || f.types.iter().any(|t| {
-                t.annotations
-                    .iter()
-                    .chain(t.methods.iter().flat_map(|m| &m.annotations))
-                    .any(|a| {
-                        a.name == "suppresswarnings"
-                            && a.strings
-                                .iter()
-                                .any(|s| s.to_ascii_lowercase().contains("sfci:"))
-                    })
-            });
-        if suppressions {
-            add(invalid_suppression::RULE.id, &f.rel);
+    for rule in RULES.iter().filter(|r| enabled(r.id)) {
+        for (fi, f) in idx.files.iter().enumerate() {
+            if (rule.check.examines)(idx, fi as u32) {
+                checked
+                    .entry(rule.id.to_string())
+                    .or_default()
+                    .push(f.rel.clone());
+            }
         }
     }
     checked
@@ -415,7 +402,7 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
     let mut report = FindingsReport {
         tool: TOOL,
         version: env!("CARGO_PKG_VERSION"),
-        rules: RULES.to_vec(),
+        rules: crate::rules::infos(RULES),
         findings,
         checked,
         summary,

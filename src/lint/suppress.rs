@@ -1,9 +1,10 @@
 //! Suppressions: `// sfci-ignore <rule>[, <rule>]: <reason>` comments and
 //! `@SuppressWarnings('sfci:<rule>: <reason>')` annotations on classes and methods.
-//! Invalid ones (no reason, unknown rule) become `invalid-suppression` findings and
-//! suppress nothing.
+//! Each is checked by the `invalid-suppression` rule as it is read: an invalid one (no
+//! reason, unknown rule) becomes its finding and suppresses nothing.
 
-use super::{invalid_suppression, Hit, Scope};
+use super::invalid_suppression::{self, parse_spec, Parsed};
+use super::Hit;
 use crate::apex::index::{ClassId, Index, MethodId};
 use crate::apex::model::Annotation;
 use std::collections::HashMap;
@@ -16,43 +17,6 @@ pub struct Suppressions {
     methods: HashMap<MethodId, Vec<String>>,
     /// How many findings were suppressed.
     pub used: usize,
-}
-
-enum Parsed {
-    Valid(Vec<String>),
-    Invalid(String),
-}
-
-/// Parses `rule-a, rule-b: reason` (what follows `sfci-ignore` or `sfci:`).
-fn parse_spec(spec: &str, known: &[&str], form: &str) -> Parsed {
-    let (rules, reason) = match spec.split_once(':') {
-        Some((r, why)) => (r, why.trim()),
-        None => (spec, ""),
-    };
-    let rules: Vec<String> = rules
-        .split(',')
-        .map(|r| r.trim().to_ascii_lowercase())
-        .filter(|r| !r.is_empty())
-        .collect();
-    if rules.is_empty() {
-        return Parsed::Invalid(format!(
-            "{form} names no rule; write `{form} <rule>: <reason>`"
-        ));
-    }
-    if let Some(bad) = rules.iter().find(|r| !known.contains(&r.as_str())) {
-        return Parsed::Invalid(format!(
-            "{form} names the unknown rule `{bad}` (rules: {})",
-            known.join(", ")
-        ));
-    }
-    if reason.is_empty() {
-        return Parsed::Invalid(format!(
-            "{form} {} has no reason; write `{form} {}: <why this finding does not apply>`",
-            rules.join(", "),
-            rules.join(", ")
-        ));
-    }
-    Parsed::Valid(rules)
 }
 
 /// The `sfci:` entries of a `@SuppressWarnings` annotation.
@@ -104,9 +68,9 @@ impl Suppressions {
                         .entry(fi as u32)
                         .or_default()
                         .push((rules, *target)),
-                    Parsed::Invalid(msg) => {
-                        hits.push(invalid(fi as u32, d.line, d.column, msg, &d.text, None))
-                    }
+                    Parsed::Invalid(msg) => hits.push(invalid_suppression::hit(
+                        fi as u32, d.line, d.column, msg, &d.text, None,
+                    )),
                 }
             }
         }
@@ -142,7 +106,7 @@ impl Suppressions {
             for spec in annotation_specs(a) {
                 match parse_spec(&spec, known, "sfci:") {
                     Parsed::Valid(r) => rules.extend(r),
-                    Parsed::Invalid(msg) => hits.push(invalid(
+                    Parsed::Invalid(msg) => hits.push(invalid_suppression::hit(
                         file,
                         a.line,
                         a.column,
@@ -193,32 +157,6 @@ impl Suppressions {
             }
         }
         false
-    }
-}
-
-fn invalid(
-    file: u32,
-    line: u32,
-    column: u32,
-    message: String,
-    text: &str,
-    class: Option<ClassId>,
-) -> Hit {
-    Hit {
-        rule: invalid_suppression::RULE.id,
-        file,
-        line,
-        column,
-        symbol: None,
-        message,
-        key: text.trim().to_string(),
-        chain: Vec::new(),
-        chain_files: Vec::new(),
-        scope: Scope {
-            class,
-            method: None,
-            anchor_from: line,
-        },
     }
 }
 

@@ -5,7 +5,7 @@ use super::approvals::{evaluate, requirements, summary_markdown, OwnerCheck, Sta
 use super::model::{CodeOwners, Dialect, Ownership};
 use super::{locations, parse, validate_with};
 use crate::forge::Forge;
-use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
+use crate::report::{fingerprint, Finding, FindingsReport, Severity};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -16,77 +16,10 @@ pub const TOOL: &str = "codeowners-check";
 /// The hidden marker that finds the summary comment again.
 pub const MARKER: &str = "sfci:codeowners-check";
 
-macro_rules! rule {
-    ($name:ident, $id:literal, $sev:ident, $short:literal, $full:literal, $help:literal) => {
-        pub const $name: RuleInfo = RuleInfo {
-            id: $id,
-            short: $short,
-            full: $full,
-            help: $help,
-            default_severity: Severity::$sev,
-        };
-    };
-}
-
-rule!(SYNTAX, "syntax-error", Error, "A CODEOWNERS line the forge rejects",
-    "The line is not valid CODEOWNERS syntax for this forge (missing or malformed owner, bad section header, an optional section with an approval count). GitLab rejects the file; GitHub ignores the line.",
-    "Fix the line the message names.");
-rule!(UNSUPPORTED, "unsupported-syntax", Error, "Pattern syntax GitHub does not support",
-    "GitHub CODEOWNERS does not support `!` negation, `[...]` ranges or `\\#` escapes; such a line silently matches nothing, so its paths fall to an earlier rule.",
-    "Rewrite the pattern without the unsupported syntax.");
-rule!(
-    DUPLICATE,
-    "duplicate-pattern",
-    Warning,
-    "The same pattern twice",
-    "A pattern appears more than once (in one section); only the last one counts.",
-    "Merge the owners into one line."
-);
-rule!(SHADOWED, "shadowed-rule", Warning, "A rule that later rules make dead",
-    "Every tracked file this rule matches is also matched by a later rule (in its section), so this rule never decides an owner.",
-    "Remove the rule or move it after the rules that shadow it.");
-rule!(
-    MATCHES_NOTHING,
-    "pattern-matches-nothing",
-    Warning,
-    "A pattern that matches no tracked file",
-    "No tracked file matches the pattern: a typo, or a path that was moved or deleted.",
-    "Fix or remove the pattern."
-);
-rule!(UNOWNED, "unowned-file", Warning, "A tracked file without code owners",
-    "No rule gives the file an owner (GitLab: no required section does), so changes to it need no code-owner review.",
-    "Add a rule, or allow the path with --allow-unowned.");
-rule!(UNKNOWN_OWNER, "unknown-owner", Error, "An owner that does not exist on the forge",
-    "The user, team or group named as an owner does not exist (or the token cannot see it); the forge ignores it, so its paths may have no effective owner.",
-    "Fix the name, or give the token read access to org teams / groups.");
-rule!(NO_WRITE, "owner-without-write-access", Error, "An owner without write access to the repository",
-    "Code owners must have write access for their approval to count; the forge ignores owners without it.",
-    "Grant the user or team write access, or replace the owner.");
-rule!(
-    TOO_LARGE,
-    "file-too-large",
-    Error,
-    "CODEOWNERS larger than the forge accepts",
-    "GitHub ignores a CODEOWNERS file larger than 3 MB entirely.",
-    "Split ownership into fewer, broader rules."
-);
-rule!(MISSING, "missing-approval", Error, "Code-owner approvals missing",
-    "The merge request changes files whose code owners (per the target branch's CODEOWNERS) have not approved it, or not enough of them.",
-    "Ask the listed owners to review; then re-run the job (GitLab does not re-run pipelines on approval; on GitHub, trigger on pull_request_review).");
-
-pub fn validate_rules() -> Vec<RuleInfo> {
-    vec![
-        SYNTAX,
-        UNSUPPORTED,
-        DUPLICATE,
-        SHADOWED,
-        MATCHES_NOTHING,
-        UNOWNED,
-        UNKNOWN_OWNER,
-        NO_WRITE,
-        TOO_LARGE,
-    ]
-}
+pub use super::rules::{
+    validate_rules, DUPLICATE, MATCHES_NOTHING, MISSING, NO_WRITE, SHADOWED, SYNTAX, TOO_LARGE,
+    UNKNOWN_OWNER, UNOWNED, UNSUPPORTED,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OwnersError {
@@ -149,7 +82,7 @@ pub fn load_at(root: &Path, rev: &str, dialect: Dialect) -> Result<CodeOwners, O
 }
 
 fn problem_finding(rel: &str, p: &super::model::Problem) -> Finding {
-    let sev = validate_rules()
+    let sev = super::rules::RULES
         .iter()
         .find(|r| r.id == p.rule)
         .map(|r| r.default_severity)
@@ -244,21 +177,22 @@ fn distinct_owners(co: &CodeOwners) -> Vec<(String, u32, u32)> {
 fn check_owners(co: &CodeOwners, client: &Client) -> Result<(Vec<Finding>, usize), OwnersError> {
     let mut out = Vec::new();
     let owners = distinct_owners(co);
-    let mut push = |rule: &RuleInfo, owner: &str, line: u32, column: u32, message: String| {
-        out.push(Finding {
-            rule: rule.id.into(),
-            severity: rule.default_severity,
-            file: co.path.clone(),
-            line,
-            column,
-            symbol: Some(owner.to_string()),
-            message,
-            fingerprint: fingerprint(&[rule.id, &co.path, owner]),
-            chain: Vec::new(),
-            in_change: false,
-            extra: BTreeMap::new(),
-        });
-    };
+    let mut push =
+        |rule: &crate::rules::Rule, owner: &str, line: u32, column: u32, message: String| {
+            out.push(Finding {
+                rule: rule.id.into(),
+                severity: rule.default_severity,
+                file: co.path.clone(),
+                line,
+                column,
+                symbol: Some(owner.to_string()),
+                message,
+                fingerprint: fingerprint(&[rule.id, &co.path, owner]),
+                chain: Vec::new(),
+                in_change: false,
+                extra: BTreeMap::new(),
+            });
+        };
     for (owner, line, column) in &owners {
         let Some(name) = owner.strip_prefix('@') else {
             continue; // e-mail owners cannot be looked up
@@ -554,7 +488,7 @@ fn approval_report(
     let mut report = FindingsReport {
         tool: TOOL,
         version: env!("CARGO_PKG_VERSION"),
-        rules: vec![MISSING],
+        rules: vec![MISSING.info()],
         findings,
         checked,
         summary,

@@ -10,6 +10,7 @@ pub mod check;
 pub mod matcher;
 pub mod model;
 pub mod parse;
+pub mod rules;
 pub mod validate;
 
 pub use matcher::{Matcher, GITLAB_DEFAULT_SECTION};

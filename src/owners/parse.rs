@@ -62,6 +62,7 @@
 
 use super::matcher::{gitlab_normalize, is_ruby_space};
 use super::model::{CodeOwners, Dialect, Problem, Rule, Section};
+use super::rules::{SYNTAX, TOO_LARGE, UNSUPPORTED};
 use regex::Regex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -137,7 +138,7 @@ fn problem(rule: &'static str, line: u32, column: u32, message: String) -> Probl
 fn parse_github(text: &str, co: &mut CodeOwners) {
     if text.len() >= GITHUB_MAX_BYTES {
         co.problems.push(problem(
-            "file-too-large",
+            TOO_LARGE.id,
             0,
             0,
             format!(
@@ -174,7 +175,7 @@ fn parse_github(text: &str, co: &mut CodeOwners) {
         let mut skip = false;
         if pattern.starts_with('!') {
             co.problems.push(problem(
-                "unsupported-syntax",
+                UNSUPPORTED.id,
                 n,
                 column(line, start),
                 format!(
@@ -185,7 +186,7 @@ fn parse_github(text: &str, co: &mut CodeOwners) {
             skip = true;
         } else if pattern.starts_with("\\#") {
             co.problems.push(problem(
-                "unsupported-syntax",
+                UNSUPPORTED.id,
                 n,
                 column(line, start),
                 format!(
@@ -196,7 +197,7 @@ fn parse_github(text: &str, co: &mut CodeOwners) {
             skip = true;
         } else if let Some(at) = unescaped(pattern, '[') {
             co.problems.push(problem(
-                "unsupported-syntax",
+                UNSUPPORTED.id,
                 n,
                 column(line, start + at),
                 format!(
@@ -220,7 +221,7 @@ fn parse_github(text: &str, co: &mut CodeOwners) {
                 owners.push(tok.to_string());
             } else {
                 co.problems.push(problem(
-                    "syntax-error",
+                    SYNTAX.id,
                     n,
                     column(line, at),
                     format!(
@@ -352,7 +353,7 @@ fn parse_gitlab(text: &str, co: &mut CodeOwners) {
             let open = usize::from(optional);
             let Some(close) = t[open + 1..].find(']').map(|i| open + 1 + i) else {
                 co.problems.push(problem(
-                    "syntax-error",
+                    SYNTAX.id,
                     n,
                     column(raw, s),
                     format!(
@@ -408,7 +409,7 @@ fn parse_gitlab(text: &str, co: &mut CodeOwners) {
                     ""
                 };
                 co.problems.push(problem(
-                    "syntax-error",
+                    SYNTAX.id,
                     n,
                     column(raw, first_at),
                     format!(
@@ -422,7 +423,7 @@ fn parse_gitlab(text: &str, co: &mut CodeOwners) {
                 owners = header.defaults.clone();
                 if blank(&header.default_text) {
                     co.problems.push(problem(
-                        "syntax-error",
+                        SYNTAX.id,
                         n,
                         column(raw, s),
                         format!(
@@ -511,7 +512,7 @@ fn gitlab_header(
     let col = |at: usize| column(raw, s + at);
     if blank(name) {
         co.problems.push(problem(
-            "syntax-error",
+            SYNTAX.id,
             n,
             col(open),
             "section header without a name (GitLab: missing_section_name)".to_string(),
@@ -524,7 +525,7 @@ fn gitlab_header(
                 .all(|c| c.is_ascii_digit());
         if !numeric {
             co.problems.push(problem(
-                "syntax-error",
+                SYNTAX.id,
                 n,
                 col(at),
                 format!(
@@ -533,7 +534,7 @@ fn gitlab_header(
             ));
         } else if optional && approvals > 0 {
             co.problems.push(problem(
-                "syntax-error",
+                SYNTAX.id,
                 n,
                 col(at),
                 format!(
@@ -554,7 +555,7 @@ fn gitlab_header(
             }
             if !gitlab_exact_reference(tok) {
                 co.problems.push(problem(
-                    "syntax-error",
+                    SYNTAX.id,
                     n,
                     col(tok_at),
                     format!(
@@ -568,7 +569,7 @@ fn gitlab_header(
     }
     if co.problems.len() == before && !strict_header(t, optional, close) {
         co.problems.push(problem(
-            "syntax-error",
+            SYNTAX.id,
             n,
             col(close + 1),
             format!(

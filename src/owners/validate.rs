@@ -25,6 +25,7 @@
 
 use super::matcher::{compile_github, gitlab_normalize, Matcher};
 use super::model::{CodeOwners, Dialect, Problem};
+use super::rules::{DUPLICATE, MATCHES_NOTHING, SHADOWED, UNOWNED};
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -54,7 +55,7 @@ pub fn validate_with(
         for (i, rule) in co.rules.iter().enumerate() {
             if acc.matched[i] == 0 {
                 found.push(Problem {
-                    rule: "pattern-matches-nothing",
+                    rule: MATCHES_NOTHING.id,
                     line: rule.line,
                     column: rule.column,
                     message: format!("`{}` matches no tracked file", pattern_of(co, i)),
@@ -74,7 +75,7 @@ pub fn validate_with(
                     _ => String::new(),
                 };
                 found.push(Problem {
-                    rule: "shadowed-rule",
+                    rule: SHADOWED.id,
                     line: rule.line,
                     column: rule.column,
                     message: format!(
@@ -97,7 +98,7 @@ pub fn validate_with(
                 continue;
             }
             out.push(Problem {
-                rule: "unowned-file",
+                rule: UNOWNED.id,
                 line: 0,
                 column: 0,
                 message: format!("{path}: no code owner ({reason})"),
@@ -147,7 +148,7 @@ fn duplicates(co: &CodeOwners) -> Vec<Problem> {
                     format!(" (`{}`)", pattern_of(co, first))
                 };
                 out.push(Problem {
-                    rule: "duplicate-pattern",
+                    rule: DUPLICATE.id,
                     line: rule.line,
                     column: rule.column,
                     message: format!(
