@@ -1,6 +1,6 @@
 //! Forge clients: GitHub and GitLab REST.
 //!
-//! Both clients sit on one HTTP layer ([`http`]): reqwest with rustls, connect and total timeouts
+//! Both clients sit on [`crate::net`] through [`http`]: reqwest with rustls, connect and total timeouts
 //! per request, bounded retries with exponential backoff for 429, 5xx and connection errors,
 //! `Retry-After` and rate-limit reset headers honoured up to a cap, a deadline for the whole run,
 //! pagination with a loop guard, and errors that name the forge and the endpoint path — never a
@@ -26,16 +26,15 @@ pub mod connect;
 pub mod github;
 pub mod gitlab;
 pub mod http;
-pub mod secret;
 
 #[cfg(test)]
 pub(crate) mod fake;
 
+pub use crate::net::Secret;
 pub use connect::{Client, ForgeOptions};
 pub use github::{GitHub, Review, ReviewState};
 pub use gitlab::GitLab;
 pub use http::HttpConfig;
-pub use secret::Secret;
 
 /// Which service a client of this HTTP layer talks to: a forge, or the release channel's
 /// notification webhook (not a forge, but it shares the timeouts, retries and redaction).
