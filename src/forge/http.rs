@@ -31,8 +31,8 @@ use serde::de::DeserializeOwned;
 use super::{Endpoint, Forge, ForgeError, Secret};
 use crate::net::{self, Exchange, GiveUp, Policy, Transport, Verdict};
 pub(crate) use crate::net::{
-    chain, decode_json, is_html, is_loopback, parse_base_url, parse_base_url_with,
-    rate_limit_reset, retry_after, same_origin, strip_queries, truncate, Response,
+    chain, decode_json, is_html, parse_base_url_with, rate_limit_reset, retry_after, same_origin,
+    strip_queries, truncate, Response,
 };
 
 /// Timeouts, retries and limits of the HTTP layer. `Default` gives the production values.
