@@ -19,7 +19,8 @@
 //!   (10 s per request, 2 retries, 30 s in all; a `POST` is retried only when it cannot have been
 //!   processed, so a message is never sent twice).
 use crate::forge::http::{Auth, HttpClient, Method, Request};
-use crate::forge::{Forge, ForgeError, HttpConfig, Secret};
+use crate::forge::{Forge, ForgeError, HttpConfig};
+use crate::net::Secret;
 use crate::report::results::{ResultsReport, Status};
 use crate::report::{ExitCode, FindingsReport, Severity};
 use std::time::Duration;

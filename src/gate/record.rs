@@ -23,8 +23,9 @@
 //!   and is never printed.
 
 use crate::forge::http::{Auth, HttpClient, Method, Request};
-use crate::forge::{Forge, ForgeError, HttpConfig, Secret};
+use crate::forge::{Forge, ForgeError, HttpConfig};
 use crate::gate::sf_result::{Kind as SfKind, Outcome as TestOutcome, Parsed};
+use crate::net::Secret;
 use crate::report::results::ResultsReport;
 use crate::report::ExitCode;
 use serde::Serialize;
