@@ -31,7 +31,7 @@ pub mod http;
 pub(crate) mod fake;
 
 pub use crate::net::Secret;
-pub use connect::{Client, ForgeOptions};
+pub use connect::{Client, ForgeClient, ForgeOptions, Standing};
 pub use github::{GitHub, Review, ReviewState};
 pub use gitlab::GitLab;
 pub use http::HttpConfig;
