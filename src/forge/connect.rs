@@ -110,7 +110,6 @@ impl Forge {
         match self {
             Forge::GitHub => &["GITHUB_TOKEN", "GH_TOKEN"],
             Forge::GitLab => &["SFCI_GITLAB_TOKEN", "GITLAB_TOKEN"],
-            Forge::Webhook | Forge::Pushgateway => &[],
         }
     }
 }
@@ -177,9 +176,6 @@ impl ForgeOptions {
                     token,
                     self.http.clone(),
                 )?)
-            }
-            Forge::Webhook | Forge::Pushgateway => {
-                return Err(config("a webhook or a Pushgateway is not a forge"))
             }
         }))
     }

@@ -1,5 +1,4 @@
-//! The forge side of [`crate::net`]: the HTTP client under both forge clients (and the
-//! notification webhook and the Pushgateway, which share its errors). The send policy —
+//! The forge side of [`crate::net`]: the HTTP client under both forge clients. The send policy —
 //! timeouts, deadline, retries, waits, error classes — is [`crate::net::send`]'s; this file
 //! supplies the forges' auth, pagination, payloads and status judgement.
 //!
@@ -21,7 +20,7 @@
 //! - **Secrets:** errors carry the method and URL path only (no host, query or userinfo), and every
 //!   message is scrubbed of the token.
 use std::collections::HashSet;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use ::http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use http_body_util::BodyExt;
@@ -29,82 +28,12 @@ use reqwest::Url;
 use serde::de::DeserializeOwned;
 
 use super::{Endpoint, Forge, ForgeError, Secret};
-use crate::net::{self, Exchange, GiveUp, Policy, Transport, Verdict};
+pub use crate::net::HttpConfig;
+use crate::net::{self, Exchange, GiveUp, Transport, Verdict};
 pub(crate) use crate::net::{
-    chain, decode_json, is_html, parse_base_url_with, rate_limit_reset, retry_after, same_origin,
-    strip_queries, truncate, Response,
+    chain, decode_json, error_message, is_html, parse_base_url, rate_limit_reset, retry_after,
+    same_origin, strip_queries, truncate, Response,
 };
-
-/// Timeouts, retries and limits of the HTTP layer. `Default` gives the production values.
-#[derive(Debug, Clone)]
-pub struct HttpConfig {
-    /// Time to establish a connection (TCP + TLS). Default 10 s.
-    pub connect_timeout: Duration,
-    /// Total time for one request, body included. Default 30 s.
-    pub request_timeout: Duration,
-    /// Retries after the first attempt. Default 3.
-    pub max_retries: u32,
-    /// First backoff; doubled on every retry. Default 1 s.
-    pub initial_backoff: Duration,
-    /// Longest backoff between two attempts. Default 30 s.
-    pub max_backoff: Duration,
-    /// Longest wait for a `Retry-After` or a rate-limit reset; a longer one fails at once with
-    /// [`ForgeError::RateLimited`]. Default 60 s.
-    pub max_wait: Duration,
-    /// Deadline for the whole run: no request starts or waits past it.
-    pub deadline: Option<Instant>,
-    /// Most pages one listing may read. Default 1,000.
-    pub max_pages: usize,
-    /// Print a line on stderr before each retry. Default true.
-    pub log_retries: bool,
-}
-
-impl Default for HttpConfig {
-    fn default() -> Self {
-        HttpConfig {
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            max_retries: 3,
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(30),
-            max_wait: Duration::from_secs(60),
-            deadline: None,
-            max_pages: 1000,
-            log_retries: true,
-        }
-    }
-}
-
-impl HttpConfig {
-    /// Sets the run's deadline (share one `Instant` between clients of one run).
-    pub fn with_deadline(mut self, deadline: Instant) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-
-    /// Sets the run's deadline to `timeout` from now.
-    pub fn with_run_timeout(self, timeout: Duration) -> Self {
-        self.with_deadline(Instant::now() + timeout)
-    }
-
-    /// The nominal backoff before retry number `retry + 1` (see [`Policy::backoff`]).
-    pub fn backoff(&self, retry: u32) -> Duration {
-        self.policy().backoff(retry)
-    }
-
-    /// The send policy of [`crate::net`].
-    pub fn policy(&self) -> Policy {
-        Policy {
-            request_timeout: self.request_timeout,
-            max_retries: self.max_retries,
-            initial_backoff: self.initial_backoff,
-            max_backoff: self.max_backoff,
-            max_wait: self.max_wait,
-            deadline: self.deadline,
-            log_retries: self.log_retries,
-        }
-    }
-}
 
 /// HTTP methods the clients use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,8 +78,6 @@ pub(crate) struct Request {
     /// Overrides the client's default `Accept`.
     pub accept: Option<&'static str>,
     pub body: Option<Vec<u8>>,
-    /// The body's media type (default `application/json`).
-    pub content_type: Option<&'static str>,
 }
 
 impl Request {
@@ -160,7 +87,6 @@ impl Request {
             url,
             accept: None,
             body: None,
-            content_type: None,
         }
     }
 
@@ -170,23 +96,6 @@ impl Request {
             url,
             accept: None,
             body: Some(serde_json::to_vec(body).unwrap_or_default()),
-            content_type: None,
-        }
-    }
-
-    /// A request with a body of the given media type (the Pushgateway's text format).
-    pub(crate) fn with_body(
-        method: Method,
-        url: Url,
-        body: Vec<u8>,
-        content_type: &'static str,
-    ) -> Self {
-        Request {
-            method,
-            url,
-            accept: None,
-            body: Some(body),
-            content_type: Some(content_type),
         }
     }
 }
@@ -207,9 +116,6 @@ pub(crate) enum Auth {
     OctocrabBearer,
     /// A plain header (GitLab: `PRIVATE-TOKEN`).
     Header(&'static str),
-    /// No credential header: the secret is the URL itself (an incoming webhook); the token is
-    /// only what every message is scrubbed of.
-    None,
 }
 
 /// The HTTP client under [`super::GitHub`] and [`super::GitLab`].
@@ -249,9 +155,7 @@ impl HttpClient {
             forge,
             detail: token.scrub(&detail),
         };
-        // A Pushgateway gets no credential, so plain http (an in-cluster service) is fine.
-        let base =
-            parse_base_url_with(base_url, forge == Forge::Pushgateway).map_err(config_err)?;
+        let base = parse_base_url(base_url).map_err(config_err)?;
 
         // Redirects only on the same origin: reqwest drops `Authorization` on a cross-host
         // redirect but would forward GitLab's `PRIVATE-TOKEN`.
@@ -296,7 +200,6 @@ impl HttpClient {
                 };
                 Backend::Reqwest { client, auth }
             }
-            Auth::None => Backend::Reqwest { client, auth: None },
         };
         let headers = headers
             .iter()
@@ -502,7 +405,7 @@ impl HttpClient {
                 }
                 if let Some(body) = &req.body {
                     rb = rb
-                        .header(CONTENT_TYPE, req.content_type.unwrap_or("application/json"))
+                        .header(CONTENT_TYPE, "application/json")
                         .body(body.clone());
                 }
                 net::fetch(rb).await
@@ -652,28 +555,6 @@ pub(crate) fn next_link(header: &str) -> Option<&str> {
         }
     }
     None
-}
-
-/// The forge's error message from a JSON error body (`message`, `error`, `error_description`),
-/// or the first line of a text body.
-fn error_message(body: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        let mut parts = Vec::new();
-        for key in ["message", "error", "error_description"] {
-            match value.get(key) {
-                Some(serde_json::Value::String(s)) => parts.push(s.clone()),
-                Some(serde_json::Value::Null) | None => {}
-                Some(other) => parts.push(other.to_string()),
-            }
-        }
-        return parts.join(": ");
-    }
-    String::from_utf8_lossy(body)
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .to_string()
 }
 
 /// Percent-encodes one path segment or query value (everything but RFC 3986 unreserved
