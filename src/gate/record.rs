@@ -505,7 +505,7 @@ pub fn push_path(job: &str, key: &[(&str, String)]) -> String {
     p
 }
 
-/// The request policy of pushes (the notification policy of the forge HTTP layer).
+/// The request policy of pushes (the notification policy).
 pub fn http_config() -> HttpConfig {
     crate::notify::http_config()
 }

@@ -3,6 +3,7 @@
 //!
 //! What it holds:
 //! - [`Secret`]: a credential whose `Debug`/`Display` redact.
+//! - [`HttpConfig`]: a client's timeouts, retries, waits, deadline and page cap.
 //! - [`Policy`] and [`send`]: the send-with-policy loop. Every attempt has a total timeout (a
 //!   connect timeout is set on the client with [`client_builder`]), cut short by the run's
 //!   deadline; failures are retried at most [`Policy::max_retries`] times with a jittered
@@ -18,6 +19,8 @@
 //! - Redaction and checks shared by the clients: [`chain`] (an error chain without URLs),
 //!   [`strip_queries`], [`truncate`], [`is_html`] (an HTML page where JSON was expected),
 //!   [`same_origin`] redirects only ([`same_origin_redirects`]), [`parse_base_url`].
+//! - [`post`]: a one-shot `POST` to a service that takes no credential header (the notification
+//!   webhook, the Pushgateway), with its own [`PostError`].
 //!
 //! Each client supplies only what is its own through [`Exchange`]: how one attempt is built
 //! (auth, URL, payload), what a status means (retry, fail, renew the session), and its error type.

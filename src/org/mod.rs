@@ -46,8 +46,6 @@ pub const DEFAULT_API_VERSION: &str = "66.0";
 /// Anonymous Apex goes in the URL of a GET; Salesforce refuses URIs over 16,384 bytes.
 pub const MAX_ANONYMOUS_URL: usize = 16_000;
 
-const USER_AGENT: &str = concat!("sfci/", env!("CARGO_PKG_VERSION"));
-
 /// Timeouts, retries and limits of the org client.
 #[derive(Debug, Clone)]
 pub struct OrgConfig {
@@ -219,10 +217,9 @@ impl std::fmt::Debug for Org {
 impl Org {
     /// Logs in (no network for an access token) and returns the client.
     pub async fn connect(creds: Credentials, cfg: OrgConfig) -> Result<Org, OrgError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .user_agent(USER_AGENT)
-            // The bearer token must never follow a redirect to another host.
+        let http = crate::net::client_builder(cfg.connect_timeout, None)
+            // Stricter than net's same-origin rule: the REST API answers no redirect, so one
+            // (a login page, a proxy) is reported, never followed.
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| {
