@@ -1,5 +1,6 @@
 //! Tests of the send policy's pieces.
 use super::*;
+use std::time::SystemTime;
 
 #[test]
 fn backoff_is_bounded_and_jittered_downwards() {
