@@ -11,7 +11,7 @@
 //!   that commits) is retried only when it cannot have run (no connection, 429).
 //! - **Timeouts:** connect and per-request timeouts, both cut short by the run's deadline.
 //!   The retry loop, waits, deadline and transport-error classes are [`crate::net::send`]'s;
-//!   [`send`] supplies the org's judgement of a status (renew, retry, fail).
+//!   `send.rs` supplies the org's judgement of a status (renew, retry, fail).
 //! - **Errors:** decoded from Salesforce's error array (`errorCode`, `message`) or the OAuth
 //!   error (`error`, `error_description`); HTML pages and malformed JSON are named as such.
 //! - **Usage:** the `Sforce-Limit-Info: api-usage=USED/MAX` header (the highest count seen).
