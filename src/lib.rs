@@ -12,6 +12,7 @@ pub mod forge;
 pub mod gate;
 pub mod git;
 pub mod lint;
+pub mod net;
 pub mod notify;
 pub mod org;
 pub mod owners;

@@ -15,11 +15,10 @@
 //!   `smoke` when a check failed or could not decide; every run that passed a gate with
 //!   `--override`.
 //! - **Never changes the verdict:** a webhook that is down, refuses or is not configured gives a
-//!   warning on stderr; the exit code stays the check's. Requests go through the forge HTTP layer
+//!   warning on stderr; the exit code stays the check's. Requests go through [`crate::net::post`]
 //!   (10 s per request, 2 retries, 30 s in all; a `POST` is retried only when it cannot have been
 //!   processed, so a message is never sent twice).
-use crate::forge::http::{Auth, HttpClient, Method, Request};
-use crate::forge::{Forge, ForgeError, HttpConfig, Secret};
+use crate::net::{HttpConfig, Post, PostError, Secret};
 use crate::report::results::{ResultsReport, Status};
 use crate::report::{ExitCode, FindingsReport, Severity};
 use std::time::Duration;
@@ -370,36 +369,36 @@ pub fn http_config() -> HttpConfig {
 }
 
 /// Posts `payload` to the webhook `url`. Errors never contain the URL.
-pub fn send(url: &Secret, payload: &serde_json::Value, http: HttpConfig) -> Result<(), ForgeError> {
-    let bad = |detail: &str| ForgeError::Config {
-        forge: Forge::Webhook,
-        detail: detail.into(),
-    };
-    let full = reqwest::Url::parse(url.expose().trim())
-        .map_err(|_| bad("the webhook URL does not parse (its value is not shown)"))?;
+pub fn send(url: &Secret, payload: &serde_json::Value, http: HttpConfig) -> Result<(), PostError> {
+    let full = reqwest::Url::parse(url.expose().trim()).map_err(|_| PostError::Config {
+        service: SERVICE,
+        detail: "the webhook URL does not parse (its value is not shown)".into(),
+    })?;
     // The URL's path (and query) is the credential: scrub it from every message.
     let path = full.path().to_string();
     let scrub = if path.len() > 1 { path } else { String::new() };
-    let origin = full.origin().ascii_serialization();
-    let client = HttpClient::new(
-        Forge::Webhook,
-        &origin,
-        Secret::new(scrub),
-        Auth::None,
-        "application/json, text/plain, */*",
-        &[],
-        http,
-    )
-    .map_err(|e| match e {
-        ForgeError::Config { forge, detail } => ForgeError::Config {
-            forge,
+    let post = Post {
+        service: SERVICE,
+        refused_hint: "check the webhook URL in the notification variable (it may have been \
+                       revoked or the workflow turned off)",
+        url: full,
+        body: serde_json::to_vec(payload).unwrap_or_default(),
+        content_type: "application/json",
+        accept: "application/json, text/plain, */*",
+        any_http: false,
+        secret: Secret::new(scrub),
+    };
+    crate::net::post(&post, &http).map_err(|e| match e {
+        PostError::Config { service, detail } => PostError::Config {
+            service,
             detail: url.scrub(&detail),
         },
         other => other,
-    })?;
-    client.execute(&Request::with_json(Method::Post, full, payload))?;
-    Ok(())
+    })
 }
+
+/// What messages call the webhook.
+const SERVICE: &str = "notification webhook";
 
 /// What became of a notification.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,10 +35,61 @@ pub struct OpenChange {
     pub draft: bool,
 }
 
-/// A connected forge.
-pub enum Client {
-    GitHub(GitHub),
-    GitLab(GitLab),
+/// A connected forge (GitHub or GitLab): callers ask it, never match on which it is.
+pub type Client = Box<dyn ForgeClient>;
+
+/// How an owner named in CODEOWNERS stands on the forge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// The owner exists and can approve (write access; GitLab: Developer or higher).
+    Writer,
+    /// No such user, team or group (or the token cannot see it); the reason.
+    Unknown(String),
+    /// The owner exists but cannot approve; the reason.
+    CannotWrite(String),
+}
+
+/// What the tools ask of a forge: comments, approvals, open changes, changed files, and the
+/// owner lookups of `codeowners-check`. [`GitHub`] and [`GitLab`] implement it.
+pub trait ForgeClient {
+    /// Which forge this is.
+    fn forge(&self) -> Forge;
+
+    /// Creates or updates the one comment (GitHub) or note (GitLab) on change `change` that
+    /// holds `marker`.
+    fn upsert_comment(&self, change: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError>;
+
+    /// Updates the comment/note marked `marker` on change `change` when there is one; creates
+    /// none (`Upsert::Absent`).
+    fn update_comment(&self, change: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError>;
+
+    /// The accounts that approved change `change`.
+    fn approvers(&self, change: u64) -> Result<Vec<String>, ForgeError>;
+
+    /// The open merge requests / pull requests into `target_branch`, oldest first.
+    fn open_changes(&self, target_branch: &str) -> Result<Vec<OpenChange>, ForgeError>;
+
+    /// The ref a CI job fetches to have the head of change `number` locally
+    /// (`refs/merge-requests/N/head`, `refs/pull/N/head`).
+    fn head_ref(&self, number: u64) -> String;
+
+    /// The files change `change` touches, as the forge lists them.
+    fn changed_files(&self, change: u64) -> Result<Vec<String>, ForgeError>;
+
+    /// How `owner` (as written, `@name`; `name` is it without the `@`: a user, `org/team` or
+    /// a group path) stands as a code owner.
+    fn owner_standing(&self, owner: &str, name: &str) -> Result<Standing, ForgeError>;
+
+    /// Whether a bare `@name` may be a group (GitLab: a top-level group is written like a
+    /// user); on GitHub only `@org/team` is.
+    fn bare_names_may_be_groups(&self) -> bool;
+
+    /// The members of group or team `name` (empty when the forge has no such group).
+    fn members_of(&self, name: &str) -> Result<Vec<String>, ForgeError>;
+
+    /// The project access level of `account` (GitLab roles for `@@developer` owners);
+    /// `None` on a forge without roles or for a non-member.
+    fn role_access(&self, account: &str) -> Result<Option<u32>, ForgeError>;
 }
 
 fn env(k: &str) -> Option<String> {
@@ -59,7 +110,6 @@ impl Forge {
         match self {
             Forge::GitHub => &["GITHUB_TOKEN", "GH_TOKEN"],
             Forge::GitLab => &["SFCI_GITLAB_TOKEN", "GITLAB_TOKEN"],
-            Forge::Webhook | Forge::Pushgateway => &[],
         }
     }
 }
@@ -99,7 +149,7 @@ impl ForgeOptions {
                 let (owner, name) = repo
                     .split_once('/')
                     .ok_or_else(|| config(&format!("--repo {repo}: expected OWNER/NAME")))?;
-                Client::GitHub(GitHub::with_config(
+                Box::new(GitHub::with_config(
                     &url,
                     owner,
                     name,
@@ -120,86 +170,166 @@ impl ForgeOptions {
                     .ok_or_else(|| {
                         config("the project is unknown: pass --repo ID|PATH (or set CI_PROJECT_ID)")
                     })?;
-                Client::GitLab(GitLab::with_config(
+                Box::new(GitLab::with_config(
                     &url,
                     &project,
                     token,
                     self.http.clone(),
                 )?)
             }
-            Forge::Webhook | Forge::Pushgateway => {
-                return Err(config("a webhook or a Pushgateway is not a forge"))
-            }
         }))
     }
 }
 
-impl Client {
-    pub fn forge(&self) -> Forge {
-        match self {
-            Client::GitHub(_) => Forge::GitHub,
-            Client::GitLab(_) => Forge::GitLab,
+impl ForgeClient for GitHub {
+    fn forge(&self) -> Forge {
+        Forge::GitHub
+    }
+
+    fn upsert_comment(&self, change: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError> {
+        GitHub::upsert_comment(self, change, marker, body)
+    }
+
+    fn update_comment(&self, change: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError> {
+        self.write_comment(change, marker, body, false)
+    }
+
+    fn approvers(&self, change: u64) -> Result<Vec<String>, ForgeError> {
+        GitHub::approvers(self, change)
+    }
+
+    fn open_changes(&self, target_branch: &str) -> Result<Vec<OpenChange>, ForgeError> {
+        self.open_pulls(target_branch)
+    }
+
+    fn head_ref(&self, number: u64) -> String {
+        format!("refs/pull/{number}/head")
+    }
+
+    fn changed_files(&self, change: u64) -> Result<Vec<String>, ForgeError> {
+        self.pull_files(change)
+    }
+
+    fn owner_standing(&self, owner: &str, name: &str) -> Result<Standing, ForgeError> {
+        let (perm, what) = match name.split_once('/') {
+            Some((org, team)) => {
+                if !self.team_exists(org, team)? {
+                    return Ok(Standing::Unknown(format!(
+                        "team {owner} does not exist (or the token cannot read org teams)"
+                    )));
+                }
+                let perm = self.team_repo_permission(org, team, self.owner(), self.repo())?;
+                let access = format!(
+                    "team {owner} has {} access to {}/{}",
+                    perm.as_deref().unwrap_or("no"),
+                    self.owner(),
+                    self.repo()
+                );
+                (perm, access)
+            }
+            None => {
+                if !self.user_exists(name)? {
+                    return Ok(Standing::Unknown(format!("user {owner} does not exist")));
+                }
+                let perm = self.user_permission(name)?;
+                let access = format!(
+                    "user {owner} has {} access",
+                    perm.as_deref().unwrap_or("no")
+                );
+                (perm, access)
+            }
+        };
+        Ok(if perm.as_deref().is_some_and(super::github::can_write) {
+            Standing::Writer
+        } else {
+            Standing::CannotWrite(format!("{what}; code owners need write"))
+        })
+    }
+
+    fn bare_names_may_be_groups(&self) -> bool {
+        false
+    }
+
+    fn members_of(&self, name: &str) -> Result<Vec<String>, ForgeError> {
+        match name.split_once('/') {
+            Some((org, team)) => self.team_members(org, team),
+            None => Ok(Vec::new()),
         }
     }
 
-    /// Creates or updates the one comment (GitHub) or note (GitLab) on change `change` that
-    /// holds `marker`.
-    pub fn upsert_comment(
-        &self,
-        change: u64,
-        marker: &str,
-        body: &str,
-    ) -> Result<Upsert, ForgeError> {
-        match self {
-            Client::GitHub(gh) => gh.upsert_comment(change, marker, body),
-            Client::GitLab(gl) => gl.upsert_note(change, marker, body),
+    fn role_access(&self, _account: &str) -> Result<Option<u32>, ForgeError> {
+        Ok(None)
+    }
+}
+
+impl ForgeClient for GitLab {
+    fn forge(&self) -> Forge {
+        Forge::GitLab
+    }
+
+    fn upsert_comment(&self, change: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError> {
+        self.upsert_note(change, marker, body)
+    }
+
+    fn update_comment(&self, change: u64, marker: &str, body: &str) -> Result<Upsert, ForgeError> {
+        self.write_note(change, marker, body, false)
+    }
+
+    fn approvers(&self, change: u64) -> Result<Vec<String>, ForgeError> {
+        self.mr_approvers(change)
+    }
+
+    fn open_changes(&self, target_branch: &str) -> Result<Vec<OpenChange>, ForgeError> {
+        self.open_merge_requests(target_branch)
+    }
+
+    fn head_ref(&self, number: u64) -> String {
+        format!("refs/merge-requests/{number}/head")
+    }
+
+    fn changed_files(&self, change: u64) -> Result<Vec<String>, ForgeError> {
+        self.mr_changed_files(change)
+    }
+
+    fn owner_standing(&self, owner: &str, name: &str) -> Result<Standing, ForgeError> {
+        if name.contains('/') {
+            return Ok(if self.group_exists(name)? {
+                Standing::Writer
+            } else {
+                Standing::Unknown(format!(
+                    "group {owner} does not exist (or the token cannot see it)"
+                ))
+            });
+        }
+        if !self.user_exists(name)? {
+            // A top-level group is written like a user.
+            return Ok(if self.group_exists(name)? {
+                Standing::Writer
+            } else {
+                Standing::Unknown(format!("{owner} is neither a user nor a group"))
+            });
+        }
+        let access = self.project_member_access(name)?;
+        Ok(if access.unwrap_or(0) < super::gitlab::access::DEVELOPER {
+            Standing::CannotWrite(format!("user {owner} is not a Developer (or higher) member of the project; GitLab ignores such code owners"))
+        } else {
+            Standing::Writer
+        })
+    }
+
+    fn bare_names_may_be_groups(&self) -> bool {
+        true
+    }
+
+    fn members_of(&self, name: &str) -> Result<Vec<String>, ForgeError> {
+        match self.group_members(name) {
+            Ok(m) => Ok(m),
+            Err(e) if e.is_not_found() => Ok(Vec::new()),
+            Err(e) => Err(e),
         }
     }
 
-    /// Updates the comment/note marked `marker` on change `change` when there is one; creates
-    /// none (`Upsert::Absent`).
-    pub fn update_comment(
-        &self,
-        change: u64,
-        marker: &str,
-        body: &str,
-    ) -> Result<Upsert, ForgeError> {
-        match self {
-            Client::GitHub(gh) => gh.write_comment(change, marker, body, false),
-            Client::GitLab(gl) => gl.write_note(change, marker, body, false),
-        }
-    }
-
-    /// The accounts that approved change `change`.
-    pub fn approvers(&self, change: u64) -> Result<Vec<String>, ForgeError> {
-        match self {
-            Client::GitHub(gh) => gh.approvers(change),
-            Client::GitLab(gl) => gl.mr_approvers(change),
-        }
-    }
-
-    /// The open merge requests / pull requests into `target_branch`, oldest first.
-    pub fn open_changes(&self, target_branch: &str) -> Result<Vec<OpenChange>, ForgeError> {
-        match self {
-            Client::GitHub(gh) => gh.open_pulls(target_branch),
-            Client::GitLab(gl) => gl.open_merge_requests(target_branch),
-        }
-    }
-
-    /// The refs a CI job fetches to have the head of change `number` locally
-    /// (`refs/merge-requests/N/head`, `refs/pull/N/head`).
-    pub fn head_ref(&self, number: u64) -> String {
-        match self {
-            Client::GitHub(_) => format!("refs/pull/{number}/head"),
-            Client::GitLab(_) => format!("refs/merge-requests/{number}/head"),
-        }
-    }
-
-    /// The files change `change` touches, as the forge lists them.
-    pub fn changed_files(&self, change: u64) -> Result<Vec<String>, ForgeError> {
-        match self {
-            Client::GitHub(gh) => gh.pull_files(change),
-            Client::GitLab(gl) => gl.mr_changed_files(change),
-        }
+    fn role_access(&self, account: &str) -> Result<Option<u32>, ForgeError> {
+        self.project_member_access(account)
     }
 }

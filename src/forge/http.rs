@@ -1,4 +1,6 @@
-//! The one HTTP layer under both forge clients.
+//! The forge side of [`crate::net`]: the HTTP client under both forge clients. The send policy —
+//! timeouts, deadline, retries, waits, error classes — is [`crate::net::send`]'s; this file
+//! supplies the forges' auth, pagination, payloads and status judgement.
 //!
 //! - **Timeouts:** a connect timeout and a total timeout per request ([`HttpConfig`]), both cut
 //!   short by the run's deadline when one is set.
@@ -18,8 +20,7 @@
 //! - **Secrets:** errors carry the method and URL path only (no host, query or userinfo), and every
 //!   message is scrubbed of the token.
 use std::collections::HashSet;
-use std::error::Error as StdError;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use ::http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use http_body_util::BodyExt;
@@ -27,67 +28,12 @@ use reqwest::Url;
 use serde::de::DeserializeOwned;
 
 use super::{Endpoint, Forge, ForgeError, Secret};
-
-/// Timeouts, retries and limits of the HTTP layer. `Default` gives the production values.
-#[derive(Debug, Clone)]
-pub struct HttpConfig {
-    /// Time to establish a connection (TCP + TLS). Default 10 s.
-    pub connect_timeout: Duration,
-    /// Total time for one request, body included. Default 30 s.
-    pub request_timeout: Duration,
-    /// Retries after the first attempt. Default 3.
-    pub max_retries: u32,
-    /// First backoff; doubled on every retry. Default 1 s.
-    pub initial_backoff: Duration,
-    /// Longest backoff between two attempts. Default 30 s.
-    pub max_backoff: Duration,
-    /// Longest wait for a `Retry-After` or a rate-limit reset; a longer one fails at once with
-    /// [`ForgeError::RateLimited`]. Default 60 s.
-    pub max_wait: Duration,
-    /// Deadline for the whole run: no request starts or waits past it.
-    pub deadline: Option<Instant>,
-    /// Most pages one listing may read. Default 1,000.
-    pub max_pages: usize,
-    /// Print a line on stderr before each retry. Default true.
-    pub log_retries: bool,
-}
-
-impl Default for HttpConfig {
-    fn default() -> Self {
-        HttpConfig {
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            max_retries: 3,
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(30),
-            max_wait: Duration::from_secs(60),
-            deadline: None,
-            max_pages: 1000,
-            log_retries: true,
-        }
-    }
-}
-
-impl HttpConfig {
-    /// Sets the run's deadline (share one `Instant` between clients of one run).
-    pub fn with_deadline(mut self, deadline: Instant) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-
-    /// Sets the run's deadline to `timeout` from now.
-    pub fn with_run_timeout(self, timeout: Duration) -> Self {
-        self.with_deadline(Instant::now() + timeout)
-    }
-
-    fn backoff(&self, retry: u32) -> Duration {
-        let factor = 1u32.checked_shl(retry.min(20)).unwrap_or(u32::MAX);
-        self.initial_backoff
-            .checked_mul(factor)
-            .unwrap_or(self.max_backoff)
-            .min(self.max_backoff)
-    }
-}
+pub use crate::net::HttpConfig;
+use crate::net::{self, Exchange, GiveUp, Transport, Verdict};
+pub(crate) use crate::net::{
+    chain, decode_json, error_message, is_html, parse_base_url, rate_limit_reset, retry_after,
+    same_origin, strip_queries, truncate, Response,
+};
 
 /// HTTP methods the clients use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,8 +78,6 @@ pub(crate) struct Request {
     /// Overrides the client's default `Accept`.
     pub accept: Option<&'static str>,
     pub body: Option<Vec<u8>>,
-    /// The body's media type (default `application/json`).
-    pub content_type: Option<&'static str>,
 }
 
 impl Request {
@@ -143,7 +87,6 @@ impl Request {
             url,
             accept: None,
             body: None,
-            content_type: None,
         }
     }
 
@@ -153,42 +96,8 @@ impl Request {
             url,
             accept: None,
             body: Some(serde_json::to_vec(body).unwrap_or_default()),
-            content_type: None,
         }
     }
-
-    /// A request with a body of the given media type (the Pushgateway's text format).
-    pub(crate) fn with_body(
-        method: Method,
-        url: Url,
-        body: Vec<u8>,
-        content_type: &'static str,
-    ) -> Self {
-        Request {
-            method,
-            url,
-            accept: None,
-            body: Some(body),
-            content_type: Some(content_type),
-        }
-    }
-}
-
-/// A complete response (body read).
-#[derive(Debug)]
-pub(crate) struct Response {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-/// Why one attempt produced no response.
-#[derive(Debug)]
-enum SendError {
-    /// The connection could not be made: the request was not sent.
-    Connect(String),
-    Timeout,
-    Other(String),
 }
 
 enum Backend {
@@ -207,9 +116,6 @@ pub(crate) enum Auth {
     OctocrabBearer,
     /// A plain header (GitLab: `PRIVATE-TOKEN`).
     Header(&'static str),
-    /// No credential header: the secret is the URL itself (an incoming webhook); the token is
-    /// only what every message is scrubbed of.
-    None,
 }
 
 /// The HTTP client under [`super::GitHub`] and [`super::GitLab`].
@@ -235,8 +141,6 @@ impl std::fmt::Debug for HttpClient {
     }
 }
 
-const USER_AGENT: &str = concat!("sfci/", env!("CARGO_PKG_VERSION"));
-
 impl HttpClient {
     pub(crate) fn new(
         forge: Forge,
@@ -251,31 +155,11 @@ impl HttpClient {
             forge,
             detail: token.scrub(&detail),
         };
-        // A Pushgateway gets no credential, so plain http (an in-cluster service) is fine.
-        let base =
-            parse_base_url_with(base_url, forge == Forge::Pushgateway).map_err(config_err)?;
-        let loopback = is_loopback(&base);
+        let base = parse_base_url(base_url).map_err(config_err)?;
 
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .user_agent(USER_AGENT)
-            // Follow redirects only on the same origin: reqwest drops `Authorization` on a
-            // cross-host redirect but would forward GitLab's `PRIVATE-TOKEN`.
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                let same = attempt
-                    .previous()
-                    .first()
-                    .is_some_and(|first| same_origin(first, attempt.url()));
-                if attempt.previous().len() > 5 || !same {
-                    attempt.stop()
-                } else {
-                    attempt.follow()
-                }
-            }));
-        if loopback {
-            // A local server (tests, a port-forward) is never reached through a proxy.
-            builder = builder.no_proxy();
-        }
+        // Redirects only on the same origin: reqwest drops `Authorization` on a cross-host
+        // redirect but would forward GitLab's `PRIVATE-TOKEN`.
+        let builder = net::client_builder(config.connect_timeout, Some(&base));
         let client = builder
             .build()
             .map_err(|e| config_err(format!("cannot build the HTTP client: {}", chain(&e))))?;
@@ -316,7 +200,6 @@ impl HttpClient {
                 };
                 Backend::Reqwest { client, auth }
             }
-            Auth::None => Backend::Reqwest { client, auth: None },
         };
         let headers = headers
             .iter()
@@ -445,7 +328,7 @@ impl HttpClient {
                 return Ok(Some(url));
             }
         }
-        if let Some(next) = header_str(headers, "x-next-page") {
+        if let Some(next) = headers.get("x-next-page").and_then(|v| v.to_str().ok()) {
             let next = next.trim();
             if next.is_empty() {
                 return Ok(None);
@@ -477,7 +360,7 @@ impl HttpClient {
         endpoint: &Endpoint,
         resp: &Response,
     ) -> Result<T, ForgeError> {
-        if looks_like_html(resp) {
+        if is_html(&resp.headers, &resp.body) {
             return Err(ForgeError::HtmlPage {
                 forge: self.forge,
                 endpoint: endpoint.clone(),
@@ -496,149 +379,18 @@ impl HttpClient {
         })
     }
 
-    /// Sends `req` with the retry policy; `Ok` only for 2xx.
+    /// Sends `req` with the [`crate::net`] policy; `Ok` only for 2xx.
     pub(crate) fn execute(&self, req: &Request) -> Result<Response, ForgeError> {
-        let endpoint = self.endpoint(req.method, &req.url);
-        let cfg = &self.config;
-        let mut retry = 0u32;
-        loop {
-            let attempts = retry + 1;
-            let now = Instant::now();
-            let remaining = cfg.deadline.map(|d| d.saturating_duration_since(now));
-            if remaining == Some(Duration::ZERO) {
-                return Err(ForgeError::Deadline {
-                    forge: self.forge,
-                    endpoint,
-                    last: String::new(),
-                });
-            }
-            let (timeout, clipped) = match remaining {
-                Some(r) if r < cfg.request_timeout => (r, true),
-                _ => (cfg.request_timeout, false),
-            };
-            let outcome = self.rt.block_on(async {
-                match tokio::time::timeout(timeout, self.send_once(req)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(SendError::Timeout),
-                }
-            });
-
-            // Decide: done, fail now, or wait and retry.
-            let (final_error, wait, rate_limit) = match outcome {
-                Ok(resp) if resp.status < 300 => return Ok(resp),
-                Ok(resp) => {
-                    let retry_after = retry_after(&resp.headers);
-                    let reset = rate_limit_reset(&resp.headers);
-                    let rate_limited = resp.status == 429
-                        || (resp.status == 403 && (reset.is_some() || retry_after.is_some()));
-                    let retryable = rate_limited
-                        || (resp.status >= 500 && (req.method.idempotent() || resp.status == 503));
-                    let err = self.status_error(&endpoint, &resp, attempts, reset);
-                    if !retryable {
-                        return Err(err);
-                    }
-                    let wait = match (retry_after, reset) {
-                        (Some(d), _) => d,
-                        (None, Some(t)) => t
-                            .duration_since(SystemTime::now())
-                            .unwrap_or(Duration::ZERO),
-                        (None, None) => cfg.backoff(retry),
-                    };
-                    (err, wait, rate_limited.then_some(resp.status))
-                }
-                Err(SendError::Timeout) => {
-                    if clipped {
-                        return Err(ForgeError::Deadline {
-                            forge: self.forge,
-                            endpoint,
-                            last: format!("a request was still running after {timeout:?}"),
-                        });
-                    }
-                    let err = ForgeError::Timeout {
-                        forge: self.forge,
-                        endpoint: endpoint.clone(),
-                        after: timeout,
-                        attempts,
-                    };
-                    if !req.method.idempotent() {
-                        return Err(err);
-                    }
-                    (err, cfg.backoff(retry), None)
-                }
-                Err(SendError::Connect(detail)) => (
-                    ForgeError::Network {
-                        forge: self.forge,
-                        endpoint: endpoint.clone(),
-                        detail: self.clean(&detail),
-                        attempts,
-                    },
-                    cfg.backoff(retry),
-                    None,
-                ),
-                Err(SendError::Other(detail)) => {
-                    let err = ForgeError::Network {
-                        forge: self.forge,
-                        endpoint: endpoint.clone(),
-                        detail: self.clean(&detail),
-                        attempts,
-                    };
-                    if !req.method.idempotent() {
-                        return Err(err);
-                    }
-                    (err, cfg.backoff(retry), None)
-                }
-            };
-
-            if retry >= cfg.max_retries {
-                return Err(final_error);
-            }
-            if wait > cfg.max_wait {
-                return Err(match rate_limit {
-                    Some(status) => ForgeError::RateLimited {
-                        forge: self.forge,
-                        endpoint,
-                        status,
-                        reset_at: Some(SystemTime::now() + wait),
-                        reason: format!(
-                            "not waiting longer than {} s for it",
-                            cfg.max_wait.as_secs()
-                        ),
-                    },
-                    None => final_error,
-                });
-            }
-            if let Some(deadline) = cfg.deadline {
-                if Instant::now() + wait >= deadline {
-                    return Err(match rate_limit {
-                        Some(status) => ForgeError::RateLimited {
-                            forge: self.forge,
-                            endpoint,
-                            status,
-                            reset_at: Some(SystemTime::now() + wait),
-                            reason: "the run's deadline comes first".into(),
-                        },
-                        None => ForgeError::Deadline {
-                            forge: self.forge,
-                            endpoint,
-                            last: final_error.to_string(),
-                        },
-                    });
-                }
-            }
-            if cfg.log_retries {
-                eprintln!(
-                    "{final_error}; retrying in {:.1} s (retry {} of {})",
-                    wait.as_secs_f64(),
-                    retry + 1,
-                    cfg.max_retries
-                );
-            }
-            std::thread::sleep(wait);
-            retry += 1;
-        }
+        let mut exchange = ForgeExchange {
+            client: self,
+            req,
+            endpoint: self.endpoint(req.method, &req.url),
+        };
+        self.rt
+            .block_on(net::send(&self.config.policy(), &mut exchange))
     }
 
-    async fn send_once(&self, req: &Request) -> Result<Response, SendError> {
+    async fn send_once(&self, req: &Request) -> Result<Response, Transport> {
         let accept = HeaderValue::from_static(req.accept.unwrap_or(self.accept));
         match &self.backend {
             Backend::Reqwest { client, auth } => {
@@ -653,18 +405,10 @@ impl HttpClient {
                 }
                 if let Some(body) = &req.body {
                     rb = rb
-                        .header(CONTENT_TYPE, req.content_type.unwrap_or("application/json"))
+                        .header(CONTENT_TYPE, "application/json")
                         .body(body.clone());
                 }
-                let resp = rb.send().await.map_err(|e| classify(&e))?;
-                let status = resp.status().as_u16();
-                let headers = resp.headers().clone();
-                let body = resp.bytes().await.map_err(|e| classify(&e))?;
-                Ok(Response {
-                    status,
-                    headers,
-                    body: body.to_vec(),
-                })
+                net::fetch(rb).await
             }
             Backend::Octocrab(oc) => {
                 // octocrab joins a path to its base URI and adds the bearer token only to
@@ -690,10 +434,14 @@ impl HttpClient {
                 };
                 let request = rb
                     .body(body)
-                    .map_err(|e| SendError::Other(format!("invalid request: {e}")))?;
-                let resp = oc.execute(request).await.map_err(|e| classify(&e))?;
+                    .map_err(|e| Transport::Other(format!("invalid request: {e}")))?;
+                let resp = oc.execute(request).await.map_err(|e| net::classify(&e))?;
                 let (parts, body) = resp.into_parts();
-                let body = body.collect().await.map_err(|e| classify(&e))?.to_bytes();
+                let body = body
+                    .collect()
+                    .await
+                    .map_err(|e| net::classify_body(&e))?
+                    .to_bytes();
                 Ok(Response {
                     status: parts.status.as_u16(),
                     headers: parts.headers,
@@ -713,7 +461,7 @@ impl HttpClient {
     ) -> ForgeError {
         let forge = self.forge;
         let endpoint = endpoint.clone();
-        let html = looks_like_html(resp);
+        let html = is_html(&resp.headers, &resp.body);
         let message = if (300..400).contains(&resp.status) {
             "a redirect to another host or too many redirects (not followed)".to_string()
         } else if html {
@@ -773,89 +521,10 @@ impl HttpClient {
     }
 }
 
-/// Decodes a whole JSON body; the error names the path of the bad value
-/// (`[3].filename: invalid type: null, expected a string`) or says what is wrong at the top.
-pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(value) => match de.end() {
-            Ok(()) => Ok(value),
-            Err(e) => Err(e.to_string()),
-        },
-        Err(e) => {
-            let path = e.path().to_string();
-            Err(if path == "." || path.is_empty() {
-                e.inner().to_string()
-            } else {
-                format!("{path}: {}", e.inner())
-            })
-        }
-    }
-}
-
-/// Parses and checks a base URL: https, or http to a loopback address only; no credentials.
-pub(crate) fn parse_base_url(base_url: &str) -> Result<Url, String> {
-    parse_base_url_with(base_url, false)
-}
-
-/// [`parse_base_url`], with plain http to any host when `any_http` (no credential is sent).
-pub(crate) fn parse_base_url_with(base_url: &str, any_http: bool) -> Result<Url, String> {
-    let trimmed = base_url.trim();
-    let mut url = Url::parse(trimmed).map_err(|e| {
-        format!(
-            "the base URL {:?} does not parse: {e}",
-            strip_queries(trimmed)
-        )
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("the base URL must not contain credentials; pass the token separately".into());
-    }
-    match url.scheme() {
-        "https" => {}
-        "http" if any_http || is_loopback(&url) => {}
-        "http" => {
-            return Err(format!(
-                "plain http is allowed only to a loopback address, not {}",
-                url.host_str().unwrap_or("")
-            ))
-        }
-        other => return Err(format!("unsupported URL scheme {other:?}")),
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("the base URL has no host".into());
-    }
-    url.set_query(None);
-    url.set_fragment(None);
-    let path = url.path().trim_end_matches('/').to_string();
-    url.set_path(&path);
-    Ok(url)
-}
-
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
 fn name_lower(name: &'static str) -> &'static str {
     // Header names given to `from_static` must be lowercase.
     debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()));
     name
-}
-
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name)?.to_str().ok()
 }
 
 /// The `rel="next"` target of a `Link` header.
@@ -888,170 +557,6 @@ pub(crate) fn next_link(header: &str) -> Option<&str> {
     None
 }
 
-/// `Retry-After` as a wait from now: delta-seconds or an HTTP date.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = header_str(headers, "retry-after")?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
-/// When the rate limit resets, if the remaining count is 0 (GitHub `x-ratelimit-*`, GitLab
-/// `RateLimit-*`; both carry epoch seconds).
-fn rate_limit_reset(headers: &HeaderMap) -> Option<SystemTime> {
-    for (remaining, reset) in [
-        ("x-ratelimit-remaining", "x-ratelimit-reset"),
-        ("ratelimit-remaining", "ratelimit-reset"),
-    ] {
-        if header_str(headers, remaining).map(str::trim) == Some("0") {
-            if let Some(secs) =
-                header_str(headers, reset).and_then(|v| v.trim().parse::<u64>().ok())
-            {
-                return Some(UNIX_EPOCH + Duration::from_secs(secs));
-            }
-        }
-    }
-    None
-}
-
-fn looks_like_html(resp: &Response) -> bool {
-    is_html(&resp.headers, &resp.body)
-}
-
-/// Whether a body is an HTML page (by content type, or by how it starts) where JSON was
-/// expected: a login or maintenance page, a proxy's error page.
-pub(crate) fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
-    if let Some(ct) = header_str(headers, "content-type") {
-        if ct.to_ascii_lowercase().contains("text/html") {
-            return true;
-        }
-    }
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map(|i| &body[i..])
-        .unwrap_or(&[]);
-    let head: Vec<u8> = start.iter().take(15).map(u8::to_ascii_lowercase).collect();
-    head.starts_with(b"<!doctype html") || head.starts_with(b"<html") || head.starts_with(b"<head")
-}
-
-/// The forge's error message from a JSON error body (`message`, `error`, `error_description`),
-/// or the first line of a text body.
-fn error_message(body: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        let mut parts = Vec::new();
-        for key in ["message", "error", "error_description"] {
-            match value.get(key) {
-                Some(serde_json::Value::String(s)) => parts.push(s.clone()),
-                Some(serde_json::Value::Null) | None => {}
-                Some(other) => parts.push(other.to_string()),
-            }
-        }
-        return parts.join(": ");
-    }
-    String::from_utf8_lossy(body)
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-        .to_string()
-}
-
-/// The error chain of `e` as one line, without any URL (reqwest's own message names the URL:
-/// only its kind and sources are kept).
-pub(crate) fn chain(e: &(dyn StdError + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(re) = err.downcast_ref::<reqwest::Error>() {
-            parts.push(
-                if re.is_connect() {
-                    "cannot connect"
-                } else if re.is_timeout() {
-                    "timed out"
-                } else if re.is_body() || re.is_decode() {
-                    "cannot read the response body"
-                } else if re.is_redirect() {
-                    "too many redirects"
-                } else {
-                    "request failed"
-                }
-                .to_string(),
-            );
-        } else if err.downcast_ref::<octocrab::Error>().is_none() {
-            let text = err.to_string();
-            if parts.last() != Some(&text) {
-                parts.push(text);
-            }
-        }
-        cur = err.source();
-    }
-    strip_queries(&parts.join(": "))
-}
-
-fn classify(e: &(dyn StdError + 'static)) -> SendError {
-    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
-    let mut connect = false;
-    while let Some(err) = cur {
-        if let Some(re) = err.downcast_ref::<reqwest::Error>() {
-            if re.is_timeout() {
-                return SendError::Timeout;
-            }
-            connect |= re.is_connect();
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::TimedOut {
-                return SendError::Timeout;
-            }
-        }
-        cur = err.source();
-    }
-    if connect {
-        SendError::Connect(chain(e))
-    } else {
-        SendError::Other(chain(e))
-    }
-}
-
-/// Removes the query part of anything that looks like a URL in `text`.
-pub(crate) fn strip_queries(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        if word.contains("://") {
-            if let Some(q) = word.find('?') {
-                out.push_str(&word[..q]);
-                // keep closing punctuation such as ")" after the query
-                let tail: String = word[q..]
-                    .chars()
-                    .rev()
-                    .take_while(|c| matches!(c, ')' | ']' | '"' | '\'' | ',' | '.'))
-                    .collect();
-                out.extend(tail.chars().rev());
-                continue;
-            }
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(max).collect();
-    s.push('…');
-    s
-}
-
 /// Percent-encodes one path segment or query value (everything but RFC 3986 unreserved
 /// characters), e.g. a GitLab project path `group/sub/project` → `group%2Fsub%2Fproject`.
 pub fn encode_segment(segment: &str) -> String {
@@ -1064,6 +569,112 @@ pub fn encode_segment(segment: &str) -> String {
         }
     }
     out
+}
+
+/// One forge request under [`net::send`]: the forges' status judgement and errors.
+struct ForgeExchange<'a> {
+    client: &'a HttpClient,
+    req: &'a Request,
+    endpoint: Endpoint,
+}
+
+impl Exchange for ForgeExchange<'_> {
+    type Error = ForgeError;
+
+    fn idempotent(&self) -> bool {
+        self.req.method.idempotent()
+    }
+
+    async fn attempt(&mut self) -> Result<Response, Transport> {
+        self.client.send_once(self.req).await
+    }
+
+    /// 429, and 403 with a rate-limit header, wait for the limit; 5xx is retried when the
+    /// request may be repeated (a 503 was not processed); anything else fails.
+    async fn judge(&mut self, resp: &Response, attempts: u32) -> Verdict<ForgeError> {
+        if resp.status < 300 {
+            return Verdict::Done;
+        }
+        let retry_after = retry_after(&resp.headers);
+        let reset = rate_limit_reset(&resp.headers);
+        let rate_limited = resp.status == 429
+            || (resp.status == 403 && (reset.is_some() || retry_after.is_some()));
+        let retryable = rate_limited
+            || (resp.status >= 500 && (self.req.method.idempotent() || resp.status == 503));
+        let err = self
+            .client
+            .status_error(&self.endpoint, resp, attempts, reset);
+        if !retryable {
+            return Verdict::Fail(err);
+        }
+        let wait = retry_after.or_else(|| {
+            reset.map(|t| {
+                t.duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO)
+            })
+        });
+        Verdict::Retry(err, wait)
+    }
+
+    fn transport_error(&self, failure: Transport, attempts: u32) -> ForgeError {
+        let forge = self.client.forge;
+        let endpoint = self.endpoint.clone();
+        match failure {
+            Transport::Timeout(after) => ForgeError::Timeout {
+                forge,
+                endpoint,
+                after,
+                attempts,
+            },
+            Transport::Connect(detail) | Transport::Body(detail) | Transport::Other(detail) => {
+                ForgeError::Network {
+                    forge,
+                    endpoint,
+                    detail: self.client.clean(&detail),
+                    attempts,
+                }
+            }
+        }
+    }
+
+    fn deadline_error(&self, last: String) -> ForgeError {
+        ForgeError::Deadline {
+            forge: self.client.forge,
+            endpoint: self.endpoint.clone(),
+            last,
+        }
+    }
+
+    /// A rate limit that cannot be waited out says when it resets and why we did not wait.
+    fn give_up(&self, err: ForgeError, why: GiveUp) -> ForgeError {
+        let reason = match why {
+            GiveUp::Spent => return err,
+            GiveUp::TooLong(_) => format!(
+                "not waiting longer than {} s for it",
+                self.client.config.max_wait.as_secs()
+            ),
+            GiveUp::Deadline(_) => "the run's deadline comes first".into(),
+        };
+        match (err, why) {
+            (
+                ForgeError::RateLimited {
+                    forge,
+                    endpoint,
+                    status,
+                    ..
+                },
+                GiveUp::TooLong(wait) | GiveUp::Deadline(wait),
+            ) => ForgeError::RateLimited {
+                forge,
+                endpoint,
+                status,
+                reset_at: Some(SystemTime::now() + wait),
+                reason,
+            },
+            (err, GiveUp::Deadline(_)) => self.deadline_error(err.to_string()),
+            (err, _) => err,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Forge clients: GitHub and GitLab REST.
 //!
-//! Both clients sit on one HTTP layer ([`http`]): reqwest with rustls, connect and total timeouts
+//! Both clients sit on [`crate::net`] through [`http`]: reqwest with rustls, connect and total timeouts
 //! per request, bounded retries with exponential backoff for 429, 5xx and connection errors,
 //! `Retry-After` and rate-limit reset headers honoured up to a cap, a deadline for the whole run,
 //! pagination with a loop guard, and errors that name the forge and the endpoint path — never a
@@ -26,28 +26,21 @@ pub mod connect;
 pub mod github;
 pub mod gitlab;
 pub mod http;
-pub mod secret;
 
 #[cfg(test)]
 pub(crate) mod fake;
 
-pub use connect::{Client, ForgeOptions};
+pub use crate::net::Secret;
+pub use connect::{Client, ForgeClient, ForgeOptions, Standing};
 pub use github::{GitHub, Review, ReviewState};
 pub use gitlab::GitLab;
 pub use http::HttpConfig;
-pub use secret::Secret;
 
-/// Which service a client of this HTTP layer talks to: a forge, or the release channel's
-/// notification webhook (not a forge, but it shares the timeouts, retries and redaction).
+/// Which forge a client talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Forge {
     GitHub,
     GitLab,
-    /// The incoming webhook of `--notify` (Slack-compatible or Teams Workflows).
-    Webhook,
-    /// The Prometheus Pushgateway of `--pushgateway` (deployment gauges; no credential is sent,
-    /// so plain http is allowed to any host).
-    Pushgateway,
 }
 
 impl fmt::Display for Forge {
@@ -55,8 +48,6 @@ impl fmt::Display for Forge {
         f.write_str(match self {
             Forge::GitHub => "GitHub",
             Forge::GitLab => "GitLab",
-            Forge::Webhook => "notification webhook",
-            Forge::Pushgateway => "Pushgateway",
         })
     }
 }
@@ -74,14 +65,6 @@ impl Forge {
             Forge::GitLab => {
                 "use a GitLab project access token with read_api (api to post notes); \
                  CI_JOB_TOKEN cannot read merge request approvals or post notes"
-            }
-            Forge::Webhook => {
-                "check the webhook URL in the notification variable (it may have been revoked \
-                 or the workflow turned off)"
-            }
-            Forge::Pushgateway => {
-                "the Pushgateway refused the push (an authenticating proxy in front of it is not \
-                 supported: sfci sends no credential)"
             }
         }
     }

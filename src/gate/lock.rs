@@ -18,7 +18,7 @@
 //! an unreachable server is exit 2.
 
 use super::GateError;
-use crate::forge::Secret;
+use crate::net::Secret;
 use crate::report::results::CheckResult;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

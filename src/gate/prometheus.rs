@@ -4,15 +4,20 @@
 //! - A `vector` result with one sample, or a `scalar`, is the value; an empty vector, or a
 //!   `NaN` value, is *no data*; several series are an error (aggregate them with `sum()`);
 //!   a `matrix` (range vector) is an error.
-//! - Each request has a 5 s connect timeout and a 30 s total timeout; 429, 5xx and connection
-//!   failures are retried at most 3 times with backoff (1 s, 2 s, 4 s), honouring a
-//!   `Retry-After` in seconds up to 30 s (a longer one fails the measurement at once).
+//! - Requests go through [`crate::net::send`]: a 5 s connect timeout and the query timeout as
+//!   the total per attempt; 429, 5xx and transport failures are retried at most 3 times with
+//!   backoff (1 s, 2 s, 4 s, jittered shorter), honouring a `Retry-After` (seconds or an HTTP
+//!   date) up to 30 s — a longer one fails the measurement at once.
 //! - An optional bearer token (`SFCI_PROMETHEUS_TOKEN`) is sent as `Authorization`; it and the
 //!   URL's user info never appear in messages.
 
 use super::error_rate::{Measure, MeasureError};
-use crate::forge::Secret;
+use crate::net::{self, Exchange, Policy, Response, Secret, Transport, Verdict};
+use std::fmt;
 use std::time::Duration;
+
+/// The longest `Retry-After` a measurement waits for.
+const MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// The Prometheus source.
 pub struct Prometheus {
@@ -21,6 +26,8 @@ pub struct Prometheus {
     token: Option<Secret>,
     client: reqwest::Client,
     runtime: tokio::runtime::Runtime,
+    /// Total time of one attempt.
+    timeout: Duration,
     /// Retries after the first attempt.
     pub max_retries: u32,
     /// First backoff (doubled per retry).
@@ -45,10 +52,7 @@ impl Prometheus {
         let mut shown = base.clone();
         let _ = shown.set_username("");
         let _ = shown.set_password(None);
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(timeout)
-            .user_agent(concat!("sfci-gate/", env!("CARGO_PKG_VERSION")))
+        let client = net::client_builder(Duration::from_secs(5), Some(&base))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -61,6 +65,7 @@ impl Prometheus {
             token,
             client,
             runtime,
+            timeout,
             max_retries: 3,
             backoff: Duration::from_secs(1),
         })
@@ -77,45 +82,115 @@ impl Prometheus {
         s
     }
 
-    fn once(&self, query: &str) -> Result<(u16, Option<u64>, String), (bool, String)> {
-        let mut url = self
-            .base
-            .join("api/v1/query")
-            .map_err(|e| (false, e.to_string()))?;
-        url.query_pairs_mut().append_pair("query", query);
-        let mut req = self.client.get(url).header("Accept", "application/json");
-        if let Some(t) = &self.token {
+    /// The send policy of a measurement.
+    fn policy(&self) -> Policy {
+        Policy {
+            request_timeout: self.timeout,
+            max_retries: self.max_retries,
+            initial_backoff: self.backoff,
+            max_backoff: MAX_WAIT,
+            max_wait: MAX_WAIT,
+            deadline: None,
+            log_retries: true,
+        }
+    }
+}
+
+/// Why a measurement failed: `why`, and the attempts when the retries were spent.
+struct Failed {
+    why: String,
+    attempts: Option<u32>,
+}
+
+impl fmt::Display for Failed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.why)?;
+        if let Some(n) = self.attempts {
+            write!(f, " (after {n} attempt{})", if n == 1 { "" } else { "s" })?;
+        }
+        Ok(())
+    }
+}
+
+/// One query under [`net::send`].
+struct Query<'a> {
+    prometheus: &'a Prometheus,
+    url: reqwest::Url,
+}
+
+impl Exchange for Query<'_> {
+    type Error = Failed;
+
+    fn idempotent(&self) -> bool {
+        true
+    }
+
+    async fn attempt(&mut self) -> Result<Response, Transport> {
+        let mut req = self
+            .prometheus
+            .client
+            .get(self.url.clone())
+            .header("Accept", "application/json");
+        if let Some(t) = &self.prometheus.token {
             req = req.bearer_auth(t.expose());
         }
-        self.runtime.block_on(async {
-            let resp = req.send().await.map_err(|e| {
-                let why = if e.is_timeout() {
-                    "timed out".to_string()
-                } else if e.is_connect() {
-                    "connection failed".to_string()
-                } else {
-                    "request failed".to_string()
-                };
-                (true, why)
-            })?;
-            let status = resp.status().as_u16();
-            let retry_after = resp
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            let body = resp.text().await.map_err(|e| {
-                (
-                    true,
-                    if e.is_timeout() {
-                        "timed out reading the response".into()
-                    } else {
-                        "the response was cut short".into()
-                    },
-                )
-            })?;
-            Ok((status, retry_after, body))
-        })
+        net::fetch(req).await
+    }
+
+    /// 429 and 5xx are retried; any other answer is read by [`parse_response`].
+    async fn judge(&mut self, resp: &Response, attempts: u32) -> Verdict<Failed> {
+        let status = resp.status;
+        if status != 429 && status < 500 {
+            return Verdict::Done;
+        }
+        let wait = net::retry_after(&resp.headers);
+        // A longer wait than a measurement allows fails now, not after the retries.
+        if let Some(wait) = wait.filter(|w| *w > MAX_WAIT) {
+            return Verdict::Fail(Failed {
+                why: format!(
+                    "HTTP {status}: the server asks to retry after {} s, longer than the {} s a measurement waits",
+                    wait.as_secs(),
+                    MAX_WAIT.as_secs()
+                ),
+                attempts: None,
+            });
+        }
+        Verdict::Retry(
+            Failed {
+                why: format!("HTTP {status}"),
+                attempts: Some(attempts),
+            },
+            wait,
+        )
+    }
+
+    fn transport_error(&self, failure: Transport, attempts: u32) -> Failed {
+        let why = match failure {
+            Transport::Timeout(_) => "timed out",
+            Transport::Connect(_) => "connection failed",
+            Transport::Body(_) => "the response was cut short",
+            Transport::Other(_) => "request failed",
+        };
+        Failed {
+            why: why.into(),
+            attempts: Some(attempts),
+        }
+    }
+
+    fn deadline_error(&self, last: String) -> Failed {
+        Failed {
+            why: format!("the deadline passed ({last})"),
+            attempts: None,
+        }
+    }
+
+    fn retry_line(&self, err: &Failed, wait: Duration, _retry: u32, _max: u32) -> String {
+        format!(
+            "gate error-rate: {}: {}; retrying in {}",
+            self.prometheus.shown,
+            err.why,
+            crate::duration::format_duration(wait)
+        )
     }
 }
 
@@ -180,47 +255,27 @@ impl Measure for Prometheus {
     }
 
     fn measure(&mut self, query: &str) -> Result<Option<f64>, MeasureError> {
-        let mut attempt = 0;
-        loop {
-            let outcome = self.once(query);
-            let (retryable, why, wait) = match outcome {
-                Ok((status, retry_after, _)) if status == 429 || status >= 500 => {
-                    // A longer wait than a measurement allows fails now, not after the retries.
-                    if let Some(s) = retry_after.filter(|s| *s > 30) {
-                        return Err(MeasureError(self.scrub(&format!(
-                            "{}: HTTP {status}: the server asks to retry after {s} s, longer than the 30 s a measurement waits",
-                            self.shown
-                        ))));
-                    }
-                    (
-                        true,
-                        format!("HTTP {status}"),
-                        retry_after.map(Duration::from_secs),
-                    )
-                }
-                Ok((status, _, body_text)) => {
-                    return parse_response(status, &body_text)
-                        .map_err(|e| MeasureError(self.scrub(&format!("{}: {e}", self.shown))));
-                }
-                Err((retryable, why)) => (retryable, why, None),
-            };
-            if !retryable || attempt >= self.max_retries {
-                let tries = attempt + 1;
-                return Err(MeasureError(self.scrub(&format!(
-                    "{}: {why} (after {tries} attempt{})",
-                    self.shown,
-                    if tries == 1 { "" } else { "s" }
-                ))));
-            }
-            let pause = wait.unwrap_or(self.backoff * 2u32.pow(attempt));
-            eprintln!(
-                "gate error-rate: {}: {why}; retrying in {}",
-                self.shown,
-                crate::duration::format_duration(pause)
-            );
-            std::thread::sleep(pause);
-            attempt += 1;
+        let fail = |e: String| MeasureError(self.scrub(&format!("{}: {e}", self.shown)));
+        let mut url = self
+            .base
+            .join("api/v1/query")
+            .map_err(|e| fail(e.to_string()))?;
+        url.query_pairs_mut().append_pair("query", query);
+        let mut exchange = Query {
+            prometheus: self,
+            url,
+        };
+        let resp = self
+            .runtime
+            .block_on(net::send(&self.policy(), &mut exchange))
+            .map_err(|e| fail(e.to_string()))?;
+        if net::is_html(&resp.headers, &resp.body) {
+            return Err(fail(format!(
+                "HTTP {}: an HTML page, not the Prometheus API (is the URL the server's base?)",
+                resp.status
+            )));
         }
+        parse_response(resp.status, &String::from_utf8_lossy(&resp.body)).map_err(fail)
     }
 }
 

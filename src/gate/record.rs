@@ -17,14 +17,13 @@
 //!   `…_last_rollback_timestamp_seconds` gauges are pushed only when they change, so each
 //!   keeps its last value and its own `changes()` counts successes, failures and rollbacks.
 //! - **Never the verdict:** a record that cannot be written or a push that fails is a warning
-//!   on stderr; the exit code stays the gate's. Pushes go through the forge HTTP layer with the
+//!   on stderr; the exit code stays the gate's. Pushes go through [`crate::net::post`] with the
 //!   notification policy (10 s per request, 2 retries, 30 s in all; a `POST` is retried only
 //!   when it cannot have been processed). The URL may not carry credentials (sfci sends none)
 //!   and is never printed.
 
-use crate::forge::http::{Auth, HttpClient, Method, Request};
-use crate::forge::{Forge, ForgeError, HttpConfig, Secret};
 use crate::gate::sf_result::{Kind as SfKind, Outcome as TestOutcome, Parsed};
+use crate::net::{HttpConfig, Post, PostError, Secret};
 use crate::report::results::ResultsReport;
 use crate::report::ExitCode;
 use serde::Serialize;
@@ -506,15 +505,15 @@ pub fn push_path(job: &str, key: &[(&str, String)]) -> String {
     p
 }
 
-/// The request policy of pushes (the notification policy of the forge HTTP layer).
+/// The request policy of pushes (the notification policy).
 pub fn http_config() -> HttpConfig {
     crate::notify::http_config()
 }
 
 /// `POST`s `body` to the Pushgateway at `url` under `path`. Errors never contain the URL.
-pub fn push(url: &str, path: &str, body: String, http: HttpConfig) -> Result<(), ForgeError> {
-    let config = |detail: &str| ForgeError::Config {
-        forge: Forge::Pushgateway,
+pub fn push(url: &str, path: &str, body: String, http: HttpConfig) -> Result<(), PostError> {
+    let config = |detail: &str| PostError::Config {
+        service: SERVICE,
         detail: detail.into(),
     };
     let parsed = reqwest::Url::parse(url.trim())
@@ -526,24 +525,25 @@ pub fn push(url: &str, path: &str, body: String, http: HttpConfig) -> Result<(),
             "the Pushgateway URL carries credentials; sfci sends none (its value is not shown)",
         ));
     }
-    let client = HttpClient::new(
-        Forge::Pushgateway,
-        url.trim(),
+    let base = crate::net::parse_base_url_with(url, true).map_err(|e| config(&e))?;
+    let mut full = base.clone();
+    full.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
+    let post = Post {
+        service: SERVICE,
+        refused_hint: "the Pushgateway refused the push (an authenticating proxy in front of it \
+                       is not supported: sfci sends no credential)",
+        url: full,
+        body: body.into_bytes(),
+        content_type: "text/plain; version=0.0.4",
+        accept: "text/plain, */*",
+        any_http: true,
         secret,
-        Auth::None,
-        "text/plain, */*",
-        &[],
-        http,
-    )?;
-    let full = client.url(path, &[]);
-    client.execute(&Request::with_body(
-        Method::Post,
-        full,
-        body.into_bytes(),
-        "text/plain; version=0.0.4",
-    ))?;
-    Ok(())
+    };
+    crate::net::post(&post, &http)
 }
+
+/// What messages call the Pushgateway.
+const SERVICE: &str = "Pushgateway";
 
 /// What became of a push.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,8 +18,8 @@
 //! No credential is ever formatted: they live in [`Secret`]s, and errors about the auth URL
 //! never quote it.
 
-use crate::forge::http::{is_loopback, parse_base_url};
-use crate::forge::Secret;
+use crate::net::Secret;
+use crate::net::{is_loopback, parse_base_url};
 use reqwest::Url;
 use std::path::{Path, PathBuf};
 

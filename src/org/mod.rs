@@ -10,6 +10,8 @@
 //!   once with the usage ([`OrgError::ApiLimit`]). A call that changes data (anonymous Apex
 //!   that commits) is retried only when it cannot have run (no connection, 429).
 //! - **Timeouts:** connect and per-request timeouts, both cut short by the run's deadline.
+//!   The retry loop, waits, deadline and transport-error classes are [`crate::net::send`]'s;
+//!   `send.rs` supplies the org's judgement of a status (renew, retry, fail).
 //! - **Errors:** decoded from Salesforce's error array (`errorCode`, `message`) or the OAuth
 //!   error (`error`, `error_description`); HTML pages and malformed JSON are named as such.
 //! - **Usage:** the `Sforce-Limit-Info: api-usage=USED/MAX` header (the highest count seen).
@@ -28,10 +30,9 @@ mod send;
 pub use auth::{AuthInputs, Credentials};
 pub use error::OrgError;
 
-pub(crate) use crate::forge::http::is_html;
-use crate::forge::http::{chain, decode_json, strip_queries, truncate};
-use crate::forge::Secret;
-use reqwest::header::HeaderMap;
+pub(crate) use crate::net::is_html;
+pub use crate::net::Response;
+use crate::net::{chain, decode_json, strip_queries, truncate, Policy, Secret};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -44,8 +45,6 @@ pub const DEFAULT_API_VERSION: &str = "66.0";
 
 /// Anonymous Apex goes in the URL of a GET; Salesforce refuses URIs over 16,384 bytes.
 pub const MAX_ANONYMOUS_URL: usize = 16_000;
-
-const USER_AGENT: &str = concat!("sfci/", env!("CARGO_PKG_VERSION"));
 
 /// Timeouts, retries and limits of the org client.
 #[derive(Debug, Clone)]
@@ -93,12 +92,17 @@ impl Default for OrgConfig {
 }
 
 impl OrgConfig {
-    fn backoff(&self, retry: u32) -> Duration {
-        let factor = 1u32.checked_shl(retry.min(20)).unwrap_or(u32::MAX);
-        self.initial_backoff
-            .checked_mul(factor)
-            .unwrap_or(self.max_backoff)
-            .min(self.max_backoff)
+    /// The send policy of [`crate::net`].
+    pub fn policy(&self) -> Policy {
+        Policy {
+            request_timeout: self.request_timeout,
+            max_retries: self.max_retries,
+            initial_backoff: self.initial_backoff,
+            max_backoff: self.max_backoff,
+            max_wait: self.max_wait,
+            deadline: self.deadline,
+            log_retries: self.log_retries,
+        }
     }
 }
 
@@ -169,14 +173,6 @@ pub struct Identity {
     pub sandbox: bool,
 }
 
-/// An answer read whole.
-#[derive(Debug)]
-pub struct Response {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
 struct Session {
     token: Secret,
     instance: Url,
@@ -218,20 +214,12 @@ impl std::fmt::Debug for Org {
     }
 }
 
-enum Failure {
-    /// Give up with this error.
-    Final(OrgError),
-    /// Retry after `wait` (or the backoff), unless retries or time run out.
-    Retry(OrgError, Option<Duration>),
-}
-
 impl Org {
     /// Logs in (no network for an access token) and returns the client.
     pub async fn connect(creds: Credentials, cfg: OrgConfig) -> Result<Org, OrgError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .user_agent(USER_AGENT)
-            // The bearer token must never follow a redirect to another host.
+        let http = crate::net::client_builder(cfg.connect_timeout, None)
+            // Stricter than net's same-origin rule: the REST API answers no redirect, so one
+            // (a login page, a proxy) is reported, never followed.
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| {

@@ -1,51 +1,26 @@
-//! Sending: the retry loop of every API call and the OAuth token exchange.
+//! Sending: the org's side of [`crate::net::send`] for every API call and the OAuth token
+//! exchange — how an attempt is built (session, URL, bearer token), what a status means
+//! (renew the session once, retry, fail, or hand any status back), and the org's errors.
 
 use super::auth::{instance_url_allowed, jwt_assertion};
 use super::{
-    endpoint_of, is_html, lock, parse_limit_info, salesforce_error, Call, Credentials, Failure,
-    Org, OrgError, Response,
+    endpoint_of, is_html, lock, parse_limit_info, salesforce_error, Call, Credentials, Org,
+    OrgError, Response,
 };
-use crate::forge::http::{chain, retry_after, same_origin};
-use crate::forge::Secret;
+use crate::net::{self, retry_after, same_origin, Exchange, Secret, Transport, Verdict};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Url;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
-
-/// Why one attempt produced no answer.
-enum Transport {
-    /// The connection could not be made: nothing was sent.
-    Connect(String),
-    Timeout(Duration),
-    Other(String),
-}
-
-fn classify(e: &reqwest::Error) -> Transport {
-    if e.is_timeout() {
-        return Transport::Timeout(Duration::ZERO);
-    }
-    if e.is_connect() {
-        return Transport::Connect(chain(e));
-    }
-    Transport::Other(chain(e))
-}
+use std::time::Duration;
 
 impl Org {
-    /// The time left before the deadline, if one is set.
-    fn remaining(&self) -> Option<Duration> {
-        self.cfg
-            .deadline
-            .map(|d| d.saturating_duration_since(Instant::now()))
-    }
-
-    /// One attempt: sends and reads the whole body within `timeout`.
+    /// One attempt: sends and reads the whole body ([`net::send`] bounds its time).
     async fn attempt(
         &self,
         method: reqwest::Method,
         url: Url,
         token: Option<&Secret>,
         body: Option<&(Vec<u8>, &'static str)>,
-        timeout: Duration,
     ) -> Result<Response, Transport> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut rb = self
@@ -61,212 +36,21 @@ impl Org {
         if let Some((bytes, content_type)) = body {
             rb = rb.header(CONTENT_TYPE, *content_type).body(bytes.clone());
         }
-        let fut = async {
-            let resp = rb.send().await.map_err(|e| classify(&e))?;
-            let status = resp.status().as_u16();
-            let headers = resp.headers().clone();
-            let body = resp.bytes().await.map_err(|e| classify(&e))?;
-            Ok(Response {
-                status,
-                headers,
-                body: body.to_vec(),
-            })
-        };
-        match tokio::time::timeout(timeout, fut).await {
-            Ok(Err(Transport::Timeout(_))) | Err(_) => Err(Transport::Timeout(timeout)),
-            Ok(r) => r,
-        }
+        net::fetch(rb).await
     }
 
-    /// Sends `call` with the retry, renewal and deadline policy.
+    /// Sends `call` with the [`crate::net`] policy, renewing the session once on a 401.
     pub(super) async fn send(&self, call: Call<'_>) -> Result<Response, OrgError> {
-        let endpoint = endpoint_of(call.method.as_str(), call.target);
-        let mut retry = 0u32;
-        let mut renewed = false;
-        loop {
-            let attempts = retry + 1;
-            let remaining = self.remaining();
-            if remaining == Some(Duration::ZERO) {
-                return Err(OrgError::Deadline {
-                    endpoint,
-                    last: String::new(),
-                });
-            }
-            let (timeout, clipped) = match remaining {
-                Some(r) if r < self.cfg.request_timeout => (r, true),
-                _ => (self.cfg.request_timeout, false),
-            };
-            let (token, instance, generation) = {
-                let s = lock(&self.session);
-                (s.token.clone(), s.instance.clone(), s.generation)
-            };
-            let (url, with_session) = if call.target.starts_with('/') {
-                let url = instance.join(call.target).map_err(|_| {
-                    OrgError::Request(format!("{endpoint}: not a valid path below the instance"))
-                })?;
-                (url, true)
-            } else {
-                let url = Url::parse(call.target).map_err(|_| {
-                    OrgError::Request(format!("{endpoint}: not a valid URL or /path"))
-                })?;
-                if !instance_url_allowed(&url) {
-                    return Err(OrgError::Request(format!(
-                        "{endpoint}: only https URLs (or http to a loopback address) are fetched"
-                    )));
-                }
-                let same = same_origin(&url, &instance);
-                (url, same)
-            };
-            let started = Instant::now();
-            let outcome = self
-                .attempt(
-                    call.method.clone(),
-                    url,
-                    with_session.then_some(&token),
-                    call.body.as_ref(),
-                    timeout,
-                )
-                .await;
-            if self.cfg.verbose {
-                let what = match &outcome {
-                    Ok(r) => format!("HTTP {}", r.status),
-                    Err(Transport::Timeout(_)) => "timed out".into(),
-                    Err(Transport::Connect(_)) => "no connection".into(),
-                    Err(Transport::Other(_)) => "failed".into(),
-                };
-                eprintln!(
-                    "org: {endpoint} → {what} in {} ms",
-                    started.elapsed().as_millis()
-                );
-            }
-
-            let failure = match outcome {
-                Ok(resp) => {
-                    if let Some(u) = resp
-                        .headers
-                        .get("sforce-limit-info")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_limit_info)
-                    {
-                        // Concurrent answers arrive in any order: the highest count
-                        // is the most recent figure.
-                        let mut usage = lock(&self.usage);
-                        if usage.is_none_or(|old| u.used >= old.used) {
-                            *usage = Some(u);
-                        }
-                    }
-                    if resp.status < 300 {
-                        return Ok(resp);
-                    }
-                    match self.judge(&endpoint, &resp, &call, with_session) {
-                        Judgement::Renew if !renewed && self.creds.can_refresh() => {
-                            renewed = true;
-                            self.renew(generation).await?;
-                            continue;
-                        }
-                        Judgement::Renew => Failure::Final(OrgError::Auth(format!(
-                            "{endpoint}: the session is invalid or expired (INVALID_SESSION_ID){}",
-                            if self.creds.can_refresh() {
-                                " even after renewing it"
-                            } else {
-                                "; an access token cannot be renewed — use an SFDX auth URL or the JWT flow"
-                            }
-                        ))),
-                        Judgement::Fail(e) if call.any_status => {
-                            let _ = e;
-                            return Ok(resp);
-                        }
-                        Judgement::Fail(e) => Failure::Final(e),
-                        Judgement::Retry(e, wait)
-                            if call.any_status && retry >= self.cfg.max_retries =>
-                        {
-                            let _ = (e, wait);
-                            return Ok(resp);
-                        }
-                        Judgement::Retry(e, wait) => Failure::Retry(e, wait),
-                    }
-                }
-                Err(Transport::Timeout(after)) => {
-                    if clipped {
-                        return Err(OrgError::Deadline {
-                            endpoint,
-                            last: format!("a request was still running after {after:?}"),
-                        });
-                    }
-                    let e = OrgError::Timeout {
-                        endpoint: endpoint.clone(),
-                        after,
-                        attempts,
-                    };
-                    if call.idempotent {
-                        Failure::Retry(e, None)
-                    } else {
-                        Failure::Final(e)
-                    }
-                }
-                Err(Transport::Connect(detail)) => Failure::Retry(
-                    OrgError::Network {
-                        endpoint: endpoint.clone(),
-                        detail: self.scrub(&detail),
-                        attempts,
-                    },
-                    None,
-                ),
-                Err(Transport::Other(detail)) => {
-                    let e = OrgError::Network {
-                        endpoint: endpoint.clone(),
-                        detail: self.scrub(&detail),
-                        attempts,
-                    };
-                    if call.idempotent {
-                        Failure::Retry(e, None)
-                    } else {
-                        Failure::Final(e)
-                    }
-                }
-            };
-            let (err, wait) = match failure {
-                Failure::Final(e) => return Err(e),
-                Failure::Retry(e, wait) => (e, wait),
-            };
-            self.pause_before_retry(&endpoint, err, wait, retry).await?;
-            retry += 1;
-        }
-    }
-
-    /// Waits before retry number `retry + 1` — `wait` (a `Retry-After`) or the backoff —
-    /// or gives up with `err` when the retries are spent, the wait is too long, or the
-    /// deadline comes first.
-    async fn pause_before_retry(
-        &self,
-        endpoint: &str,
-        err: OrgError,
-        wait: Option<Duration>,
-        retry: u32,
-    ) -> Result<(), OrgError> {
-        if retry >= self.cfg.max_retries {
-            return Err(err);
-        }
-        let wait = wait.unwrap_or_else(|| self.cfg.backoff(retry));
-        if wait > self.cfg.max_wait {
-            return Err(err);
-        }
-        if self.remaining().is_some_and(|r| wait >= r) {
-            return Err(OrgError::Deadline {
-                endpoint: endpoint.to_string(),
-                last: err.to_string(),
-            });
-        }
-        if self.cfg.log_retries {
-            eprintln!(
-                "org: {err}; retrying in {:.1} s (retry {} of {})",
-                wait.as_secs_f64(),
-                retry + 1,
-                self.cfg.max_retries
-            );
-        }
-        tokio::time::sleep(wait).await;
-        Ok(())
+        let mut exchange = ApiCall {
+            org: self,
+            endpoint: endpoint_of(call.method.as_str(), call.target),
+            call: &call,
+            renewed: false,
+            with_session: false,
+            generation: 0,
+            early: None,
+        };
+        net::send(&self.cfg.policy(), &mut exchange).await
     }
 
     /// What a non-2xx answer means.
@@ -374,92 +158,14 @@ impl Org {
             .map_err(|_| OrgError::Config("the login URL cannot take a path".into()))?;
         let endpoint = "POST /services/oauth2/token".to_string();
         let body = (form.into_bytes(), "application/x-www-form-urlencoded");
-        let mut retry = 0u32;
-        loop {
-            let attempts = retry + 1;
-            let remaining = self.remaining();
-            if remaining == Some(Duration::ZERO) {
-                return Err(OrgError::Deadline {
-                    endpoint,
-                    last: String::new(),
-                });
-            }
-            let timeout = remaining
-                .map(|r| r.min(self.cfg.request_timeout))
-                .unwrap_or(self.cfg.request_timeout);
-            let outcome = self
-                .attempt(
-                    reqwest::Method::POST,
-                    url.clone(),
-                    None,
-                    Some(&body),
-                    timeout,
-                )
-                .await;
-            if self.cfg.verbose {
-                let what = match &outcome {
-                    Ok(r) => format!("HTTP {}", r.status),
-                    Err(_) => "no answer".into(),
-                };
-                eprintln!("org: {endpoint} → {what}");
-            }
-            let (err, wait) = match outcome {
-                Ok(resp) if resp.status < 300 => {
-                    return self.read_token(&endpoint, &resp, &login_url)
-                }
-                Ok(resp) => {
-                    if is_html(&resp.headers, &resp.body) {
-                        return Err(OrgError::Auth(format!(
-                            "{endpoint}: HTTP {} answered with an HTML page, not a token (is the login URL right?)",
-                            resp.status
-                        )));
-                    }
-                    let (code, message) = salesforce_error(&resp.body)
-                        .unwrap_or_else(|| ("HTTP_ERROR".into(), String::new()));
-                    let detail = self.scrub(&format!("{code}: {message}"));
-                    if resp.status == 429 || resp.status == 503 {
-                        (
-                            OrgError::Network {
-                                endpoint: endpoint.clone(),
-                                detail: format!("HTTP {} {detail}", resp.status),
-                                attempts,
-                            },
-                            retry_after(&resp.headers),
-                        )
-                    } else {
-                        return Err(OrgError::Auth(format!(
-                            "{endpoint}: HTTP {} {detail}{}",
-                            resp.status,
-                            hint(&code, &message)
-                        )));
-                    }
-                }
-                Err(Transport::Connect(detail)) => (
-                    OrgError::Network {
-                        endpoint: endpoint.clone(),
-                        detail: self.scrub(&detail),
-                        attempts,
-                    },
-                    None,
-                ),
-                Err(Transport::Timeout(after)) => {
-                    return Err(OrgError::Timeout {
-                        endpoint,
-                        after,
-                        attempts,
-                    })
-                }
-                Err(Transport::Other(detail)) => {
-                    return Err(OrgError::Network {
-                        endpoint,
-                        detail: self.scrub(&detail),
-                        attempts,
-                    })
-                }
-            };
-            self.pause_before_retry(&endpoint, err, wait, retry).await?;
-            retry += 1;
-        }
+        let mut exchange = TokenCall {
+            org: self,
+            endpoint: endpoint.clone(),
+            url,
+            body,
+        };
+        let resp = net::send(&self.cfg.policy(), &mut exchange).await?;
+        self.read_token(&endpoint, &resp, &login_url)
     }
 
     fn read_token(
@@ -507,6 +213,259 @@ impl Org {
             )));
         }
         Ok((token, instance, rotated))
+    }
+}
+
+/// One API call under [`net::send`].
+struct ApiCall<'o, 'c> {
+    org: &'o Org,
+    endpoint: String,
+    call: &'c Call<'c>,
+    /// The session was renewed once already.
+    renewed: bool,
+    /// The last attempt carried the session's token (a URL on the instance's origin).
+    with_session: bool,
+    /// The session generation the last attempt used.
+    generation: u64,
+    /// Why the call cannot be sent at all (a bad target): it fails at once.
+    early: Option<OrgError>,
+}
+
+impl ApiCall<'_, '_> {
+    /// The URL of the call on the current session, and whether the session's token goes with it.
+    fn target(&self, instance: &Url) -> Result<(Url, bool), OrgError> {
+        let (call, endpoint) = (self.call, &self.endpoint);
+        if call.target.starts_with('/') {
+            let url = instance.join(call.target).map_err(|_| {
+                OrgError::Request(format!("{endpoint}: not a valid path below the instance"))
+            })?;
+            return Ok((url, true));
+        }
+        let url = Url::parse(call.target)
+            .map_err(|_| OrgError::Request(format!("{endpoint}: not a valid URL or /path")))?;
+        if !instance_url_allowed(&url) {
+            return Err(OrgError::Request(format!(
+                "{endpoint}: only https URLs (or http to a loopback address) are fetched"
+            )));
+        }
+        let same = same_origin(&url, instance);
+        Ok((url, same))
+    }
+}
+
+impl Exchange for ApiCall<'_, '_> {
+    type Error = OrgError;
+
+    fn idempotent(&self) -> bool {
+        self.call.idempotent && self.early.is_none()
+    }
+
+    async fn attempt(&mut self) -> Result<Response, Transport> {
+        let (token, instance, generation) = {
+            let s = lock(&self.org.session);
+            (s.token.clone(), s.instance.clone(), s.generation)
+        };
+        self.generation = generation;
+        let (url, with_session) = match self.target(&instance) {
+            Ok(target) => target,
+            Err(e) => {
+                self.early = Some(e);
+                return Err(Transport::Other(String::new()));
+            }
+        };
+        self.with_session = with_session;
+        self.org
+            .attempt(
+                self.call.method.clone(),
+                url,
+                with_session.then_some(&token),
+                self.call.body.as_ref(),
+            )
+            .await
+    }
+
+    async fn judge(&mut self, resp: &Response, attempts: u32) -> Verdict<OrgError> {
+        let org = self.org;
+        if let Some(u) = resp
+            .headers
+            .get("sforce-limit-info")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_limit_info)
+        {
+            // Concurrent answers arrive in any order: the highest count is the most recent
+            // figure.
+            let mut usage = lock(&org.usage);
+            if usage.is_none_or(|old| u.used >= old.used) {
+                *usage = Some(u);
+            }
+        }
+        if resp.status < 300 {
+            return Verdict::Done;
+        }
+        let call = self.call;
+        match org.judge(&self.endpoint, resp, call, self.with_session) {
+            Judgement::Renew if !self.renewed && org.creds.can_refresh() => {
+                self.renewed = true;
+                match org.renew(self.generation).await {
+                    Ok(()) => Verdict::Again,
+                    Err(e) => Verdict::Fail(e),
+                }
+            }
+            Judgement::Renew => Verdict::Fail(OrgError::Auth(format!(
+                "{}: the session is invalid or expired (INVALID_SESSION_ID){}",
+                self.endpoint,
+                if org.creds.can_refresh() {
+                    " even after renewing it"
+                } else {
+                    "; an access token cannot be renewed — use an SFDX auth URL or the JWT flow"
+                }
+            ))),
+            Judgement::Fail(_) if call.any_status => Verdict::Done,
+            Judgement::Fail(e) => Verdict::Fail(e),
+            Judgement::Retry(..) if call.any_status && attempts > org.cfg.max_retries => {
+                Verdict::Done
+            }
+            Judgement::Retry(e, wait) => Verdict::Retry(e, wait),
+        }
+    }
+
+    fn transport_error(&self, failure: Transport, attempts: u32) -> OrgError {
+        if let Some(e) = &self.early {
+            return e.clone();
+        }
+        transport_error(self.org, &self.endpoint, failure, attempts)
+    }
+
+    fn deadline_error(&self, last: String) -> OrgError {
+        OrgError::Deadline {
+            endpoint: self.endpoint.clone(),
+            last,
+        }
+    }
+
+    fn observe(&mut self, outcome: &Result<Response, Transport>, took: Duration) {
+        if !self.org.cfg.verbose || self.early.is_some() {
+            return;
+        }
+        let what = match outcome {
+            Ok(r) => format!("HTTP {}", r.status),
+            Err(Transport::Timeout(_)) => "timed out".into(),
+            Err(Transport::Connect(_)) => "no connection".into(),
+            Err(Transport::Body(_) | Transport::Other(_)) => "failed".into(),
+        };
+        eprintln!("org: {} → {what} in {} ms", self.endpoint, took.as_millis());
+    }
+
+    fn retry_line(&self, err: &OrgError, wait: Duration, retry: u32, max: u32) -> String {
+        format!(
+            "org: {err}; retrying in {:.1} s (retry {retry} of {max})",
+            wait.as_secs_f64()
+        )
+    }
+}
+
+/// The org's error for a transport failure.
+fn transport_error(org: &Org, endpoint: &str, failure: Transport, attempts: u32) -> OrgError {
+    match failure {
+        Transport::Timeout(after) => OrgError::Timeout {
+            endpoint: endpoint.to_string(),
+            after,
+            attempts,
+        },
+        Transport::Connect(detail) | Transport::Body(detail) | Transport::Other(detail) => {
+            OrgError::Network {
+                endpoint: endpoint.to_string(),
+                detail: org.scrub(&detail),
+                attempts,
+            }
+        }
+    }
+}
+
+/// The OAuth token exchange under [`net::send`]: a `POST` retried only when it cannot have
+/// been processed (no connection, 429, 503) — a refresh token may rotate on use.
+struct TokenCall<'o> {
+    org: &'o Org,
+    endpoint: String,
+    url: Url,
+    body: (Vec<u8>, &'static str),
+}
+
+impl Exchange for TokenCall<'_> {
+    type Error = OrgError;
+
+    fn idempotent(&self) -> bool {
+        false
+    }
+
+    async fn attempt(&mut self) -> Result<Response, Transport> {
+        self.org
+            .attempt(
+                reqwest::Method::POST,
+                self.url.clone(),
+                None,
+                Some(&self.body),
+            )
+            .await
+    }
+
+    async fn judge(&mut self, resp: &Response, attempts: u32) -> Verdict<OrgError> {
+        let endpoint = &self.endpoint;
+        if resp.status < 300 {
+            return Verdict::Done;
+        }
+        if is_html(&resp.headers, &resp.body) {
+            return Verdict::Fail(OrgError::Auth(format!(
+                "{endpoint}: HTTP {} answered with an HTML page, not a token (is the login URL right?)",
+                resp.status
+            )));
+        }
+        let (code, message) =
+            salesforce_error(&resp.body).unwrap_or_else(|| ("HTTP_ERROR".into(), String::new()));
+        let detail = self.org.scrub(&format!("{code}: {message}"));
+        if resp.status == 429 || resp.status == 503 {
+            return Verdict::Retry(
+                OrgError::Network {
+                    endpoint: endpoint.clone(),
+                    detail: format!("HTTP {} {detail}", resp.status),
+                    attempts,
+                },
+                retry_after(&resp.headers),
+            );
+        }
+        Verdict::Fail(OrgError::Auth(format!(
+            "{endpoint}: HTTP {} {detail}{}",
+            resp.status,
+            hint(&code, &message)
+        )))
+    }
+
+    fn transport_error(&self, failure: Transport, attempts: u32) -> OrgError {
+        transport_error(self.org, &self.endpoint, failure, attempts)
+    }
+
+    fn deadline_error(&self, last: String) -> OrgError {
+        OrgError::Deadline {
+            endpoint: self.endpoint.clone(),
+            last,
+        }
+    }
+
+    fn observe(&mut self, outcome: &Result<Response, Transport>, _took: Duration) {
+        if self.org.cfg.verbose {
+            let what = match outcome {
+                Ok(r) => format!("HTTP {}", r.status),
+                Err(_) => "no answer".into(),
+            };
+            eprintln!("org: {} → {what}", self.endpoint);
+        }
+    }
+
+    fn retry_line(&self, err: &OrgError, wait: Duration, retry: u32, max: u32) -> String {
+        format!(
+            "org: {err}; retrying in {:.1} s (retry {retry} of {max})",
+            wait.as_secs_f64()
+        )
     }
 }
 

@@ -31,6 +31,7 @@ pub enum OwnersError {
     Other(String),
 }
 
+use crate::forge::Standing;
 pub use crate::forge::{Client, ForgeOptions};
 
 fn env(k: &str) -> Option<String> {
@@ -200,91 +201,10 @@ fn check_owners(co: &CodeOwners, client: &Client) -> Result<(Vec<Finding>, usize
         if name.starts_with('@') {
             continue; // GitLab roles
         }
-        match client {
-            Client::GitHub(gh) => {
-                if let Some((org, team)) = name.split_once('/') {
-                    if !gh.team_exists(org, team)? {
-                        push(
-                            &UNKNOWN_OWNER,
-                            owner,
-                            *line,
-                            *column,
-                            format!(
-                                "team {owner} does not exist (or the token cannot read org teams)"
-                            ),
-                        );
-                        continue;
-                    }
-                    let perm = gh.team_repo_permission(org, team, gh.owner(), gh.repo())?;
-                    if !perm.as_deref().is_some_and(crate::forge::github::can_write) {
-                        push(
-                            &NO_WRITE,
-                            owner,
-                            *line,
-                            *column,
-                            format!(
-                                "team {owner} has {} access to {}/{}; code owners need write",
-                                perm.as_deref().unwrap_or("no"),
-                                gh.owner(),
-                                gh.repo()
-                            ),
-                        );
-                    }
-                } else {
-                    if !gh.user_exists(name)? {
-                        push(
-                            &UNKNOWN_OWNER,
-                            owner,
-                            *line,
-                            *column,
-                            format!("user {owner} does not exist"),
-                        );
-                        continue;
-                    }
-                    let perm = gh.user_permission(name)?;
-                    if !perm.as_deref().is_some_and(crate::forge::github::can_write) {
-                        push(
-                            &NO_WRITE,
-                            owner,
-                            *line,
-                            *column,
-                            format!(
-                                "user {owner} has {} access; code owners need write",
-                                perm.as_deref().unwrap_or("no")
-                            ),
-                        );
-                    }
-                }
-            }
-            Client::GitLab(gl) => {
-                if name.contains('/') {
-                    if !gl.group_exists(name)? {
-                        push(
-                            &UNKNOWN_OWNER,
-                            owner,
-                            *line,
-                            *column,
-                            format!("group {owner} does not exist (or the token cannot see it)"),
-                        );
-                    }
-                } else if !gl.user_exists(name)? {
-                    // A top-level group is written like a user.
-                    if !gl.group_exists(name)? {
-                        push(
-                            &UNKNOWN_OWNER,
-                            owner,
-                            *line,
-                            *column,
-                            format!("{owner} is neither a user nor a group"),
-                        );
-                    }
-                } else {
-                    let access = gl.project_member_access(name)?;
-                    if access.unwrap_or(0) < crate::forge::gitlab::access::DEVELOPER {
-                        push(&NO_WRITE, owner, *line, *column, format!("user {owner} is not a Developer (or higher) member of the project; GitLab ignores such code owners"));
-                    }
-                }
-            }
+        match client.owner_standing(owner, name)? {
+            Standing::Writer => {}
+            Standing::Unknown(why) => push(&UNKNOWN_OWNER, owner, *line, *column, why),
+            Standing::CannotWrite(why) => push(&NO_WRITE, owner, *line, *column, why),
         }
     }
     Ok((out, owners.len()))
@@ -313,9 +233,6 @@ impl OwnerCheck for ForgeCheck {
             return Ok(false); // e-mail owners: no reliable mapping to an account
         };
         if let Some(role) = name.strip_prefix('@') {
-            let Client::GitLab(gl) = &self.client else {
-                return Ok(false);
-            };
             let needed = match role.to_ascii_lowercase().as_str() {
                 "developer" => 30,
                 "maintainer" => 40,
@@ -323,8 +240,9 @@ impl OwnerCheck for ForgeCheck {
                 _ => return Ok(false),
             };
             if !self.access.borrow().contains_key(approver) {
-                let a = gl
-                    .project_member_access(approver)
+                let a = self
+                    .client
+                    .role_access(approver)
                     .map_err(|e| e.to_string())?;
                 self.access.borrow_mut().insert(approver.to_string(), a);
             }
@@ -333,22 +251,12 @@ impl OwnerCheck for ForgeCheck {
         if !name.contains('/') && name.eq_ignore_ascii_case(approver) {
             return Ok(true);
         }
-        let is_group = name.contains('/') || matches!(self.client, Client::GitLab(_));
+        let is_group = name.contains('/') || self.client.bare_names_may_be_groups();
         if !is_group {
             return Ok(false);
         }
         if !self.members.borrow().contains_key(name) {
-            let m = match &self.client {
-                Client::GitHub(gh) => match name.split_once('/') {
-                    Some((org, team)) => gh.team_members(org, team).map_err(|e| e.to_string())?,
-                    None => Vec::new(),
-                },
-                Client::GitLab(gl) => match gl.group_members(name) {
-                    Ok(m) => m,
-                    Err(e) if e.is_not_found() => Vec::new(),
-                    Err(e) => return Err(e.to_string()),
-                },
-            };
+            let m = self.client.members_of(name).map_err(|e| e.to_string())?;
             self.members.borrow_mut().insert(name.to_string(), m);
         }
         Ok(self.members.borrow()[name]

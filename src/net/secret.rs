@@ -1,8 +1,8 @@
 //! A token that never prints.
 //!
-//! Forge tokens live only inside [`Secret`]: its `Debug` and `Display` print `***`, and the HTTP
-//! layer scrubs the token's text out of every error message it builds (see
-//! [`Secret::scrub`]), so a token cannot reach a report, a log line or a panic message by accident.
+//! Tokens (forge, org, Prometheus, a webhook URL) live only inside [`Secret`]: its `Debug` and
+//! `Display` print `***`, and every client on [`crate::net`] scrubs the token's text out of every
+//! error message it builds (see [`Secret::scrub`]), so a token cannot reach a report, a log line or a panic message by accident.
 use std::fmt;
 
 /// A credential (API token). `Debug`/`Display` print `***`; read the value with
