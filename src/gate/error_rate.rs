@@ -24,7 +24,13 @@
 //! API's instant query) here; a Salesforce SOQL `COUNT()` source implements the same trait.
 
 use super::GateError;
-use crate::report::results::{CheckResult, Status};
+use crate::forge::Secret;
+use crate::gate::prometheus::Prometheus;
+use crate::gate::record::RecordArgs;
+use crate::gate::soql::OrgSource;
+use crate::org::args::OrgArgs;
+use crate::org::Api;
+use crate::report::results::{CheckResult, ResultsReport, Status};
 use std::time::{Duration, Instant};
 
 /// Why a measurement could not be taken (network, auth, a bad query). The message must not
@@ -106,6 +112,85 @@ impl Analysis {
             _ => Ok(()),
         }
     }
+}
+
+/// The baseline of `--baseline-query Q [--baseline-scale F]` or `--baseline VALUE`: exactly
+/// one of them.
+pub fn baseline(
+    query: Option<String>,
+    scale: f64,
+    constant: Option<f64>,
+) -> Result<Baseline, GateError> {
+    match (query, constant) {
+        (Some(query), None) => Ok(Baseline::Query { query, scale }),
+        (None, Some(b)) => Ok(Baseline::Constant(b)),
+        _ => Err(GateError(
+            "give a baseline: --baseline VALUE or --baseline-query QUERY [--baseline-scale F]"
+                .into(),
+        )),
+    }
+}
+
+/// Where the measurements come from: Prometheus when a URL is given, else SOQL against the
+/// org.
+pub struct Source {
+    /// The Prometheus server (its token, if any, in `SFCI_PROMETHEUS_TOKEN`).
+    pub prometheus: Option<String>,
+    /// The timeout of one query (it also caps the org's request timeout).
+    pub query_timeout: Duration,
+    pub org: OrgArgs,
+}
+
+impl Source {
+    /// Connects: `Ok(Err(message))` when the org is unreachable — a failed measurement
+    /// source to report, not a gate that could not start.
+    fn open(&self) -> Result<Result<Box<dyn Measure>, String>, GateError> {
+        match &self.prometheus {
+            Some(url) => {
+                let token = std::env::var("SFCI_PROMETHEUS_TOKEN")
+                    .ok()
+                    .filter(|t| !t.trim().is_empty())
+                    .map(Secret::new);
+                Ok(Ok(Box::new(Prometheus::new(
+                    url,
+                    token,
+                    self.query_timeout,
+                )?)))
+            }
+            None => {
+                let creds = self.org.auth_inputs().resolve().map_err(|e| {
+                    GateError(format!(
+                        "no measurement source: pass --prometheus URL, or org credentials for SOQL queries ({e})"
+                    ))
+                })?;
+                let mut cfg = self.org.config()?;
+                cfg.request_timeout = cfg.request_timeout.min(self.query_timeout);
+                Ok(OrgSource::connect(creds, cfg, Api::Rest)
+                    .map(|source| Box::new(source) as Box<dyn Measure>))
+            }
+        }
+    }
+}
+
+/// `gate error-rate`.
+pub struct ErrorRate {
+    pub analysis: Analysis,
+    pub source: Source,
+    pub record: RecordArgs,
+}
+
+/// Checks the analysis, connects to the source and runs the analysis (an unreachable org is
+/// an error case in every report, never a pass).
+pub fn run(c: &ErrorRate) -> Result<ResultsReport, GateError> {
+    c.analysis.validate()?;
+    let started = Instant::now();
+    let results = match c.source.open()? {
+        Ok(mut source) => analyse(&c.analysis, source.as_mut(), &mut std::thread::sleep),
+        Err(e) => vec![CheckResult::error("error rate", e).with_group("error-rate")],
+    };
+    let report = super::report("error-rate", results, started);
+    super::context_record(&c.record, "error-rate", &report, None, None);
+    Ok(report)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,7 +382,7 @@ fn take(a: &Analysis, src: &mut dyn Measure) -> Taken {
 }
 
 /// Runs the analysis; `sleep` waits between measurements (tests pass a no-op).
-pub fn run(
+pub fn analyse(
     a: &Analysis,
     src: &mut dyn Measure,
     sleep: &mut dyn FnMut(Duration),
@@ -538,7 +623,7 @@ mod tests {
             ("yesterday", &[Ok(Some(2880.0))]),
         ]);
         let mut slept = Vec::new();
-        let r = run(&analysis(), &mut s, &mut |d| slept.push(d));
+        let r = analyse(&analysis(), &mut s, &mut |d| slept.push(d));
         assert_eq!(r.len(), 4);
         assert!(r.iter().all(|c| c.status == Status::Pass), "{r:#?}");
         assert_eq!(slept, vec![Duration::from_secs(60); 2]);
@@ -552,7 +637,7 @@ mod tests {
             ("errors", &[Ok(Some(4.0)), Ok(Some(6.0))]),
             ("yesterday", &[Ok(Some(0.0))]),
         ]);
-        let r = run(&analysis(), &mut s, &mut |_| {});
+        let r = analyse(&analysis(), &mut s, &mut |_| {});
         // 4 ≤ floor 5 passes; 6 > 5 fails and stops the run.
         assert_eq!(
             statuses(&r),
@@ -575,7 +660,7 @@ mod tests {
         a.failure_limit = 1;
         a.baseline = Baseline::Constant(10.0);
         let mut s = Scripted::new(&[("errors", &[Ok(Some(30.0)), Err("timeout"), Ok(Some(1.0))])]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(
             statuses(&r),
             vec![
@@ -594,7 +679,7 @@ mod tests {
         let mut a = analysis();
         a.count = 1;
         let mut s = Scripted::new(&[("errors", &[Ok(None)]), ("yesterday", &[Ok(Some(1.0))])]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(
             statuses(&r),
             vec![(Status::Error, true), (Status::Error, true)]
@@ -606,7 +691,7 @@ mod tests {
             ("requests", &[Ok(Some(0.0))]),
             ("yesterday", &[Ok(Some(1.0))]),
         ]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert!(r[0].message.contains("the total is 0"));
         assert!(r[1].inconclusive);
     }
@@ -620,7 +705,7 @@ mod tests {
             ("errors", &[Err("HTTP 503")]),
             ("yesterday", &[Ok(Some(1.0))]),
         ]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(r.len(), 4);
         assert_eq!(r[3].status, Status::Error);
         assert!(!r[3].inconclusive);
@@ -642,9 +727,48 @@ mod tests {
             ("errors", &[Ok(Some(3.0))]),
             ("requests", &[Ok(Some(1000.0))]),
         ]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(r[0].status, Status::Fail, "0.003 > 0.002");
         assert_eq!(s.calls, vec!["errors", "requests"]);
+    }
+
+    #[test]
+    fn one_baseline_exactly() {
+        assert_eq!(
+            baseline(Some("q".into()), 0.5, None).unwrap(),
+            Baseline::Query {
+                query: "q".into(),
+                scale: 0.5
+            }
+        );
+        assert_eq!(
+            baseline(None, 1.0, Some(3.0)).unwrap(),
+            Baseline::Constant(3.0)
+        );
+        for (q, c) in [(None, None), (Some("q".to_string()), Some(1.0))] {
+            let e = baseline(q, 1.0, c).unwrap_err();
+            assert!(e.0.starts_with("give a baseline"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_prometheus_url_is_the_source_and_is_checked_before_any_query() {
+        let c = ErrorRate {
+            analysis: analysis(),
+            source: Source {
+                prometheus: Some("ftp://prometheus:9090".into()),
+                query_timeout: Duration::from_secs(1),
+                org: OrgArgs::default(),
+            },
+            record: RecordArgs::default(),
+        };
+        let e = run(&c).unwrap_err();
+        assert!(e.0.contains("--prometheus"), "{e}");
+        // The analysis is checked first.
+        let mut bad = analysis();
+        bad.count = 0;
+        let e = run(&ErrorRate { analysis: bad, ..c }).unwrap_err();
+        assert_eq!(e.0, "--count must be at least 1");
     }
 
     #[test]

@@ -21,6 +21,12 @@
 //!
 //! The Markdown summary lists the worst-covered classes; `--cobertura` writes Cobertura XML
 //! ([`super::cobertura`]).
+//!
+//! [`command`] holds the command (thresholds, input, side files, note, record).
+
+pub mod command;
+
+pub use command::{run, DeployResult};
 
 use super::cobertura::{self, Fidelity};
 use super::sf_result::{ClassCoverage, ComponentFailure, Kind, Outcome, Parsed, TestMethod};
