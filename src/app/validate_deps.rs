@@ -1,7 +1,8 @@
 //! `validate-deps`: argument parsing and wiring only; the logic is in
 //! `sfci::deps`.
 
-use crate::deps::check::{apply_approvals, run, DepsError, DepsOptions};
+use crate::deps::approvals::apply_approvals;
+use crate::deps::check::{run, DepsError, DepsOptions};
 use crate::forge::args::ChangeArgs;
 use crate::forge::comment::CommentArgs;
 use crate::forge::Forge;

@@ -43,10 +43,11 @@
 //! `--integrate` adds 2 git processes per change (a merge-tree and a commit-tree, sequential:
 //! each merges onto the last) and one update-ref: O(n) processes.
 
-use super::check::{DepsError, Teams, TOOL};
+use super::check::{DepsError, TOOL};
 use super::extract;
 use super::graph::key;
 use super::model::Kind;
+use super::teams::Teams;
 use crate::config::Config;
 use crate::git::open::{self as gitx, DiffEntry, EntryStatus};
 use crate::report::{fingerprint, Finding, FindingsReport, RuleInfo, Severity};
