@@ -220,6 +220,108 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
+/// Why a measurement ended before its verdict: no data (inconclusive) or a query that
+/// failed (error).
+struct Stopped {
+    outcome: Outcome,
+    message: String,
+}
+
+/// One query's answer as a number; `what` names the query in the message
+/// (`query`, `total query`, `baseline query`).
+fn answer(r: Result<Option<f64>, MeasureError>, what: &str) -> Result<f64, Stopped> {
+    match r {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(Stopped {
+            outcome: Outcome::Inconclusive,
+            message: format!("no data for the {what}"),
+        }),
+        Err(e) => Err(Stopped {
+            outcome: Outcome::Error,
+            message: format!("the {what} failed: {e}"),
+        }),
+    }
+}
+
+/// The current value: the query, divided by the total query when there is one (a total of
+/// 0 means no traffic, so no rate).
+fn current(a: &Analysis, src: &mut dyn Measure, detail: &mut Vec<String>) -> Result<f64, Stopped> {
+    let count = answer(src.measure(&a.query), "query")?;
+    detail.push(format!("value: {}", fmt_num(count)));
+    let Some(tq) = &a.total_query else {
+        return Ok(count);
+    };
+    detail.push(format!("total query: {tq}"));
+    let t = answer(src.measure(tq), "total query")?;
+    if t > 0.0 {
+        detail.push(format!("total: {}", fmt_num(t)));
+        Ok(count / t)
+    } else {
+        Err(Stopped {
+            outcome: Outcome::Inconclusive,
+            message: "the total is 0: no traffic, so no rate".into(),
+        })
+    }
+}
+
+/// The baseline now: the constant, or the baseline query × its scale.
+fn baseline_now(
+    a: &Analysis,
+    src: &mut dyn Measure,
+    detail: &mut Vec<String>,
+) -> Result<f64, Stopped> {
+    match &a.baseline {
+        Baseline::Constant(b) => {
+            detail.push(format!("baseline: {} (constant)", fmt_num(*b)));
+            Ok(*b)
+        }
+        Baseline::Query { query, scale } => {
+            detail.push(format!("baseline query: {query} × {}", fmt_num(*scale)));
+            let b = answer(src.measure(query), "baseline query")?;
+            detail.push(format!(
+                "baseline: {} × {} = {}",
+                fmt_num(b),
+                fmt_num(*scale),
+                fmt_num(b * scale)
+            ));
+            Ok(b * scale)
+        }
+    }
+}
+
+/// The verdict on `current` against max(`baseline` × max-ratio, floor): the outcome, its
+/// message and the threshold.
+fn judge(
+    a: &Analysis,
+    current: f64,
+    baseline: f64,
+    detail: &mut Vec<String>,
+) -> (Outcome, String, f64) {
+    let threshold = (baseline * a.max_ratio).max(a.floor);
+    detail.push(format!(
+        "threshold: max({} × {}, floor {}) = {}",
+        fmt_num(baseline),
+        fmt_num(a.max_ratio),
+        fmt_num(a.floor),
+        fmt_num(threshold)
+    ));
+    let (outcome, sign) = if current <= threshold {
+        (Outcome::Successful, "≤")
+    } else {
+        (Outcome::Failed, ">")
+    };
+    let message = format!(
+        "{} {sign} {} (baseline {} × {}, floor {})",
+        fmt_num(current),
+        fmt_num(threshold),
+        fmt_num(baseline),
+        fmt_num(a.max_ratio),
+        fmt_num(a.floor)
+    );
+    (outcome, message, threshold)
+}
+
+/// One measurement: the current value, the baseline, the verdict.
 fn take(a: &Analysis, src: &mut dyn Measure) -> Taken {
     let started = Instant::now();
     let mut detail = vec![format!("query: {}", a.query)];
@@ -232,153 +334,23 @@ fn take(a: &Analysis, src: &mut dyn Measure) -> Taken {
         threshold: t,
         duration: started.elapsed(),
     };
-    let count = match src.measure(&a.query) {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return done(
-                Outcome::Inconclusive,
-                "no data for the query".into(),
-                detail,
-                None,
-                None,
-                None,
-            )
-        }
-        Err(e) => {
-            return done(
-                Outcome::Error,
-                format!("the query failed: {e}"),
-                detail,
-                None,
-                None,
-                None,
-            )
-        }
+    let current = match current(a, src, &mut detail) {
+        Ok(v) => v,
+        Err(s) => return done(s.outcome, s.message, detail, None, None, None),
     };
-    detail.push(format!("value: {}", fmt_num(count)));
-    let current = match &a.total_query {
-        None => count,
-        Some(tq) => {
-            detail.push(format!("total query: {tq}"));
-            match src.measure(tq) {
-                Ok(Some(t)) if t > 0.0 => {
-                    detail.push(format!("total: {}", fmt_num(t)));
-                    count / t
-                }
-                Ok(Some(_)) => {
-                    return done(
-                        Outcome::Inconclusive,
-                        "the total is 0: no traffic, so no rate".into(),
-                        detail,
-                        None,
-                        None,
-                        None,
-                    )
-                }
-                Ok(None) => {
-                    return done(
-                        Outcome::Inconclusive,
-                        "no data for the total query".into(),
-                        detail,
-                        None,
-                        None,
-                        None,
-                    )
-                }
-                Err(e) => {
-                    return done(
-                        Outcome::Error,
-                        format!("the total query failed: {e}"),
-                        detail,
-                        None,
-                        None,
-                        None,
-                    )
-                }
-            }
-        }
+    let baseline = match baseline_now(a, src, &mut detail) {
+        Ok(b) => b,
+        Err(s) => return done(s.outcome, s.message, detail, Some(current), None, None),
     };
-    let baseline = match &a.baseline {
-        Baseline::Constant(b) => {
-            detail.push(format!("baseline: {} (constant)", fmt_num(*b)));
-            *b
-        }
-        Baseline::Query { query, scale } => {
-            detail.push(format!("baseline query: {query} × {}", fmt_num(*scale)));
-            match src.measure(query) {
-                Ok(Some(b)) => {
-                    detail.push(format!(
-                        "baseline: {} × {} = {}",
-                        fmt_num(b),
-                        fmt_num(*scale),
-                        fmt_num(b * scale)
-                    ));
-                    b * scale
-                }
-                Ok(None) => {
-                    return done(
-                        Outcome::Inconclusive,
-                        "no data for the baseline query".into(),
-                        detail,
-                        Some(current),
-                        None,
-                        None,
-                    )
-                }
-                Err(e) => {
-                    return done(
-                        Outcome::Error,
-                        format!("the baseline query failed: {e}"),
-                        detail,
-                        Some(current),
-                        None,
-                        None,
-                    )
-                }
-            }
-        }
-    };
-    let threshold = (baseline * a.max_ratio).max(a.floor);
-    detail.push(format!(
-        "threshold: max({} × {}, floor {}) = {}",
-        fmt_num(baseline),
-        fmt_num(a.max_ratio),
-        fmt_num(a.floor),
-        fmt_num(threshold)
-    ));
-    if current <= threshold {
-        done(
-            Outcome::Successful,
-            format!(
-                "{} ≤ {} (baseline {} × {}, floor {})",
-                fmt_num(current),
-                fmt_num(threshold),
-                fmt_num(baseline),
-                fmt_num(a.max_ratio),
-                fmt_num(a.floor)
-            ),
-            detail,
-            Some(current),
-            Some(baseline),
-            Some(threshold),
-        )
-    } else {
-        done(
-            Outcome::Failed,
-            format!(
-                "{} > {} (baseline {} × {}, floor {})",
-                fmt_num(current),
-                fmt_num(threshold),
-                fmt_num(baseline),
-                fmt_num(a.max_ratio),
-                fmt_num(a.floor)
-            ),
-            detail,
-            Some(current),
-            Some(baseline),
-            Some(threshold),
-        )
-    }
+    let (outcome, message, threshold) = judge(a, current, baseline, &mut detail);
+    done(
+        outcome,
+        message,
+        detail,
+        Some(current),
+        Some(baseline),
+        Some(threshold),
+    )
 }
 
 /// Runs the analysis; `sleep` waits between measurements (tests pass a no-op).
