@@ -4,7 +4,6 @@
 pub mod apex;
 pub mod app;
 pub mod ci;
-pub mod cli;
 pub mod config;
 pub mod deps;
 pub mod duration;
@@ -15,6 +14,7 @@ pub mod lint;
 pub mod notify;
 pub mod org;
 pub mod owners;
+pub mod process;
 pub mod report;
 pub mod smoke;
 pub mod source;

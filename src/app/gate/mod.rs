@@ -101,8 +101,8 @@ where
     R: Render + Send + 'static,
     F: FnOnce() -> Result<R, GateError> + Send + 'static,
 {
-    crate::cli::check_outputs(TOOL, output);
-    crate::cli::run_and_exit(TOOL, output, record_only, work)
+    crate::process::check_outputs(TOOL, output);
+    crate::process::run_and_exit(TOOL, output, record_only, work)
 }
 
 /// Runs the tool with `args` (the first is the program name) and exits.
@@ -111,7 +111,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_GATE);
+    let cli: Cli = crate::process::parse_tool(args, crate::process::JUNIT_HELP_GATE);
     match cli.command {
         Command::DeployResult(a) => deploy_result::main(a),
         Command::ErrorRate(a) => error_rate::main(a),
