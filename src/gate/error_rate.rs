@@ -353,6 +353,45 @@ fn take(a: &Analysis, src: &mut dyn Measure) -> Taken {
     )
 }
 
+/// The measurements' outcomes so far.
+#[derive(Debug, Default)]
+struct Tally {
+    successful: u32,
+    failed: u32,
+    inconclusive: u32,
+    errors: u32,
+    consecutive_errors: u32,
+}
+
+impl Tally {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Successful => self.successful += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Inconclusive => self.inconclusive += 1,
+            Outcome::Error => self.errors += 1,
+        }
+        if outcome == Outcome::Error {
+            self.consecutive_errors += 1;
+        } else {
+            self.consecutive_errors = 0;
+        }
+    }
+
+    /// The limit the measurements went over, if any: the analysis stops there.
+    fn limit_exceeded(&self, a: &Analysis) -> Option<&'static str> {
+        if self.failed > a.failure_limit {
+            Some("failure limit exceeded")
+        } else if self.consecutive_errors > a.consecutive_error_limit {
+            Some("consecutive error limit exceeded")
+        } else if self.inconclusive > a.inconclusive_limit {
+            Some("inconclusive limit exceeded")
+        } else {
+            None
+        }
+    }
+}
+
 /// Runs the analysis; `sleep` waits between measurements (tests pass a no-op).
 pub fn analyse(
     a: &Analysis,
@@ -361,32 +400,14 @@ pub fn analyse(
 ) -> Vec<CheckResult> {
     let started = Instant::now();
     let mut taken: Vec<Taken> = Vec::new();
-    let (mut failed, mut errors, mut consecutive_errors, mut inconclusive, mut successful) =
-        (0u32, 0u32, 0u32, 0u32, 0u32);
+    let mut tally = Tally::default();
     let mut stopped: Option<String> = None;
     for i in 0..a.count {
         if i > 0 && !a.interval.is_zero() {
             sleep(a.interval);
         }
         let t = take(a, src);
-        match t.outcome {
-            Outcome::Successful => {
-                successful += 1;
-                consecutive_errors = 0;
-            }
-            Outcome::Failed => {
-                failed += 1;
-                consecutive_errors = 0;
-            }
-            Outcome::Inconclusive => {
-                inconclusive += 1;
-                consecutive_errors = 0;
-            }
-            Outcome::Error => {
-                errors += 1;
-                consecutive_errors += 1;
-            }
-        }
+        tally.add(t.outcome);
         eprintln!(
             "gate error-rate: measurement {} of {}: {}",
             i + 1,
@@ -394,123 +415,128 @@ pub fn analyse(
             t.message
         );
         taken.push(t);
-        if failed > a.failure_limit {
-            stopped = Some(format!(
-                "stopped after measurement {}: failure limit exceeded",
-                i + 1
-            ));
-            break;
-        }
-        if consecutive_errors > a.consecutive_error_limit {
-            stopped = Some(format!(
-                "stopped after measurement {}: consecutive error limit exceeded",
-                i + 1
-            ));
-            break;
-        }
-        if inconclusive > a.inconclusive_limit {
-            stopped = Some(format!(
-                "stopped after measurement {}: inconclusive limit exceeded",
-                i + 1
-            ));
+        if let Some(why) = tally.limit_exceeded(a) {
+            stopped = Some(format!("stopped after measurement {}: {why}", i + 1));
             break;
         }
     }
-    let n = taken.len();
+    let (verdict, verdict_status) = verdict(a, &tally, taken.len(), stopped);
+    let verdict = verdict
+        .with_duration(started.elapsed())
+        .with_extra("source", src.describe().into());
+    let mut out: Vec<CheckResult> = taken
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| measurement_case(a, i, t, verdict_status))
+        .collect();
+    out.push(verdict);
+    out
+}
+
+/// The verdict of `n` measurements (`stopped` says why they stopped early) and its status:
+/// failed above the failure limit, an error above the consecutive error limit,
+/// inconclusive above the inconclusive limit or without a successful measurement.
+fn verdict(a: &Analysis, t: &Tally, n: usize, stopped: Option<String>) -> (CheckResult, Status) {
+    let Tally {
+        successful,
+        failed,
+        inconclusive,
+        errors,
+        consecutive_errors,
+    } = *t;
     let counts = format!(
         "{n} measurement(s): {successful} successful, {failed} failed, {inconclusive} inconclusive, {errors} error(s)"
     );
     let suffix = stopped.map(|s| format!("; {s}")).unwrap_or_default();
-    let verdict_status;
-    let mut verdict = if failed > a.failure_limit {
-        verdict_status = Status::Fail;
-        CheckResult::fail(
+    let (verdict, status) = if failed > a.failure_limit {
+        (CheckResult::fail(
             "error-rate analysis",
             format!("the error rate is above its threshold: {failed} failed measurement(s) > --failure-limit {}; {counts}{suffix}", a.failure_limit),
-        )
+        ), Status::Fail)
     } else if consecutive_errors > a.consecutive_error_limit {
-        verdict_status = Status::Error;
-        CheckResult::error(
+        (CheckResult::error(
             "error-rate analysis",
             format!("{consecutive_errors} consecutive measurement errors > --consecutive-error-limit {}; {counts}{suffix}", a.consecutive_error_limit),
-        )
+        ), Status::Error)
     } else if inconclusive > a.inconclusive_limit || successful == 0 {
-        verdict_status = Status::Error;
-        CheckResult::inconclusive(
-            "error-rate analysis",
-            format!("inconclusive: not enough data to decide; {counts}{suffix}"),
+        (
+            CheckResult::inconclusive(
+                "error-rate analysis",
+                format!("inconclusive: not enough data to decide; {counts}{suffix}"),
+            ),
+            Status::Error,
         )
     } else {
-        verdict_status = Status::Pass;
-        CheckResult::pass(
-            "error-rate analysis",
-            format!("the error rate stayed under its threshold; {counts}"),
+        (
+            CheckResult::pass(
+                "error-rate analysis",
+                format!("the error rate stayed under its threshold; {counts}"),
+            ),
+            Status::Pass,
         )
     };
-    verdict = verdict
+    let verdict = verdict
         .with_group("error-rate")
-        .with_duration(started.elapsed())
         .with_extra("measurements", n.into())
         .with_extra("successful", successful.into())
         .with_extra("failed", failed.into())
         .with_extra("inconclusive_count", inconclusive.into())
-        .with_extra("errors", errors.into())
-        .with_extra("source", src.describe().into());
+        .with_extra("errors", errors.into());
+    (verdict, status)
+}
 
-    let mut out = Vec::with_capacity(n + 1);
-    for (i, t) in taken.into_iter().enumerate() {
-        let name = format!("measurement {} of {}", i + 1, a.count);
-        let mut r = match (t.outcome, verdict_status) {
-            (Outcome::Successful, _) => CheckResult::pass(&name, t.message),
-            (Outcome::Failed, Status::Fail) => CheckResult::fail(&name, t.message),
-            (Outcome::Failed, _) => CheckResult::pass(
-                &name,
-                format!(
-                    "{} — tolerated (within --failure-limit {})",
-                    t.message, a.failure_limit
-                ),
+/// Measurement `i` as a case: failures, errors and no-data within their limits are
+/// reported as tolerated when the verdict allows it.
+fn measurement_case(a: &Analysis, i: usize, t: Taken, verdict_status: Status) -> CheckResult {
+    let name = format!("measurement {} of {}", i + 1, a.count);
+    let mut r = match (t.outcome, verdict_status) {
+        (Outcome::Successful, _) => CheckResult::pass(&name, t.message),
+        (Outcome::Failed, Status::Fail) => CheckResult::fail(&name, t.message),
+        (Outcome::Failed, _) => CheckResult::pass(
+            &name,
+            format!(
+                "{} — tolerated (within --failure-limit {})",
+                t.message, a.failure_limit
             ),
-            (Outcome::Inconclusive, Status::Pass) => CheckResult::skip(
-                &name,
-                format!(
-                    "{} — tolerated (within --inconclusive-limit {})",
-                    t.message, a.inconclusive_limit
-                ),
+        ),
+        (Outcome::Inconclusive, Status::Pass) => CheckResult::skip(
+            &name,
+            format!(
+                "{} — tolerated (within --inconclusive-limit {})",
+                t.message, a.inconclusive_limit
             ),
-            (Outcome::Inconclusive, _) => CheckResult::inconclusive(&name, t.message),
-            (Outcome::Error, Status::Pass) => CheckResult::skip(
-                &name,
-                format!(
-                    "{} — tolerated (within --consecutive-error-limit {})",
-                    t.message, a.consecutive_error_limit
-                ),
+        ),
+        (Outcome::Inconclusive, _) => CheckResult::inconclusive(&name, t.message),
+        (Outcome::Error, Status::Pass) => CheckResult::skip(
+            &name,
+            format!(
+                "{} — tolerated (within --consecutive-error-limit {})",
+                t.message, a.consecutive_error_limit
             ),
-            (Outcome::Error, _) => CheckResult::error(&name, t.message),
-        };
-        let outcome = match t.outcome {
-            Outcome::Successful => "successful",
-            Outcome::Failed => "failed",
-            Outcome::Inconclusive => "inconclusive",
-            Outcome::Error => "error",
-        };
-        r = r
-            .with_group("error-rate")
-            .with_detail(t.detail)
-            .with_duration(t.duration)
-            .with_extra("outcome", outcome.into());
-        for (k, v) in [
-            ("value", t.current),
-            ("baseline", t.baseline),
-            ("threshold", t.threshold),
-        ] {
-            if let Some(v) = v {
-                r = r.with_extra(k, v.into());
-            }
+        ),
+        (Outcome::Error, _) => CheckResult::error(&name, t.message),
+    };
+    let outcome = match t.outcome {
+        Outcome::Successful => "successful",
+        Outcome::Failed => "failed",
+        Outcome::Inconclusive => "inconclusive",
+        Outcome::Error => "error",
+    };
+    r = r
+        .with_group("error-rate")
+        .with_detail(t.detail)
+        .with_duration(t.duration)
+        .with_extra("outcome", outcome.into());
+    for (k, v) in [
+        ("value", t.current),
+        ("baseline", t.baseline),
+        ("threshold", t.threshold),
+    ] {
+        if let Some(v) = v {
+            r = r.with_extra(k, v.into());
         }
-        out.push(r);
     }
-    out.push(verdict);
-    out
+    r
 }
 
 #[cfg(test)]
