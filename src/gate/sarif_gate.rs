@@ -1188,6 +1188,26 @@ mod tests {
     }
 
     #[test]
+    fn stdin_is_read_once_and_a_missing_input_names_itself() {
+        let gate = |inputs: &[&str]| Gate {
+            inputs: inputs.iter().map(|s| s.to_string()).collect(),
+            baseline: None,
+            write_baseline: None,
+            opts: Options {
+                root: PathBuf::from("."),
+                min_level: Level::Note,
+                show_baselined: false,
+            },
+            comment: Default::default(),
+            change: Default::default(),
+        };
+        let e = run(&gate(&["-", "a.sarif", "-"])).err().unwrap();
+        assert_eq!(e.0, "`-` (stdin) can be given once");
+        let e = run(&gate(&["/nonexistent/ca.sarif"])).err().unwrap();
+        assert!(e.0.starts_with("cannot read /nonexistent/ca.sarif"), "{e}");
+    }
+
+    #[test]
     fn reads_rules_levels_files_and_suppressions() {
         let (r, stats) = read(SARIF, "/repo");
         assert_eq!(stats.runs, 2);
