@@ -108,6 +108,21 @@ fn read_facts(path: &Path, rel: &str) -> Option<FileFacts> {
 /// component the change adds or removes (found by a case-insensitive text search).
 pub fn scan_change(files: &[(PathBuf, String)], change: &Change) -> Vec<FileFacts> {
     let changed: HashSet<&str> = change.files.iter().map(String::as_str).collect();
+    let (mut out, pending) = first_pass(files, &changed);
+    let texts = names_to_search(&out, change, &changed);
+    if !texts.is_empty() {
+        read_files_naming(files, &pending, &texts, &mut out);
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// Every file's declarations from its path alone, and the full facts of the changed
+/// files, of the other files of their components and of labels files; returns the facts
+/// by file and the files (indices) known by their path only.
+fn first_pass(
+    files: &[(PathBuf, String)],
+    changed: &HashSet<&str>,
+) -> (Vec<Option<FileFacts>>, Vec<usize>) {
     // Declarations from paths alone, for every file.
     let by_path: Vec<Option<FileFacts>> = files
         .par_iter()
@@ -144,8 +159,16 @@ pub fn scan_change(files: &[(PathBuf, String)], change: &Change) -> Vec<FileFact
             pending.push(k);
         }
     }
-    // The names of what the change adds (declared by its files now, not before)
-    // and removes (declared by its files before, not now).
+    (out, pending)
+}
+
+/// The names of what the change adds (declared by its files now, not before) and removes
+/// (declared by its files before, not now), as the texts a reference would contain.
+fn names_to_search(
+    out: &[Option<FileFacts>],
+    change: &Change,
+    changed: &HashSet<&str>,
+) -> Vec<String> {
     let decl_keys = |it: &mut dyn Iterator<Item = &FileFacts>| -> HashSet<Key> {
         it.flat_map(|f| f.declares.iter().map(|d| key(d.kind, &d.name)))
             .collect()
@@ -188,24 +211,32 @@ pub fn scan_change(files: &[(PathBuf, String)], change: &Change) -> Vec<FileFact
     texts.retain(|t| !t.is_empty());
     texts.sort();
     texts.dedup();
-    if !texts.is_empty() {
-        if let Ok(ac) = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&texts)
-        {
-            let hits: Vec<(usize, Option<FileFacts>)> = pending
-                .par_iter()
-                .filter_map(|&k| {
-                    let (path, rel) = &files[k];
-                    let bytes = std::fs::read(path).ok()?;
-                    ac.is_match(&bytes)
-                        .then(|| (k, extract::extract(rel, &bytes)))
-                })
-                .collect();
-            for (k, f) in hits {
-                out[k] = f;
-            }
+    texts
+}
+
+/// Reads the files known by their path only (`pending`) that contain one of `texts`
+/// (case-insensitive) and puts their full facts in `out`.
+fn read_files_naming(
+    files: &[(PathBuf, String)],
+    pending: &[usize],
+    texts: &[String],
+    out: &mut [Option<FileFacts>],
+) {
+    if let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(texts)
+    {
+        let hits: Vec<(usize, Option<FileFacts>)> = pending
+            .par_iter()
+            .filter_map(|&k| {
+                let (path, rel) = &files[k];
+                let bytes = std::fs::read(path).ok()?;
+                ac.is_match(&bytes)
+                    .then(|| (k, extract::extract(rel, &bytes)))
+            })
+            .collect();
+        for (k, f) in hits {
+            out[k] = f;
         }
     }
-    out.into_iter().flatten().collect()
 }
