@@ -36,6 +36,12 @@ impl Provider {
             Provider::GitHub => "github",
         }
     }
+
+    /// The forge family of the job running us, for every choice between GitLab's and
+    /// GitHub's ways (the forge API, the CODEOWNERS dialect): see [`CiContext::forge_family`].
+    pub fn of_job() -> Provider {
+        CiContext::detect().forge_family()
+    }
 }
 
 impl fmt::Display for Provider {
@@ -65,6 +71,12 @@ pub struct CiContext {
 }
 
 impl CiContext {
+    /// GitLab in GitLab CI, else GitHub (outside CI too): the one place that decides which
+    /// forge's ways a tool follows when no flag says.
+    pub fn forge_family(&self) -> Provider {
+        self.provider.unwrap_or(Provider::GitHub)
+    }
+
     /// Reads the process environment.
     pub fn detect() -> CiContext {
         Self::from_env_with(|key| std::env::var(key).ok())
@@ -295,6 +307,19 @@ mod tests {
         assert_eq!(both.provider, Some(Provider::GitLab));
         assert_eq!(Provider::GitHub.as_str(), "github");
         assert_eq!(Provider::GitLab.to_string(), "GitLab CI");
+    }
+
+    #[test]
+    fn the_forge_family_is_gitlab_only_in_gitlab_ci() {
+        assert_eq!(
+            ctx(&[("GITLAB_CI", "true")]).forge_family(),
+            Provider::GitLab
+        );
+        assert_eq!(
+            ctx(&[("GITHUB_ACTIONS", "true")]).forge_family(),
+            Provider::GitHub
+        );
+        assert_eq!(ctx(&[]).forge_family(), Provider::GitHub);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 pub mod apex;
 pub mod app;
 pub mod ci;
-pub mod cli;
 pub mod config;
 pub mod deps;
 pub mod duration;
@@ -16,6 +15,7 @@ pub mod net;
 pub mod notify;
 pub mod org;
 pub mod owners;
+pub mod process;
 pub mod report;
 pub mod rules;
 pub mod smoke;

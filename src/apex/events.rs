@@ -5,7 +5,7 @@
 //! largest part of the model. Encoded they take about a fifth of that. Decoding
 //! is done once, when the index resolves the method's operations.
 
-use super::model::{Call, Event, Expr, Ident};
+use super::call::{Call, Event, Expr, Ident};
 
 /// A method's events, in source order, encoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -142,12 +142,10 @@ enum Command {
 }
 
 fn dialect_of(common: &Common) -> Dialect {
-    common.dialect.map(Dialect::from).unwrap_or_else(|| {
-        match crate::ci::CiContext::detect().provider {
-            Some(crate::ci::Provider::GitLab) => Dialect::GitLab,
-            _ => Dialect::GitHub,
-        }
-    })
+    common
+        .dialect
+        .map(Dialect::from)
+        .unwrap_or_else(|| crate::ci::Provider::of_job().into())
 }
 
 fn forge_options(f: &ForgeFlags, dialect: Dialect) -> ForgeOptions {
@@ -171,7 +169,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_FINDINGS);
+    let cli: Cli = crate::process::parse_tool(args, crate::process::JUNIT_HELP_FINDINGS);
     match cli.command {
         Command::Owners {
             paths,
@@ -257,10 +255,10 @@ where
             forge,
             output,
         } => {
-            crate::cli::check_outputs("codeowners-check", &output);
+            crate::process::check_outputs("codeowners-check", &output);
             let dialect = dialect_of(&common);
             let forge = forge_options(&forge, dialect);
-            crate::cli::run_and_exit("codeowners-check", &output, false, move || {
+            crate::process::run_and_exit("codeowners-check", &output, false, move || {
                 // .sfci.yml is checked like every tool does (its `owners` section has no keys yet).
                 crate::config::Config::discover(&common.root)
                     .map_err(|e| OwnersError::Other(e.to_string()))?;
@@ -292,7 +290,7 @@ where
             forge,
             output,
         } => {
-            crate::cli::check_outputs("codeowners-check", &output);
+            crate::process::check_outputs("codeowners-check", &output);
             let dialect = dialect_of(&common);
             let opts = ApprovalOptions {
                 root: common.root.clone(),
@@ -302,7 +300,7 @@ where
                 comment,
                 forge: forge_options(&forge, dialect),
             };
-            crate::cli::run_and_exit("codeowners-check", &output, false, move || {
+            crate::process::run_and_exit("codeowners-check", &output, false, move || {
                 crate::config::Config::discover(&opts.root)
                     .map_err(|e| OwnersError::Other(e.to_string()))?;
                 check::approvals(&opts)

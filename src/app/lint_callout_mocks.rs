@@ -83,8 +83,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_FINDINGS);
-    crate::cli::check_outputs("lint-callout-mocks", &cli.output);
+    let cli: Cli = crate::process::parse_tool(args, crate::process::JUNIT_HELP_FINDINGS);
+    crate::process::check_outputs("lint-callout-mocks", &cli.output);
     let opts = LintOptions {
         paths: cli.paths,
         base: cli.base,
@@ -95,11 +95,11 @@ where
     };
     // Recording a baseline is not a check: it exits 0 with the findings in the file.
     let record_only = cli.write_baseline.is_some();
-    let limit = crate::cli::Limit {
+    let limit = crate::process::Limit {
         timeout: cli.timeout,
         phase: crate::lint::phase,
     };
-    crate::cli::run_and_exit_within(
+    crate::process::run_and_exit_within(
         "lint-callout-mocks",
         &cli.output,
         record_only,

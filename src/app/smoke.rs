@@ -107,7 +107,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_SMOKE);
+    let cli: Cli = crate::process::parse_tool(args, crate::process::JUNIT_HELP_SMOKE);
     if cli.list_presets {
         for (name, about, _) in PRESETS {
             println!("{name:<26} {about}");
@@ -130,7 +130,7 @@ where
             )),
         }
     }
-    crate::cli::check_outputs("smoke", &cli.output);
+    crate::process::check_outputs("smoke", &cli.output);
     let vars: BTreeMap<String, String> = cli.vars.iter().cloned().collect();
     let opts = SmokeOptions {
         specs: cli.specs.clone(),
@@ -162,7 +162,7 @@ where
     let concurrency = opts.concurrency.or(spec_concurrency).unwrap_or(8);
     let markdown = cli.markdown.clone();
     let (comment, change, notify) = (cli.comment, cli.change, cli.notify);
-    crate::cli::run_and_exit("smoke", &cli.output, false, move || {
+    crate::process::run_and_exit("smoke", &cli.output, false, move || {
         let mut report = smoke::run(creds, cfg, checks, concurrency, &opts);
         if let Some(path) = &markdown {
             use crate::report::Render;

@@ -1,7 +1,8 @@
 //! `validate-deps`: argument parsing and wiring only; the logic is in
 //! `sfci::deps`.
 
-use crate::deps::check::{apply_approvals, run, DepsError, DepsOptions};
+use crate::deps::approvals::apply_approvals;
+use crate::deps::check::{run, DepsError, DepsOptions};
 use crate::forge::args::ChangeArgs;
 use crate::forge::comment::CommentArgs;
 use crate::forge::Forge;
@@ -167,8 +168,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli: Cli = crate::cli::parse_tool(args, crate::cli::JUNIT_HELP_FINDINGS);
-    crate::cli::check_outputs("validate-deps", &cli.output);
+    let cli: Cli = crate::process::parse_tool(args, crate::process::JUNIT_HELP_FINDINGS);
+    crate::process::check_outputs("validate-deps", &cli.output);
     if cli.conflicts {
         conflicts_main(cli);
     }
@@ -183,15 +184,12 @@ where
     };
     let approvals = cli.approvals.then(|| {
         let forge = cli.change.options(cli.net.http_config());
-        let dialect = match forge.forge() {
-            Forge::GitLab => Dialect::GitLab,
-            _ => Dialect::GitHub,
-        };
+        let dialect = Dialect::from(forge.forge());
         (forge, dialect, cli.change.change)
     });
     let (comment, change, notify) = (cli.comment, cli.change, cli.notify);
     let mode = if opts.base.is_some() { "base" } else { "all" };
-    crate::cli::run_and_exit("validate-deps", &cli.output, false, move || {
+    crate::process::run_and_exit("validate-deps", &cli.output, false, move || {
         let mut report = run(&opts)?.report;
         if let Some((forge, dialect, change)) = approvals {
             let source = ApprovalSource::connect(&forge, dialect, change)
@@ -225,7 +223,7 @@ fn conflicts_main(cli: Cli) -> ! {
     let (fail_on, config, only) = (cli.fail_on, cli.config, cli.change.change);
     let (comment, change, notify) = (cli.comment, cli.change, cli.notify);
     let integrate = cli.integrate;
-    crate::cli::run_and_exit("validate-deps", &cli.output, false, move || {
+    crate::process::run_and_exit("validate-deps", &cli.output, false, move || {
         if integrate.is_some() && only.is_some() {
             return Err(DepsError::Other(
                 "--integrate merges every open change: it cannot be combined with --change N"

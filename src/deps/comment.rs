@@ -2,7 +2,7 @@
 //! team must know about — new cross-team edges with the owners to ask, forbidden edges, broken
 //! references — and a Mermaid graph of the teams those edges join (GitLab and GitHub render
 //! Mermaid in comments). Warnings (the `--all` inventory) are counted, not listed.
-use super::check::{BROKEN, CROSS_TEAM, FORBIDDEN};
+use super::rules::{BROKEN, CROSS_TEAM, FORBIDDEN};
 use crate::report::markdown::escape_cell;
 use crate::report::{Finding, FindingsReport, Severity};
 use std::collections::{BTreeMap, BTreeSet};

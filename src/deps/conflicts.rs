@@ -43,10 +43,11 @@
 //! `--integrate` adds 2 git processes per change (a merge-tree and a commit-tree, sequential:
 //! each merges onto the last) and one update-ref: O(n) processes.
 
-use super::check::{DepsError, Teams, TOOL};
+use super::check::{DepsError, TOOL};
 use super::extract;
 use super::graph::key;
 use super::model::Kind;
+use super::teams::Teams;
 use crate::config::Config;
 use crate::git::open::{self as gitx, DiffEntry, EntryStatus};
 use crate::report::{fingerprint, Finding, FindingsReport, Severity};
@@ -883,7 +884,7 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
     let mut report = FindingsReport {
         tool: TOOL,
         version: env!("CARGO_PKG_VERSION"),
-        rules: super::check::rules(),
+        rules: super::rules::rules(),
         findings,
         checked,
         summary,

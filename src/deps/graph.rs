@@ -42,8 +42,11 @@ pub struct Graph {
     pub edges: Vec<Edge>,
 }
 
+/// Component keys as (kind, lower-case name) strings, for comparing revisions.
+pub type Key = (Kind, String);
+
 /// The lookup key of a name: case-insensitive.
-pub fn key(kind: Kind, name: &str) -> (Kind, String) {
+pub fn key(kind: Kind, name: &str) -> Key {
     (kind, name.to_ascii_lowercase())
 }
 

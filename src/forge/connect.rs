@@ -99,9 +99,9 @@ fn env(k: &str) -> Option<String> {
 impl Forge {
     /// The forge of the CI job running us: GitLab in GitLab CI, else GitHub.
     pub fn from_ci() -> Forge {
-        match crate::ci::CiContext::detect().provider {
-            Some(crate::ci::Provider::GitLab) => Forge::GitLab,
-            _ => Forge::GitHub,
+        match crate::ci::Provider::of_job() {
+            crate::ci::Provider::GitLab => Forge::GitLab,
+            crate::ci::Provider::GitHub => Forge::GitHub,
         }
     }
 

@@ -13,8 +13,12 @@
 //! deployment is still running past a duration, and goes on watching. Polls come `--poll`
 //! apart, or `--stall-after` apart when that is shorter, so a stall is reported on time.
 
+use super::GateError;
+use crate::gate::record::RecordArgs;
+use crate::notify::NotifyArgs;
+use crate::org::args::OrgArgs;
 use crate::org::{Org, OrgError};
-use crate::report::results::{CheckResult, Status};
+use crate::report::results::{CheckResult, ResultsReport, Status};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -367,9 +371,92 @@ async fn cancel(org: &Org, opts: &WatchOptions) -> String {
     }
 }
 
+/// `gate deploy-watch`.
+pub struct Watch {
+    pub opts: WatchOptions,
+    pub org: OrgArgs,
+    pub notify: NotifyArgs,
+    pub record: RecordArgs,
+}
+
+/// Checks the options: a deployment id, and a poll and a stall time above zero.
+pub fn check_options(opts: &WatchOptions) -> Result<(), GateError> {
+    check_job_id(&opts.job_id)?;
+    if opts.poll.is_zero() || opts.stall_after.is_zero() {
+        return Err("--poll and --stall-after must be more than 0s".into());
+    }
+    Ok(())
+}
+
+/// Logs in and watches the deployment; no request or retry outlives `--timeout`, and a
+/// login that fails is an error case (the gate could not decide).
+pub fn run(w: &Watch) -> Result<ResultsReport, GateError> {
+    let started = Instant::now();
+    let opts = &w.opts;
+    check_options(opts)?;
+    let creds = w.org.auth_inputs().resolve()?;
+    let mut cfg = w.org.config()?;
+    // No request or retry outlives --timeout.
+    cfg.deadline = Some(started + opts.timeout);
+    let rt = crate::org::runtime().map_err(|e| e.to_string())?;
+    let mut on_warn = |m: &str| {
+        let msg = crate::notify::Message::warning(
+            format!(
+                "gate deploy-watch: deployment {} is running long",
+                opts.job_id
+            ),
+            vec![m.to_string()],
+            &|k| std::env::var(k).ok(),
+        );
+        // The HTTP layer runs its own runtime: post from a thread of its own, not
+        // from inside the watch's (bounded: 30 s in all).
+        std::thread::scope(|s| {
+            s.spawn(|| crate::notify::message_if_asked(super::TOOL, &w.notify, &msg));
+        });
+    };
+    let results = rt.block_on(async {
+        match Org::connect(creds, cfg).await {
+            Ok(client) => watch_with(&client, opts, &mut on_warn).await,
+            Err(e) => vec![CheckResult::error(
+                format!("deployment {}", opts.job_id),
+                format!("cannot log in to the org: {e}"),
+            )
+            .with_group("gate.deploy-watch")],
+        }
+    });
+    let report = super::report("deploy-watch", results, started);
+    super::context_record(&w.record, "deploy-watch", &report, None, Some(&opts.job_id));
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_options_are_checked_before_logging_in() {
+        let opts = WatchOptions {
+            job_id: "0Af5g00000ABCDE".into(),
+            stall_after: Duration::from_secs(900),
+            poll: Duration::ZERO,
+            cancel_on_stall: false,
+            timeout: Duration::from_secs(60),
+            warn_after: None,
+        };
+        let e = check_options(&opts).unwrap_err();
+        assert_eq!(e.0, "--poll and --stall-after must be more than 0s");
+        let e = check_options(&WatchOptions {
+            job_id: "not-an-id".into(),
+            ..opts.clone()
+        })
+        .unwrap_err();
+        assert!(e.0.contains("not-an-id"), "{e}");
+        assert!(check_options(&WatchOptions {
+            poll: Duration::from_secs(30),
+            ..opts
+        })
+        .is_ok());
+    }
     use serde_json::json;
 
     #[test]

@@ -24,7 +24,13 @@
 //! API's instant query) here; a Salesforce SOQL `COUNT()` source implements the same trait.
 
 use super::GateError;
-use crate::report::results::{CheckResult, Status};
+use crate::gate::prometheus::Prometheus;
+use crate::gate::record::RecordArgs;
+use crate::gate::soql::OrgSource;
+use crate::net::Secret;
+use crate::org::args::OrgArgs;
+use crate::org::Api;
+use crate::report::results::{CheckResult, ResultsReport, Status};
 use std::time::{Duration, Instant};
 
 /// Why a measurement could not be taken (network, auth, a bad query). The message must not
@@ -108,6 +114,85 @@ impl Analysis {
     }
 }
 
+/// The baseline of `--baseline-query Q [--baseline-scale F]` or `--baseline VALUE`: exactly
+/// one of them.
+pub fn baseline(
+    query: Option<String>,
+    scale: f64,
+    constant: Option<f64>,
+) -> Result<Baseline, GateError> {
+    match (query, constant) {
+        (Some(query), None) => Ok(Baseline::Query { query, scale }),
+        (None, Some(b)) => Ok(Baseline::Constant(b)),
+        _ => Err(GateError(
+            "give a baseline: --baseline VALUE or --baseline-query QUERY [--baseline-scale F]"
+                .into(),
+        )),
+    }
+}
+
+/// Where the measurements come from: Prometheus when a URL is given, else SOQL against the
+/// org.
+pub struct Source {
+    /// The Prometheus server (its token, if any, in `SFCI_PROMETHEUS_TOKEN`).
+    pub prometheus: Option<String>,
+    /// The timeout of one query (it also caps the org's request timeout).
+    pub query_timeout: Duration,
+    pub org: OrgArgs,
+}
+
+impl Source {
+    /// Connects: `Ok(Err(message))` when the org is unreachable — a failed measurement
+    /// source to report, not a gate that could not start.
+    fn open(&self) -> Result<Result<Box<dyn Measure>, String>, GateError> {
+        match &self.prometheus {
+            Some(url) => {
+                let token = std::env::var("SFCI_PROMETHEUS_TOKEN")
+                    .ok()
+                    .filter(|t| !t.trim().is_empty())
+                    .map(Secret::new);
+                Ok(Ok(Box::new(Prometheus::new(
+                    url,
+                    token,
+                    self.query_timeout,
+                )?)))
+            }
+            None => {
+                let creds = self.org.auth_inputs().resolve().map_err(|e| {
+                    GateError(format!(
+                        "no measurement source: pass --prometheus URL, or org credentials for SOQL queries ({e})"
+                    ))
+                })?;
+                let mut cfg = self.org.config()?;
+                cfg.request_timeout = cfg.request_timeout.min(self.query_timeout);
+                Ok(OrgSource::connect(creds, cfg, Api::Rest)
+                    .map(|source| Box::new(source) as Box<dyn Measure>))
+            }
+        }
+    }
+}
+
+/// `gate error-rate`.
+pub struct ErrorRate {
+    pub analysis: Analysis,
+    pub source: Source,
+    pub record: RecordArgs,
+}
+
+/// Checks the analysis, connects to the source and runs the analysis (an unreachable org is
+/// an error case in every report, never a pass).
+pub fn run(c: &ErrorRate) -> Result<ResultsReport, GateError> {
+    c.analysis.validate()?;
+    let started = Instant::now();
+    let results = match c.source.open()? {
+        Ok(mut source) => analyse(&c.analysis, source.as_mut(), &mut std::thread::sleep),
+        Err(e) => vec![CheckResult::error("error rate", e).with_group("error-rate")],
+    };
+    let report = super::report("error-rate", results, started);
+    super::context_record(&c.record, "error-rate", &report, None, None);
+    Ok(report)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Successful,
@@ -135,6 +220,108 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
+/// Why a measurement ended before its verdict: no data (inconclusive) or a query that
+/// failed (error).
+struct Stopped {
+    outcome: Outcome,
+    message: String,
+}
+
+/// One query's answer as a number; `what` names the query in the message
+/// (`query`, `total query`, `baseline query`).
+fn answer(r: Result<Option<f64>, MeasureError>, what: &str) -> Result<f64, Stopped> {
+    match r {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(Stopped {
+            outcome: Outcome::Inconclusive,
+            message: format!("no data for the {what}"),
+        }),
+        Err(e) => Err(Stopped {
+            outcome: Outcome::Error,
+            message: format!("the {what} failed: {e}"),
+        }),
+    }
+}
+
+/// The current value: the query, divided by the total query when there is one (a total of
+/// 0 means no traffic, so no rate).
+fn current(a: &Analysis, src: &mut dyn Measure, detail: &mut Vec<String>) -> Result<f64, Stopped> {
+    let count = answer(src.measure(&a.query), "query")?;
+    detail.push(format!("value: {}", fmt_num(count)));
+    let Some(tq) = &a.total_query else {
+        return Ok(count);
+    };
+    detail.push(format!("total query: {tq}"));
+    let t = answer(src.measure(tq), "total query")?;
+    if t > 0.0 {
+        detail.push(format!("total: {}", fmt_num(t)));
+        Ok(count / t)
+    } else {
+        Err(Stopped {
+            outcome: Outcome::Inconclusive,
+            message: "the total is 0: no traffic, so no rate".into(),
+        })
+    }
+}
+
+/// The baseline now: the constant, or the baseline query × its scale.
+fn baseline_now(
+    a: &Analysis,
+    src: &mut dyn Measure,
+    detail: &mut Vec<String>,
+) -> Result<f64, Stopped> {
+    match &a.baseline {
+        Baseline::Constant(b) => {
+            detail.push(format!("baseline: {} (constant)", fmt_num(*b)));
+            Ok(*b)
+        }
+        Baseline::Query { query, scale } => {
+            detail.push(format!("baseline query: {query} × {}", fmt_num(*scale)));
+            let b = answer(src.measure(query), "baseline query")?;
+            detail.push(format!(
+                "baseline: {} × {} = {}",
+                fmt_num(b),
+                fmt_num(*scale),
+                fmt_num(b * scale)
+            ));
+            Ok(b * scale)
+        }
+    }
+}
+
+/// The verdict on `current` against max(`baseline` × max-ratio, floor): the outcome, its
+/// message and the threshold.
+fn judge(
+    a: &Analysis,
+    current: f64,
+    baseline: f64,
+    detail: &mut Vec<String>,
+) -> (Outcome, String, f64) {
+    let threshold = (baseline * a.max_ratio).max(a.floor);
+    detail.push(format!(
+        "threshold: max({} × {}, floor {}) = {}",
+        fmt_num(baseline),
+        fmt_num(a.max_ratio),
+        fmt_num(a.floor),
+        fmt_num(threshold)
+    ));
+    let (outcome, sign) = if current <= threshold {
+        (Outcome::Successful, "≤")
+    } else {
+        (Outcome::Failed, ">")
+    };
+    let message = format!(
+        "{} {sign} {} (baseline {} × {}, floor {})",
+        fmt_num(current),
+        fmt_num(threshold),
+        fmt_num(baseline),
+        fmt_num(a.max_ratio),
+        fmt_num(a.floor)
+    );
+    (outcome, message, threshold)
+}
+
+/// One measurement: the current value, the baseline, the verdict.
 fn take(a: &Analysis, src: &mut dyn Measure) -> Taken {
     let started = Instant::now();
     let mut detail = vec![format!("query: {}", a.query)];
@@ -147,189 +334,80 @@ fn take(a: &Analysis, src: &mut dyn Measure) -> Taken {
         threshold: t,
         duration: started.elapsed(),
     };
-    let count = match src.measure(&a.query) {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return done(
-                Outcome::Inconclusive,
-                "no data for the query".into(),
-                detail,
-                None,
-                None,
-                None,
-            )
-        }
-        Err(e) => {
-            return done(
-                Outcome::Error,
-                format!("the query failed: {e}"),
-                detail,
-                None,
-                None,
-                None,
-            )
-        }
+    let current = match current(a, src, &mut detail) {
+        Ok(v) => v,
+        Err(s) => return done(s.outcome, s.message, detail, None, None, None),
     };
-    detail.push(format!("value: {}", fmt_num(count)));
-    let current = match &a.total_query {
-        None => count,
-        Some(tq) => {
-            detail.push(format!("total query: {tq}"));
-            match src.measure(tq) {
-                Ok(Some(t)) if t > 0.0 => {
-                    detail.push(format!("total: {}", fmt_num(t)));
-                    count / t
-                }
-                Ok(Some(_)) => {
-                    return done(
-                        Outcome::Inconclusive,
-                        "the total is 0: no traffic, so no rate".into(),
-                        detail,
-                        None,
-                        None,
-                        None,
-                    )
-                }
-                Ok(None) => {
-                    return done(
-                        Outcome::Inconclusive,
-                        "no data for the total query".into(),
-                        detail,
-                        None,
-                        None,
-                        None,
-                    )
-                }
-                Err(e) => {
-                    return done(
-                        Outcome::Error,
-                        format!("the total query failed: {e}"),
-                        detail,
-                        None,
-                        None,
-                        None,
-                    )
-                }
-            }
-        }
+    let baseline = match baseline_now(a, src, &mut detail) {
+        Ok(b) => b,
+        Err(s) => return done(s.outcome, s.message, detail, Some(current), None, None),
     };
-    let baseline = match &a.baseline {
-        Baseline::Constant(b) => {
-            detail.push(format!("baseline: {} (constant)", fmt_num(*b)));
-            *b
+    let (outcome, message, threshold) = judge(a, current, baseline, &mut detail);
+    done(
+        outcome,
+        message,
+        detail,
+        Some(current),
+        Some(baseline),
+        Some(threshold),
+    )
+}
+
+/// The measurements' outcomes so far.
+#[derive(Debug, Default)]
+struct Tally {
+    successful: u32,
+    failed: u32,
+    inconclusive: u32,
+    errors: u32,
+    consecutive_errors: u32,
+}
+
+impl Tally {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Successful => self.successful += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Inconclusive => self.inconclusive += 1,
+            Outcome::Error => self.errors += 1,
         }
-        Baseline::Query { query, scale } => {
-            detail.push(format!("baseline query: {query} × {}", fmt_num(*scale)));
-            match src.measure(query) {
-                Ok(Some(b)) => {
-                    detail.push(format!(
-                        "baseline: {} × {} = {}",
-                        fmt_num(b),
-                        fmt_num(*scale),
-                        fmt_num(b * scale)
-                    ));
-                    b * scale
-                }
-                Ok(None) => {
-                    return done(
-                        Outcome::Inconclusive,
-                        "no data for the baseline query".into(),
-                        detail,
-                        Some(current),
-                        None,
-                        None,
-                    )
-                }
-                Err(e) => {
-                    return done(
-                        Outcome::Error,
-                        format!("the baseline query failed: {e}"),
-                        detail,
-                        Some(current),
-                        None,
-                        None,
-                    )
-                }
-            }
+        if outcome == Outcome::Error {
+            self.consecutive_errors += 1;
+        } else {
+            self.consecutive_errors = 0;
         }
-    };
-    let threshold = (baseline * a.max_ratio).max(a.floor);
-    detail.push(format!(
-        "threshold: max({} × {}, floor {}) = {}",
-        fmt_num(baseline),
-        fmt_num(a.max_ratio),
-        fmt_num(a.floor),
-        fmt_num(threshold)
-    ));
-    if current <= threshold {
-        done(
-            Outcome::Successful,
-            format!(
-                "{} ≤ {} (baseline {} × {}, floor {})",
-                fmt_num(current),
-                fmt_num(threshold),
-                fmt_num(baseline),
-                fmt_num(a.max_ratio),
-                fmt_num(a.floor)
-            ),
-            detail,
-            Some(current),
-            Some(baseline),
-            Some(threshold),
-        )
-    } else {
-        done(
-            Outcome::Failed,
-            format!(
-                "{} > {} (baseline {} × {}, floor {})",
-                fmt_num(current),
-                fmt_num(threshold),
-                fmt_num(baseline),
-                fmt_num(a.max_ratio),
-                fmt_num(a.floor)
-            ),
-            detail,
-            Some(current),
-            Some(baseline),
-            Some(threshold),
-        )
+    }
+
+    /// The limit the measurements went over, if any: the analysis stops there.
+    fn limit_exceeded(&self, a: &Analysis) -> Option<&'static str> {
+        if self.failed > a.failure_limit {
+            Some("failure limit exceeded")
+        } else if self.consecutive_errors > a.consecutive_error_limit {
+            Some("consecutive error limit exceeded")
+        } else if self.inconclusive > a.inconclusive_limit {
+            Some("inconclusive limit exceeded")
+        } else {
+            None
+        }
     }
 }
 
 /// Runs the analysis; `sleep` waits between measurements (tests pass a no-op).
-pub fn run(
+pub fn analyse(
     a: &Analysis,
     src: &mut dyn Measure,
     sleep: &mut dyn FnMut(Duration),
 ) -> Vec<CheckResult> {
     let started = Instant::now();
     let mut taken: Vec<Taken> = Vec::new();
-    let (mut failed, mut errors, mut consecutive_errors, mut inconclusive, mut successful) =
-        (0u32, 0u32, 0u32, 0u32, 0u32);
+    let mut tally = Tally::default();
     let mut stopped: Option<String> = None;
     for i in 0..a.count {
         if i > 0 && !a.interval.is_zero() {
             sleep(a.interval);
         }
         let t = take(a, src);
-        match t.outcome {
-            Outcome::Successful => {
-                successful += 1;
-                consecutive_errors = 0;
-            }
-            Outcome::Failed => {
-                failed += 1;
-                consecutive_errors = 0;
-            }
-            Outcome::Inconclusive => {
-                inconclusive += 1;
-                consecutive_errors = 0;
-            }
-            Outcome::Error => {
-                errors += 1;
-                consecutive_errors += 1;
-            }
-        }
+        tally.add(t.outcome);
         eprintln!(
             "gate error-rate: measurement {} of {}: {}",
             i + 1,
@@ -337,123 +415,128 @@ pub fn run(
             t.message
         );
         taken.push(t);
-        if failed > a.failure_limit {
-            stopped = Some(format!(
-                "stopped after measurement {}: failure limit exceeded",
-                i + 1
-            ));
-            break;
-        }
-        if consecutive_errors > a.consecutive_error_limit {
-            stopped = Some(format!(
-                "stopped after measurement {}: consecutive error limit exceeded",
-                i + 1
-            ));
-            break;
-        }
-        if inconclusive > a.inconclusive_limit {
-            stopped = Some(format!(
-                "stopped after measurement {}: inconclusive limit exceeded",
-                i + 1
-            ));
+        if let Some(why) = tally.limit_exceeded(a) {
+            stopped = Some(format!("stopped after measurement {}: {why}", i + 1));
             break;
         }
     }
-    let n = taken.len();
+    let (verdict, verdict_status) = verdict(a, &tally, taken.len(), stopped);
+    let verdict = verdict
+        .with_duration(started.elapsed())
+        .with_extra("source", src.describe().into());
+    let mut out: Vec<CheckResult> = taken
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| measurement_case(a, i, t, verdict_status))
+        .collect();
+    out.push(verdict);
+    out
+}
+
+/// The verdict of `n` measurements (`stopped` says why they stopped early) and its status:
+/// failed above the failure limit, an error above the consecutive error limit,
+/// inconclusive above the inconclusive limit or without a successful measurement.
+fn verdict(a: &Analysis, t: &Tally, n: usize, stopped: Option<String>) -> (CheckResult, Status) {
+    let Tally {
+        successful,
+        failed,
+        inconclusive,
+        errors,
+        consecutive_errors,
+    } = *t;
     let counts = format!(
         "{n} measurement(s): {successful} successful, {failed} failed, {inconclusive} inconclusive, {errors} error(s)"
     );
     let suffix = stopped.map(|s| format!("; {s}")).unwrap_or_default();
-    let verdict_status;
-    let mut verdict = if failed > a.failure_limit {
-        verdict_status = Status::Fail;
-        CheckResult::fail(
+    let (verdict, status) = if failed > a.failure_limit {
+        (CheckResult::fail(
             "error-rate analysis",
             format!("the error rate is above its threshold: {failed} failed measurement(s) > --failure-limit {}; {counts}{suffix}", a.failure_limit),
-        )
+        ), Status::Fail)
     } else if consecutive_errors > a.consecutive_error_limit {
-        verdict_status = Status::Error;
-        CheckResult::error(
+        (CheckResult::error(
             "error-rate analysis",
             format!("{consecutive_errors} consecutive measurement errors > --consecutive-error-limit {}; {counts}{suffix}", a.consecutive_error_limit),
-        )
+        ), Status::Error)
     } else if inconclusive > a.inconclusive_limit || successful == 0 {
-        verdict_status = Status::Error;
-        CheckResult::inconclusive(
-            "error-rate analysis",
-            format!("inconclusive: not enough data to decide; {counts}{suffix}"),
+        (
+            CheckResult::inconclusive(
+                "error-rate analysis",
+                format!("inconclusive: not enough data to decide; {counts}{suffix}"),
+            ),
+            Status::Error,
         )
     } else {
-        verdict_status = Status::Pass;
-        CheckResult::pass(
-            "error-rate analysis",
-            format!("the error rate stayed under its threshold; {counts}"),
+        (
+            CheckResult::pass(
+                "error-rate analysis",
+                format!("the error rate stayed under its threshold; {counts}"),
+            ),
+            Status::Pass,
         )
     };
-    verdict = verdict
+    let verdict = verdict
         .with_group("error-rate")
-        .with_duration(started.elapsed())
         .with_extra("measurements", n.into())
         .with_extra("successful", successful.into())
         .with_extra("failed", failed.into())
         .with_extra("inconclusive_count", inconclusive.into())
-        .with_extra("errors", errors.into())
-        .with_extra("source", src.describe().into());
+        .with_extra("errors", errors.into());
+    (verdict, status)
+}
 
-    let mut out = Vec::with_capacity(n + 1);
-    for (i, t) in taken.into_iter().enumerate() {
-        let name = format!("measurement {} of {}", i + 1, a.count);
-        let mut r = match (t.outcome, verdict_status) {
-            (Outcome::Successful, _) => CheckResult::pass(&name, t.message),
-            (Outcome::Failed, Status::Fail) => CheckResult::fail(&name, t.message),
-            (Outcome::Failed, _) => CheckResult::pass(
-                &name,
-                format!(
-                    "{} — tolerated (within --failure-limit {})",
-                    t.message, a.failure_limit
-                ),
+/// Measurement `i` as a case: failures, errors and no-data within their limits are
+/// reported as tolerated when the verdict allows it.
+fn measurement_case(a: &Analysis, i: usize, t: Taken, verdict_status: Status) -> CheckResult {
+    let name = format!("measurement {} of {}", i + 1, a.count);
+    let mut r = match (t.outcome, verdict_status) {
+        (Outcome::Successful, _) => CheckResult::pass(&name, t.message),
+        (Outcome::Failed, Status::Fail) => CheckResult::fail(&name, t.message),
+        (Outcome::Failed, _) => CheckResult::pass(
+            &name,
+            format!(
+                "{} — tolerated (within --failure-limit {})",
+                t.message, a.failure_limit
             ),
-            (Outcome::Inconclusive, Status::Pass) => CheckResult::skip(
-                &name,
-                format!(
-                    "{} — tolerated (within --inconclusive-limit {})",
-                    t.message, a.inconclusive_limit
-                ),
+        ),
+        (Outcome::Inconclusive, Status::Pass) => CheckResult::skip(
+            &name,
+            format!(
+                "{} — tolerated (within --inconclusive-limit {})",
+                t.message, a.inconclusive_limit
             ),
-            (Outcome::Inconclusive, _) => CheckResult::inconclusive(&name, t.message),
-            (Outcome::Error, Status::Pass) => CheckResult::skip(
-                &name,
-                format!(
-                    "{} — tolerated (within --consecutive-error-limit {})",
-                    t.message, a.consecutive_error_limit
-                ),
+        ),
+        (Outcome::Inconclusive, _) => CheckResult::inconclusive(&name, t.message),
+        (Outcome::Error, Status::Pass) => CheckResult::skip(
+            &name,
+            format!(
+                "{} — tolerated (within --consecutive-error-limit {})",
+                t.message, a.consecutive_error_limit
             ),
-            (Outcome::Error, _) => CheckResult::error(&name, t.message),
-        };
-        let outcome = match t.outcome {
-            Outcome::Successful => "successful",
-            Outcome::Failed => "failed",
-            Outcome::Inconclusive => "inconclusive",
-            Outcome::Error => "error",
-        };
-        r = r
-            .with_group("error-rate")
-            .with_detail(t.detail)
-            .with_duration(t.duration)
-            .with_extra("outcome", outcome.into());
-        for (k, v) in [
-            ("value", t.current),
-            ("baseline", t.baseline),
-            ("threshold", t.threshold),
-        ] {
-            if let Some(v) = v {
-                r = r.with_extra(k, v.into());
-            }
+        ),
+        (Outcome::Error, _) => CheckResult::error(&name, t.message),
+    };
+    let outcome = match t.outcome {
+        Outcome::Successful => "successful",
+        Outcome::Failed => "failed",
+        Outcome::Inconclusive => "inconclusive",
+        Outcome::Error => "error",
+    };
+    r = r
+        .with_group("error-rate")
+        .with_detail(t.detail)
+        .with_duration(t.duration)
+        .with_extra("outcome", outcome.into());
+    for (k, v) in [
+        ("value", t.current),
+        ("baseline", t.baseline),
+        ("threshold", t.threshold),
+    ] {
+        if let Some(v) = v {
+            r = r.with_extra(k, v.into());
         }
-        out.push(r);
     }
-    out.push(verdict);
-    out
+    r
 }
 
 #[cfg(test)]
@@ -538,7 +621,7 @@ mod tests {
             ("yesterday", &[Ok(Some(2880.0))]),
         ]);
         let mut slept = Vec::new();
-        let r = run(&analysis(), &mut s, &mut |d| slept.push(d));
+        let r = analyse(&analysis(), &mut s, &mut |d| slept.push(d));
         assert_eq!(r.len(), 4);
         assert!(r.iter().all(|c| c.status == Status::Pass), "{r:#?}");
         assert_eq!(slept, vec![Duration::from_secs(60); 2]);
@@ -552,7 +635,7 @@ mod tests {
             ("errors", &[Ok(Some(4.0)), Ok(Some(6.0))]),
             ("yesterday", &[Ok(Some(0.0))]),
         ]);
-        let r = run(&analysis(), &mut s, &mut |_| {});
+        let r = analyse(&analysis(), &mut s, &mut |_| {});
         // 4 ≤ floor 5 passes; 6 > 5 fails and stops the run.
         assert_eq!(
             statuses(&r),
@@ -575,7 +658,7 @@ mod tests {
         a.failure_limit = 1;
         a.baseline = Baseline::Constant(10.0);
         let mut s = Scripted::new(&[("errors", &[Ok(Some(30.0)), Err("timeout"), Ok(Some(1.0))])]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(
             statuses(&r),
             vec![
@@ -594,7 +677,7 @@ mod tests {
         let mut a = analysis();
         a.count = 1;
         let mut s = Scripted::new(&[("errors", &[Ok(None)]), ("yesterday", &[Ok(Some(1.0))])]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(
             statuses(&r),
             vec![(Status::Error, true), (Status::Error, true)]
@@ -606,7 +689,7 @@ mod tests {
             ("requests", &[Ok(Some(0.0))]),
             ("yesterday", &[Ok(Some(1.0))]),
         ]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert!(r[0].message.contains("the total is 0"));
         assert!(r[1].inconclusive);
     }
@@ -620,7 +703,7 @@ mod tests {
             ("errors", &[Err("HTTP 503")]),
             ("yesterday", &[Ok(Some(1.0))]),
         ]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(r.len(), 4);
         assert_eq!(r[3].status, Status::Error);
         assert!(!r[3].inconclusive);
@@ -642,9 +725,48 @@ mod tests {
             ("errors", &[Ok(Some(3.0))]),
             ("requests", &[Ok(Some(1000.0))]),
         ]);
-        let r = run(&a, &mut s, &mut |_| {});
+        let r = analyse(&a, &mut s, &mut |_| {});
         assert_eq!(r[0].status, Status::Fail, "0.003 > 0.002");
         assert_eq!(s.calls, vec!["errors", "requests"]);
+    }
+
+    #[test]
+    fn one_baseline_exactly() {
+        assert_eq!(
+            baseline(Some("q".into()), 0.5, None).unwrap(),
+            Baseline::Query {
+                query: "q".into(),
+                scale: 0.5
+            }
+        );
+        assert_eq!(
+            baseline(None, 1.0, Some(3.0)).unwrap(),
+            Baseline::Constant(3.0)
+        );
+        for (q, c) in [(None, None), (Some("q".to_string()), Some(1.0))] {
+            let e = baseline(q, 1.0, c).unwrap_err();
+            assert!(e.0.starts_with("give a baseline"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_prometheus_url_is_the_source_and_is_checked_before_any_query() {
+        let c = ErrorRate {
+            analysis: analysis(),
+            source: Source {
+                prometheus: Some("ftp://prometheus:9090".into()),
+                query_timeout: Duration::from_secs(1),
+                org: OrgArgs::default(),
+            },
+            record: RecordArgs::default(),
+        };
+        let e = run(&c).unwrap_err();
+        assert!(e.0.contains("--prometheus"), "{e}");
+        // The analysis is checked first.
+        let mut bad = analysis();
+        bad.count = 0;
+        let e = run(&ErrorRate { analysis: bad, ..c }).unwrap_err();
+        assert_eq!(e.0, "--count must be at least 1");
     }
 
     #[test]

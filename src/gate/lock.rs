@@ -16,10 +16,16 @@
 //! `redis://:PASSWORD@host:6379/0`); the URL is only ever shown with its password as `***`.
 //! Every connection has a 5 s connect timeout and read/write timeouts, and is tried 3 times;
 //! an unreachable server is exit 2.
+//!
+//! The commands ([`acquire`], [`release`], [`extend`], [`status`]) hold the rules of
+//! `gate lock`: a TTL of at least 1 s, a named owner, the default token file, the token file
+//! removed once the lock is released.
 
-use super::GateError;
+use super::{GateError, Override};
+use crate::gate::record::RecordArgs;
 use crate::net::Secret;
-use crate::report::results::CheckResult;
+use crate::notify::NotifyArgs;
+use crate::report::results::{CheckResult, ResultsReport, Status};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -157,9 +163,24 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// The lock of one environment.
-pub struct Lock<'a> {
-    pub target: &'a RedisTarget,
+pub struct Lock {
+    pub target: RedisTarget,
     pub env: String,
+}
+
+impl Lock {
+    /// The lock of `env` in the Redis at `url` (`--redis` or `SFCI_REDIS_URL`): the
+    /// environment's name is checked first, then that a URL was given, then the URL.
+    pub fn open(env: &str, url: Option<&str>) -> Result<Lock, GateError> {
+        check_env(env)?;
+        let url = url.filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+            GateError("no Redis: pass --redis URL or set SFCI_REDIS_URL (redis://host:6379/0, rediss:// for TLS)".into())
+        })?;
+        Ok(Lock {
+            target: RedisTarget::new(url)?,
+            env: env.to_string(),
+        })
+    }
 }
 
 /// The holder's metadata.
@@ -247,7 +268,7 @@ pub struct State {
     pub ttl_left: Option<Duration>,
 }
 
-impl Lock<'_> {
+impl Lock {
     fn key(&self) -> String {
         format!("sfci:lock:{}", self.env)
     }
@@ -558,9 +579,163 @@ pub fn status_check(lock: &Lock) -> Result<CheckResult, GateError> {
         .with_extra("env", lock.env.clone().into()))
 }
 
+/// Where a lock lives: the environment it guards (`--env`) and the Redis URL.
+#[derive(Clone)]
+pub struct Place {
+    pub env: String,
+    pub redis: Option<String>,
+}
+
+impl Place {
+    fn open(&self) -> Result<Lock, GateError> {
+        Lock::open(&self.env, self.redis.as_deref())
+    }
+
+    /// The token file: the one given, else [`default_token_file`].
+    pub fn token_file(&self, given: Option<&Path>) -> PathBuf {
+        given
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| default_token_file(&self.env))
+    }
+}
+
+/// The shortest TTL a lock may have.
+pub const MIN_TTL: Duration = Duration::from_secs(1);
+
+fn check_ttl(ttl: Duration) -> Result<(), GateError> {
+    if ttl < MIN_TTL {
+        return Err(GateError("--ttl must be at least 1s".into()));
+    }
+    Ok(())
+}
+
+/// `gate lock acquire`.
+pub struct Acquire {
+    pub place: Place,
+    /// Who holds it (team name); surrounding blanks are dropped, and it must say something.
+    pub owner: String,
+    pub ttl: Duration,
+    /// Keep trying this long before failing.
+    pub wait: Duration,
+    pub token_file: Option<PathBuf>,
+    pub over: Option<Override>,
+    pub notify: NotifyArgs,
+    pub record: RecordArgs,
+}
+
+/// Takes the lock (a blocking gate: `--override` passes it when someone else holds it).
+pub fn acquire(a: &Acquire) -> Result<ResultsReport, GateError> {
+    let started = Instant::now();
+    check_ttl(a.ttl)?;
+    if a.owner.trim().is_empty() {
+        return Err(GateError(
+            "--owner is empty: name the team or pipeline that deploys".into(),
+        ));
+    }
+    let lock = a.place.open()?;
+    let file = a.place.token_file(a.token_file.as_deref());
+    let r = acquire_check(&lock, a.owner.trim(), a.ttl, a.wait, &file)?;
+    let report = super::blocking_report("lock", "lock", r, a.over.as_ref(), &a.notify, started);
+    super::context_record(&a.record, "lock-acquire", &report, Some(&a.place.env), None);
+    Ok(report)
+}
+
+/// Releases the lock held by the token in `token_file`, and removes the file once released.
+pub fn release(
+    place: &Place,
+    token_file: Option<&Path>,
+    record: &RecordArgs,
+) -> Result<ResultsReport, GateError> {
+    let started = Instant::now();
+    let lock = place.open()?;
+    let file = place.token_file(token_file);
+    let token = read_token(&file)?;
+    let r = release_check(&lock, &token)?;
+    if r.status == Status::Pass {
+        let _ = std::fs::remove_file(&file);
+    }
+    let report = super::report("lock", vec![r], started);
+    super::context_record(record, "lock-release", &report, Some(&place.env), None);
+    Ok(report)
+}
+
+/// Extends the lock held by the token in `token_file` to expire in `ttl`.
+pub fn extend(
+    place: &Place,
+    ttl: Duration,
+    token_file: Option<&Path>,
+) -> Result<ResultsReport, GateError> {
+    let started = Instant::now();
+    check_ttl(ttl)?;
+    let lock = place.open()?;
+    let token = read_token(&place.token_file(token_file))?;
+    Ok(super::report(
+        "lock",
+        vec![extend_check(&lock, &token, ttl)?],
+        started,
+    ))
+}
+
+/// Who holds the lock.
+pub fn status(place: &Place) -> Result<ResultsReport, GateError> {
+    let started = Instant::now();
+    let lock = place.open()?;
+    Ok(super::report("lock", vec![status_check(&lock)?], started))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn place(env: &str, redis: Option<&str>) -> Place {
+        Place {
+            env: env.into(),
+            redis: redis.map(str::to_string),
+        }
+    }
+
+    fn acquire_with(owner: &str, ttl: Duration, redis: Option<&str>) -> Acquire {
+        Acquire {
+            place: place("uat", redis),
+            owner: owner.into(),
+            ttl,
+            wait: Duration::ZERO,
+            token_file: None,
+            over: None,
+            notify: NotifyArgs::default(),
+            record: RecordArgs::default(),
+        }
+    }
+
+    #[test]
+    fn a_lock_lives_at_least_a_second_and_has_an_owner() {
+        // Refused before any connection: no Redis is given, and that is not what is said.
+        let e = acquire(&acquire_with("sales", Duration::from_millis(999), None)).unwrap_err();
+        assert_eq!(e.0, "--ttl must be at least 1s");
+        let e = extend(&place("uat", None), Duration::ZERO, None).unwrap_err();
+        assert_eq!(e.0, "--ttl must be at least 1s");
+        let e = acquire(&acquire_with("  ", Duration::from_secs(1), None)).unwrap_err();
+        assert!(e.0.starts_with("--owner is empty"), "{e}");
+        let e = acquire(&acquire_with("sales", Duration::from_secs(1), None)).unwrap_err();
+        assert!(e.0.starts_with("no Redis"), "{e}");
+    }
+
+    #[test]
+    fn the_environment_is_checked_before_redis_and_names_the_token_file() {
+        let e = status(&place("prod eu", None)).unwrap_err();
+        assert!(e.0.starts_with("invalid --env `prod eu`"), "{e}");
+        let e = status(&place("uat", Some("  "))).unwrap_err();
+        assert!(e.0.starts_with("no Redis"), "{e}");
+        let p = place("eu/prod", None);
+        assert_eq!(
+            p.token_file(None),
+            PathBuf::from(".sfci-lock-eu_prod.token")
+        );
+        assert_eq!(p.token_file(Some(Path::new("t"))), PathBuf::from("t"));
+        let l = Lock::open("uat", Some("redis://:pw12345@h:6379/0")).unwrap();
+        assert_eq!(l.env, "uat");
+        assert_eq!(l.target.shown, "redis://:***@h:6379/0");
+    }
 
     #[test]
     fn urls_hide_passwords() {

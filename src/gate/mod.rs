@@ -14,6 +14,12 @@
 //! The blocking gates (window, freeze, lock, promotion) take a break-glass
 //! `--override "<reason>"`: the gate passes, and the report carries an audit record naming
 //! who ([`actor`]) and why, in the JSON, the JUnit and the summary.
+//!
+//! Each gate module owns its command: an options struct (what `gate <sub>`'s flags become)
+//! and a `run`-style entry that applies the gate's policy (defaults, pass/fail decisions)
+//! and returns the report; `app::gate` only turns arguments into those options. The pieces
+//! every command shares (the config, an input file or stdin, the report of a blocking gate,
+//! the deployment record of a gate that adds context) are here.
 
 pub mod cobertura;
 pub mod deploy_comment;
@@ -29,7 +35,16 @@ pub mod sf_result;
 pub mod soql;
 pub mod window;
 
+use crate::config::Config;
+use crate::gate::record::{Record, RecordArgs};
+use crate::notify::{NotifyArgs, Policy};
 use crate::report::results::{CheckResult, ResultsReport, Status};
+use std::io::Read;
+use std::path::Path;
+use std::time::Instant;
+
+/// The tool's name in messages.
+pub const TOOL: &str = "gate";
 
 /// Why a gate could not do its job (exit 2). The message names the file, line or field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +137,65 @@ pub fn report(sub: &str, results: Vec<CheckResult>, started: std::time::Instant)
     r.results = results;
     r.duration = started.elapsed();
     r
+}
+
+/// `.sfci.yml` under `root` (the defaults when there is none).
+pub fn config(root: &Path) -> Result<Config, GateError> {
+    Config::discover(root).map_err(GateError::from)
+}
+
+/// The bytes of an input file, or of stdin for `-`, with the name messages use for it.
+pub fn read_input(input: &str) -> Result<(Vec<u8>, String), GateError> {
+    if input == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| GateError(format!("cannot read stdin: {e}")))?;
+        Ok((buf, "stdin".into()))
+    } else {
+        let bytes =
+            std::fs::read(input).map_err(|e| GateError(format!("cannot read {input}: {e}")))?;
+        Ok((bytes, input.to_string()))
+    }
+}
+
+/// The report of a blocking gate's one check: passed by `--override` when asked (with its
+/// audit record), and announced with `--notify` when it was.
+pub fn blocking_report(
+    sub: &str,
+    gate: &str,
+    r: CheckResult,
+    ov: Option<&Override>,
+    notify: &NotifyArgs,
+    started: Instant,
+) -> ResultsReport {
+    let report = report(sub, vec![apply_override(r, gate, ov)], started);
+    crate::notify::results_if_asked(TOOL, notify, Policy::OnOverride, &report);
+    report
+}
+
+/// `--record` / `--pushgateway` of a context-adding gate (`kind`): one line and its gauges.
+pub fn context_record(
+    args: &RecordArgs,
+    kind: &str,
+    report: &ResultsReport,
+    default_env: Option<&str>,
+    deploy_id: Option<&str>,
+) {
+    let env = |k: &str| std::env::var(k).ok();
+    if !args.wanted(&env) {
+        return;
+    }
+    let mut line = Record::new(
+        kind,
+        report,
+        args,
+        default_env,
+        &env,
+        jiff::Timestamp::now(),
+    );
+    line.deploy_id = deploy_id.map(str::to_string);
+    record::finish(TOOL, args, &line);
 }
 
 #[cfg(test)]

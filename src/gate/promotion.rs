@@ -15,10 +15,13 @@
 //! `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME` / `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`) or pull
 //! request's (GitHub `GITHUB_HEAD_REF` / `GITHUB_BASE_REF`).
 
-use super::GateError;
+use super::{GateError, Override};
 use crate::config::PromotionRule;
-use crate::report::results::CheckResult;
+use crate::notify::NotifyArgs;
+use crate::report::results::{CheckResult, ResultsReport};
 use globset::{GlobBuilder, GlobMatcher};
+use std::path::PathBuf;
+use std::time::Instant;
 
 /// The default flow (Scenario 1).
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
@@ -156,10 +159,75 @@ pub fn check(source: &str, target: &str, rules: &[Rule], origin: &str) -> CheckR
         .with_extra("target", target.into())
 }
 
+/// Source and target: the ones given, else the merge request's from the CI variables
+/// (`lookup`); an error names the flag and the variables when one is missing.
+pub fn branches<F: Fn(&str) -> Option<String>>(
+    source: Option<String>,
+    target: Option<String>,
+    lookup: F,
+) -> Result<(String, String), GateError> {
+    let (env_source, env_target) = branches_from_env(lookup);
+    let source = source.or(env_source).ok_or_else(|| GateError("no source branch: pass --source, or run in a GitLab merge-request pipeline (CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) or a GitHub pull_request workflow (GITHUB_HEAD_REF)".into()))?;
+    let target = target.or(env_target).ok_or_else(|| GateError("no target branch: pass --target, or run in a GitLab merge-request pipeline (CI_MERGE_REQUEST_TARGET_BRANCH_NAME) or a GitHub pull_request workflow (GITHUB_BASE_REF)".into()))?;
+    Ok((source, target))
+}
+
+/// `gate promotion`.
+pub struct Promotion {
+    pub source: Option<String>,
+    pub target: Option<String>,
+    /// `--rule SOURCE:TARGET` flags (they replace the config's rules and the default).
+    pub rules: Vec<String>,
+    /// Where `.sfci.yml` is.
+    pub root: PathBuf,
+    pub over: Option<Override>,
+    pub notify: NotifyArgs,
+}
+
+/// May the source merge into the target? A blocking gate (`--override` passes it).
+pub fn run(p: &Promotion) -> Result<ResultsReport, GateError> {
+    let started = Instant::now();
+    let cfg = super::config(&p.root)?;
+    let (rules, origin) = rules(&p.rules, &cfg.gate.promotion.rules)?;
+    let (source, target) = branches(p.source.clone(), p.target.clone(), |k| {
+        std::env::var(k).ok()
+    })?;
+    let r = check(&source, &target, &rules, origin);
+    Ok(super::blocking_report(
+        "promotion",
+        "promotion",
+        r,
+        p.over.as_ref(),
+        &p.notify,
+        started,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::results::Status;
+
+    #[test]
+    fn flags_name_the_branches_else_the_merge_request_does() {
+        let gitlab = |k: &str| match k {
+            "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME" => Some("feature/x".to_string()),
+            "CI_MERGE_REQUEST_TARGET_BRANCH_NAME" => Some("integration".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            branches(None, None, gitlab).unwrap(),
+            ("feature/x".to_string(), "integration".to_string())
+        );
+        assert_eq!(
+            branches(Some("hotfix/1".into()), None, gitlab).unwrap(),
+            ("hotfix/1".to_string(), "integration".to_string())
+        );
+        let e = branches(None, Some("main".into()), |_| None).unwrap_err();
+        assert!(e.0.starts_with("no source branch: pass --source"), "{e}");
+        let e = branches(Some("a".into()), None, |_| None).unwrap_err();
+        assert!(e.0.starts_with("no target branch: pass --target"), "{e}");
+    }
 
     #[test]
     fn default_flow_is_scenario_one() {

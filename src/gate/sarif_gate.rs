@@ -1089,6 +1089,61 @@ pub fn evaluate(
     }
 }
 
+/// `gate sarif`.
+pub struct Gate {
+    /// SARIF files; `-` (once) reads stdin.
+    pub inputs: Vec<String>,
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file (the run then exits 0).
+    pub write_baseline: Option<PathBuf>,
+    pub opts: Options,
+    pub comment: crate::forge::comment::CommentArgs,
+    pub change: crate::forge::args::ChangeArgs,
+}
+
+/// Reads the inputs and the baseline, judges, writes the baseline when asked and posts the
+/// merge-request note when asked.
+pub fn run(g: &Gate) -> Result<FindingsReport, super::GateError> {
+    use super::GateError;
+    let started = std::time::Instant::now();
+    if g.inputs.iter().filter(|i| *i == "-").count() > 1 {
+        return Err("`-` (stdin) can be given once".into());
+    }
+    let base = g
+        .baseline
+        .as_deref()
+        .map(BaselineFile::load)
+        .transpose()
+        .map_err(|e| GateError(e.0))?;
+    let (mut results, mut stats) = (Vec::new(), ReadStats::default());
+    for input in &g.inputs {
+        let (bytes, origin) = super::read_input(input)?;
+        read_sarif(&bytes, &origin, &g.opts.root, &mut results, &mut stats)
+            .map_err(|e| GateError(e.0))?;
+    }
+    let mut out = evaluate(results, &stats, base.as_ref(), &g.opts);
+    if let Some(path) = &g.write_baseline {
+        BaselineFile::from_findings(&out.found)
+            .write(path)
+            .map_err(|e| GateError(e.0))?;
+        eprintln!(
+            "gate sarif: wrote {} finding(s) to the baseline {}",
+            out.found.len(),
+            path.display()
+        );
+    }
+    eprintln!("gate sarif: {}", out.summary_line());
+    out.report.duration = started.elapsed();
+    crate::forge::comment::post_if_asked(&g.comment, &g.change, super::TOOL, "sarif", || {
+        format!(
+            "_Analyzer findings against the baseline: {}._\n\n{}",
+            out.summary_line(),
+            crate::report::markdown::render(&out.report, crate::forge::comment::BODY_LIMIT - 200)
+        )
+    });
+    Ok(out.report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1130,6 +1185,26 @@ mod tests {
         )
         .unwrap();
         (out, stats)
+    }
+
+    #[test]
+    fn stdin_is_read_once_and_a_missing_input_names_itself() {
+        let gate = |inputs: &[&str]| Gate {
+            inputs: inputs.iter().map(|s| s.to_string()).collect(),
+            baseline: None,
+            write_baseline: None,
+            opts: Options {
+                root: PathBuf::from("."),
+                min_level: Level::Note,
+                show_baselined: false,
+            },
+            comment: Default::default(),
+            change: Default::default(),
+        };
+        let e = run(&gate(&["-", "a.sarif", "-"])).err().unwrap();
+        assert_eq!(e.0, "`-` (stdin) can be given once");
+        let e = run(&gate(&["/nonexistent/ca.sarif"])).err().unwrap();
+        assert!(e.0.starts_with("cannot read /nonexistent/ca.sarif"), "{e}");
     }
 
     #[test]

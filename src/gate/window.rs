@@ -19,7 +19,9 @@
 //! When the gate is closed, the message says when the next window opens (looking up to
 //! [`HORIZON_DAYS`] ahead, freezes included).
 
-use super::GateError;
+use super::{GateError, Override};
+use crate::notify::NotifyArgs;
+use crate::report::results::{CheckResult, ResultsReport};
 use jiff::civil::{Date, DateTime, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan, Zoned};
@@ -472,9 +474,112 @@ pub fn parse_now(s: &str) -> Result<Timestamp, String> {
     })
 }
 
+/// `gate window`.
+pub struct Check {
+    /// `--allow` windows; with no `--freeze` either, `.sfci.yml` `gate.window` is used.
+    pub allow: Vec<String>,
+    pub freeze: Vec<String>,
+    pub tz: Option<String>,
+    /// Decide at this time (RFC 3339) instead of now.
+    pub now: Option<String>,
+    /// Where `.sfci.yml` is.
+    pub root: std::path::PathBuf,
+    pub over: Option<Override>,
+    pub notify: NotifyArgs,
+}
+
+/// The check at `at`, and the gate it belongs to for an override (`freeze` inside a
+/// freeze, else `window`): a pass while open, a failure while closed, with the time and
+/// when the gate next closes or opens.
+pub fn check(gate: &WindowGate, at: Timestamp) -> (&'static str, CheckResult) {
+    let d = gate.decide(at);
+    let name = if d.in_freeze.is_some() {
+        "freeze"
+    } else {
+        "window"
+    };
+    let mut r = if d.open {
+        CheckResult::pass("deployment window", d.message)
+    } else {
+        CheckResult::fail("deployment window", d.message)
+    }
+    .with_group("window")
+    .with_extra("now", at.to_zoned(gate.tz.clone()).to_string().into())
+    .with_extra("open", d.open.into());
+    if let Some(n) = &d.next_change {
+        r = r.with_extra(
+            if d.open { "closes_at" } else { "next_open" },
+            n.timestamp().to_string().into(),
+        );
+    }
+    (name, r)
+}
+
+/// Is now a time to deploy? A blocking gate (`--override` passes it).
+pub fn run(c: &Check) -> Result<ResultsReport, GateError> {
+    let started = std::time::Instant::now();
+    let (allow, freeze) = if c.allow.is_empty() && c.freeze.is_empty() {
+        let cfg = super::config(&c.root)?;
+        (cfg.gate.window.allow, cfg.gate.window.freeze)
+    } else {
+        (c.allow.clone(), c.freeze.clone())
+    };
+    let gate = WindowGate::new(&allow, &freeze, c.tz.as_deref())?;
+    let at = match &c.now {
+        Some(n) => parse_now(n)?,
+        None => Timestamp::now(),
+    };
+    let (name, r) = check(&gate, at);
+    Ok(super::blocking_report(
+        "window",
+        name,
+        r,
+        c.over.as_ref(),
+        &c.notify,
+        started,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::results::Status;
+
+    #[test]
+    fn the_check_passes_in_a_window_and_fails_in_a_freeze() {
+        let g = gate(&["Fri 18:00-22:00 UTC"], &["2024-12-20..2025-01-02"]);
+        let (name, r) = check(&g, ts("2024-11-08T19:00:00Z"));
+        assert_eq!((name, r.status), ("window", Status::Pass));
+        assert_eq!(r.extra["open"], true);
+        assert!(r.extra.contains_key("closes_at"), "{:?}", r.extra);
+        let (name, r) = check(&g, ts("2024-11-08T23:00:00Z"));
+        assert_eq!((name, r.status), ("window", Status::Fail));
+        assert!(r.extra.contains_key("next_open"), "{:?}", r.extra);
+        // A Friday evening inside the freeze: the freeze is what an override breaks.
+        let (name, r) = check(&g, ts("2024-12-20T19:00:00Z"));
+        assert_eq!((name, r.status), ("freeze", Status::Fail));
+    }
+
+    #[test]
+    fn flags_replace_the_config_windows() {
+        let c = Check {
+            allow: vec!["daily 00:00-24:00 UTC".into()],
+            freeze: vec![],
+            tz: None,
+            now: Some("2024-11-08T19:00:00Z".into()),
+            root: "/nonexistent".into(),
+            over: None,
+            notify: NotifyArgs::default(),
+        };
+        let report = run(&c).unwrap();
+        assert_eq!(report.results[0].status, Status::Pass);
+        let e = run(&Check {
+            now: Some("yesterday".into()),
+            ..c
+        })
+        .unwrap_err();
+        assert!(e.0.starts_with("invalid --now `yesterday`"), "{e}");
+    }
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()

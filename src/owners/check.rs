@@ -3,7 +3,7 @@
 
 use super::approvals::{evaluate, requirements, summary_markdown, OwnerCheck, Status};
 use super::model::{CodeOwners, Dialect, Ownership};
-use super::{locations, parse, validate_with};
+use super::{locations, offline_problems_with, parse};
 use crate::forge::Forge;
 use crate::report::{fingerprint, Finding, FindingsReport, Severity};
 use rayon::prelude::*;
@@ -120,7 +120,7 @@ pub fn validate(
 ) -> Result<FindingsReport, OwnersError> {
     let started = Instant::now();
     let m = co.matcher();
-    let mut findings: Vec<Finding> = validate_with(co, &m, tracked, allow)
+    let mut findings: Vec<Finding> = offline_problems_with(co, &m, tracked, allow)
         .iter()
         .map(|p| problem_finding(&co.path, p))
         .collect();

@@ -4,7 +4,8 @@
 //!   where the forge would.
 //! * [`CodeOwners::matcher`](model::CodeOwners) compiles the rules once into a [`Matcher`]
 //!   answering [`Matcher::owners_of`] and [`Matcher::matching_rules`].
-//! * [`validate()`] runs the offline checks against the tracked files.
+//! * [`offline_problems()`] runs the offline checks against the tracked files; [`check`]
+//!   turns them (and the forge checks) into the `validate` findings.
 pub mod approvals;
 pub mod check;
 pub mod matcher;
@@ -15,7 +16,7 @@ pub mod validate;
 
 pub use matcher::{Matcher, GITLAB_DEFAULT_SECTION};
 pub use parse::{discover, locations, parse, GITHUB_LOCATIONS, GITHUB_MAX_BYTES, GITLAB_LOCATIONS};
-pub use validate::{validate, validate_with};
+pub use validate::{offline_problems, offline_problems_with};
 
 use model::{CodeOwners, Dialect};
 use std::path::Path;
@@ -112,9 +113,9 @@ mod tests {
         assert!(exp.sections.is_empty());
         // Clean against the fixture's files, once the experimental folder is allowed unowned.
         let files = tracked();
-        let problems = validate(&co, &files, &allow(&["billing/main/experimental/**"]));
+        let problems = offline_problems(&co, &files, &allow(&["billing/main/experimental/**"]));
         assert!(problems.is_empty(), "{problems:#?}");
-        let problems = validate(&co, &files, &GlobSet::empty());
+        let problems = offline_problems(&co, &files, &GlobSet::empty());
         assert!(!problems.is_empty());
         assert!(problems.iter().all(
             |p| p.rule == "unowned-file" && p.message.starts_with("billing/main/experimental/")
@@ -208,7 +209,7 @@ mod tests {
         let o = m.owners_of("billing/main/experimental/classes/BrokenRefundParser.cls");
         assert_eq!(o.owners, vec!["@acme/billing-team", "@acme/billing-leads"]);
         assert_eq!(o.line, None);
-        let problems = validate(&co, &tracked(), &GlobSet::empty());
+        let problems = offline_problems(&co, &tracked(), &GlobSet::empty());
         assert!(problems.is_empty(), "{problems:#?}");
     }
 

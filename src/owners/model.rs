@@ -10,6 +10,25 @@ pub enum Dialect {
     GitLab,
 }
 
+impl From<crate::ci::Provider> for Dialect {
+    fn from(p: crate::ci::Provider) -> Self {
+        match p {
+            crate::ci::Provider::GitHub => Dialect::GitHub,
+            crate::ci::Provider::GitLab => Dialect::GitLab,
+        }
+    }
+}
+
+/// A forge's dialect: GitLab's for GitLab, else GitHub's.
+impl From<crate::forge::Forge> for Dialect {
+    fn from(f: crate::forge::Forge) -> Self {
+        match f {
+            crate::forge::Forge::GitLab => Dialect::GitLab,
+            _ => Dialect::GitHub,
+        }
+    }
+}
+
 impl From<Dialect> for crate::forge::Forge {
     fn from(d: Dialect) -> Self {
         match d {

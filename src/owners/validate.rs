@@ -32,16 +32,16 @@ use std::collections::HashMap;
 
 /// Validates `co` against `tracked_files` (repository-relative paths); returns the parser's
 /// problems followed by the offline checks' problems.
-pub fn validate(
+pub fn offline_problems(
     co: &CodeOwners,
     tracked_files: &[String],
     unowned_allow: &GlobSet,
 ) -> Vec<Problem> {
-    validate_with(co, &co.matcher(), tracked_files, unowned_allow)
+    offline_problems_with(co, &co.matcher(), tracked_files, unowned_allow)
 }
 
-/// [`validate`] with a matcher already compiled from `co`.
-pub fn validate_with(
+/// [`offline_problems`] with a matcher already compiled from `co`.
+pub fn offline_problems_with(
     co: &CodeOwners,
     matcher: &Matcher,
     tracked_files: &[String],
@@ -346,7 +346,7 @@ mod tests {
             "legacy/old.txt",
             "Cargo.toml",
         ]);
-        let problems = validate(&co, &tracked, &none());
+        let problems = offline_problems(&co, &tracked, &none());
         assert_eq!(
             summary(&problems),
             vec![
@@ -394,7 +394,7 @@ mod tests {
             Dialect::GitHub,
         );
         let tracked = files(&["src/a.rs", "src/b.rs", "src/c.txt", "lib.rs"]);
-        let problems = validate(&co, &tracked, &none());
+        let problems = offline_problems(&co, &tracked, &none());
         assert_eq!(
             summary(&problems),
             vec![
@@ -420,13 +420,13 @@ mod tests {
         let mut b = GlobSetBuilder::new();
         b.add(Glob::new("*.toml").unwrap());
         let allow = b.build().unwrap();
-        let problems = validate(&co, &files(&["src/x", "Cargo.toml", "docs/x.md"]), &allow);
+        let problems = offline_problems(&co, &files(&["src/x", "Cargo.toml", "docs/x.md"]), &allow);
         assert_eq!(summary(&problems), vec![("unowned-file", 0, 0)]);
         assert!(problems[0].message.starts_with("docs/x.md:"));
         // Without a file list only the file-independent checks run.
         let co = parse("/a/ @x\n/a/ @y\n", "CODEOWNERS", Dialect::GitHub);
         assert_eq!(
-            summary(&validate(&co, &[], &none())),
+            summary(&offline_problems(&co, &[], &none())),
             vec![("duplicate-pattern", 2, 1)]
         );
     }
@@ -466,7 +466,7 @@ docs/ @other
             "notes.txt",
             "app.rb",
         ]);
-        let problems = validate(&co, &tracked, &none());
+        let problems = offline_problems(&co, &tracked, &none());
         let s = summary(&problems);
         assert_eq!(
             s,
@@ -495,7 +495,7 @@ docs/ @other
             "CODEOWNERS",
             Dialect::GitLab,
         );
-        let problems = validate(&co, &files(&["notes.txt", "a/b", "a/c"]), &none());
+        let problems = offline_problems(&co, &files(&["notes.txt", "a/b", "a/c"]), &none());
         assert_eq!(
             summary(&problems),
             vec![("unowned-file", 0, 0), ("unowned-file", 0, 0)]
@@ -512,7 +512,7 @@ docs/ @other
     fn gitlab_first_position_shadowing() {
         // `a/*` keeps its first position, so `a/b` (line 2) still decides a/b.
         let co = parse("a/* @x\na/b @y\na/* @z\n", "CODEOWNERS", Dialect::GitLab);
-        let problems = validate(&co, &files(&["a/b", "a/c"]), &none());
+        let problems = offline_problems(&co, &files(&["a/b", "a/c"]), &none());
         assert_eq!(summary(&problems), vec![("duplicate-pattern", 3, 1)]);
     }
 
@@ -528,7 +528,7 @@ docs/ @other
         let tracked: Vec<String> = (0..20_000)
             .map(|i| format!("team{}/main/default/classes/C{i}.cls", i % 2000))
             .collect();
-        let problems = validate(&co, &tracked, &none());
+        let problems = offline_problems(&co, &tracked, &none());
         // Every `/teamN/` rule is shadowed by its `*.cls` rule; nothing else is wrong.
         assert_eq!(problems.len(), 2000);
         assert!(problems

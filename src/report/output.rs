@@ -40,7 +40,7 @@ pub struct OutputArgs {
     pub json: Option<PathBuf>,
     /// Write a JUnit XML report to FILE (`-` for stdout), for GitLab's
     /// `artifacts:reports:junit`. Each tool describes its own shape in its `--help`
-    /// (`cli::parse_tool`).
+    /// (`process::parse_tool`).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// Write a SARIF 2.1.0 log to FILE (`-` for stdout), for GitHub code scanning.
@@ -346,7 +346,7 @@ mod tests {
     }
 
     fn parse(args: &[&str]) -> Result<OutputArgs, clap::Error> {
-        Cli::try_parse_from(crate::cli::sf_json_args(
+        Cli::try_parse_from(crate::process::sf_json_args(
             std::iter::once("tool").chain(args.iter().copied()),
         ))
         .map(|c| c.output)

@@ -2,10 +2,11 @@
 //! the run's deadline, polling `wait:` checks until they pass.
 
 use super::expect::{field, first_mismatch, show_record};
-use super::spec::{Check, Expect, Kind};
-use crate::org::{Api, Org, OrgError};
+use super::spec::{Check, Expect, Kind, OrgExpect};
+use crate::org::{AnonymousResult, Api, Identity, Limit, Org, OrgError};
 use crate::report::results::{CheckResult, Status};
 use futures_util::stream::{self, StreamExt};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// Lines of the rollback wrapper before the body (compile lines are shifted back).
@@ -183,6 +184,7 @@ fn shift_lines(text: &str, by: i64) -> String {
     .into_owned()
 }
 
+/// One try of a check: the org call its kind needs, then the judgement of the answer.
 async fn attempt(org: &Org, check: &Check) -> Result<Outcome, OrgError> {
     let e = &check.expect;
     Ok(match &check.kind {
@@ -201,178 +203,200 @@ async fn attempt(org: &Org, check: &Check) -> Result<Outcome, OrgError> {
                 (rollback_wrapper(body), WRAPPER_LINES)
             };
             let r = org.execute_anonymous(&sent, *commit).await?;
-            let mode = if *commit { "committed" } else { "rolled back" };
-            if !r.compiled {
-                let line = (r.line - shift).max(1);
-                Outcome::new(
-                    Status::Fail,
-                    format!(
-                        "does not compile: line {line}, column {}: {}",
-                        r.column,
-                        r.compile_problem.clone().unwrap_or_default()
-                    ),
-                    format!("apex ({mode}):\n{body}"),
-                )
-            } else if !*commit
-                && !r.success
-                && r.exception_message
-                    .as_deref()
-                    .is_some_and(|m| m.contains(ROLLBACK_SENTINEL))
-            {
-                // The body completed; the sentinel then aborted the transaction on purpose.
-                Outcome::new(
-                    Status::Pass,
-                    format!("compiled and ran ({mode})"),
-                    String::new(),
-                )
-            } else if !r.success {
-                Outcome::new(
-                    Status::Fail,
-                    format!(
-                        "threw {}",
-                        shift_lines(&r.exception_message.clone().unwrap_or_default(), shift)
-                    ),
-                    format!(
-                        "stack trace: {}\napex ({mode}):\n{body}",
-                        shift_lines(&r.exception_stack_trace.clone().unwrap_or_default(), shift)
-                    ),
-                )
-            } else {
-                Outcome::new(
-                    Status::Pass,
-                    format!("compiled and ran ({mode})"),
-                    String::new(),
-                )
-            }
+            judge_apex(body, *commit, shift, &r)
         }
         Kind::Http { url } => {
             let resp = org.get_raw(url).await?;
-            let want = e.status.unwrap_or(200);
-            let body = String::from_utf8_lossy(&resp.body);
-            // Scrub the whole body before cutting it, so no part of a secret survives.
-            let excerpt: String = org.scrub(&body).chars().take(300).collect();
-            let detail = format!(
-                "GET {url}\nexpected: HTTP {want}{}\nactual: HTTP {}: {}",
-                e.contains
-                    .as_deref()
-                    .map(|c| format!(" with {c:?} in the body"))
-                    .unwrap_or_default(),
-                resp.status,
-                excerpt
-            );
-            if resp.status != want {
-                Outcome::new(
-                    Status::Fail,
-                    format!("expected HTTP {want}, got {}", resp.status),
-                    detail,
-                )
-            } else if let Some(c) = e.contains.as_deref().filter(|c| !body.contains(*c)) {
-                Outcome::new(
-                    Status::Fail,
-                    format!("HTTP {want}, but the body does not contain {c:?}"),
-                    detail,
-                )
-            } else {
-                Outcome::new(Status::Pass, format!("HTTP {}", resp.status), detail)
-            }
+            judge_http(url, e, resp.status, &resp.body, &|t| org.scrub(t))
         }
-        Kind::Limits { name } => {
-            let limits = org.limits().await?;
-            let Some(l) = limits.get(name) else {
-                let mut names: Vec<&String> = limits.keys().collect();
-                names.truncate(40);
-                return Ok(Outcome::new(
-                    Status::Error,
-                    format!("the org has no limit named {name}"),
-                    format!(
-                        "known limits: {}",
-                        names
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            };
-            let (bound, pct) = e.min_remaining.unwrap_or((0.0, false));
-            let share = if l.max > 0 {
-                l.remaining as f64 * 100.0 / l.max as f64
-            } else {
-                0.0
-            };
-            let ok = if pct {
-                share >= bound
-            } else {
-                l.remaining as f64 >= bound
-            };
-            let shown = format!(
-                "{name}: {} of {} remaining ({share:.1} %)",
-                l.remaining, l.max
-            );
-            let want = if pct {
-                format!("at least {bound} % remaining")
-            } else {
-                format!("at least {bound} remaining")
-            };
-            Outcome::new(
-                if ok { Status::Pass } else { Status::Fail },
-                if ok {
-                    shown.clone()
-                } else {
-                    format!("{shown}; expected {want}")
-                },
-                format!("limit: {name}\nexpected: {want}\nactual: {shown}"),
-            )
-        }
-        Kind::Org(want) => {
-            let id = org.identity().await?;
-            let mut wrong = Vec::new();
-            if let Some(w) = &want.id {
-                // 15- and 18-character ids name the same org.
-                if id.id.get(..15) != w.get(..15) {
-                    wrong.push(format!("id {} (expected {w})", id.id));
-                }
-            }
-            if let Some(w) = &want.instance {
-                if !id.instance.eq_ignore_ascii_case(w) {
-                    wrong.push(format!("instance {} (expected {w})", id.instance));
-                }
-            }
-            if let Some(w) = want.sandbox {
-                if id.sandbox != w {
-                    wrong.push(format!(
-                        "{} (expected {})",
-                        if id.sandbox {
-                            "a sandbox"
-                        } else {
-                            "production"
-                        },
-                        if w { "a sandbox" } else { "production" }
-                    ));
-                }
-            }
-            let actual = format!(
-                "{} {} on {} ({})",
-                id.id,
-                id.name,
-                id.instance,
-                if id.sandbox { "sandbox" } else { "production" }
-            );
-            if wrong.is_empty() {
-                Outcome::new(
-                    Status::Pass,
-                    format!("connected to {actual}"),
-                    String::new(),
-                )
-            } else {
-                Outcome::new(
-                    Status::Fail,
-                    format!("WRONG ORG: connected to {}", wrong.join(", ")),
-                    format!("actual: {actual}"),
-                )
-            }
-        }
+        Kind::Limits { name } => judge_limit(name, e, &org.limits().await?),
+        Kind::Org(want) => judge_org(want, &org.identity().await?),
     })
+}
+
+/// Anonymous Apex: it must compile and run without an exception (a rolled-back body ends
+/// with the sentinel's failure, which is its success). `shift` is the wrapper's lines.
+fn judge_apex(body: &str, commit: bool, shift: i64, r: &AnonymousResult) -> Outcome {
+    let mode = if commit { "committed" } else { "rolled back" };
+    if !r.compiled {
+        let line = (r.line - shift).max(1);
+        Outcome::new(
+            Status::Fail,
+            format!(
+                "does not compile: line {line}, column {}: {}",
+                r.column,
+                r.compile_problem.clone().unwrap_or_default()
+            ),
+            format!("apex ({mode}):\n{body}"),
+        )
+    } else if !commit
+        && !r.success
+        && r.exception_message
+            .as_deref()
+            .is_some_and(|m| m.contains(ROLLBACK_SENTINEL))
+    {
+        // The body completed; the sentinel then aborted the transaction on purpose.
+        Outcome::new(
+            Status::Pass,
+            format!("compiled and ran ({mode})"),
+            String::new(),
+        )
+    } else if !r.success {
+        Outcome::new(
+            Status::Fail,
+            format!(
+                "threw {}",
+                shift_lines(&r.exception_message.clone().unwrap_or_default(), shift)
+            ),
+            format!(
+                "stack trace: {}\napex ({mode}):\n{body}",
+                shift_lines(&r.exception_stack_trace.clone().unwrap_or_default(), shift)
+            ),
+        )
+    } else {
+        Outcome::new(
+            Status::Pass,
+            format!("compiled and ran ({mode})"),
+            String::new(),
+        )
+    }
+}
+
+/// An HTTP GET: the expected status (200 by default) and, when asked, a text in the body;
+/// the excerpt in the detail is scrubbed of secrets.
+fn judge_http(
+    url: &str,
+    e: &Expect,
+    status: u16,
+    raw: &[u8],
+    scrub: &dyn Fn(&str) -> String,
+) -> Outcome {
+    let want = e.status.unwrap_or(200);
+    let body = String::from_utf8_lossy(raw);
+    // Scrub the whole body before cutting it, so no part of a secret survives.
+    let excerpt: String = scrub(&body).chars().take(300).collect();
+    let detail = format!(
+        "GET {url}\nexpected: HTTP {want}{}\nactual: HTTP {}: {}",
+        e.contains
+            .as_deref()
+            .map(|c| format!(" with {c:?} in the body"))
+            .unwrap_or_default(),
+        status,
+        excerpt
+    );
+    if status != want {
+        Outcome::new(
+            Status::Fail,
+            format!("expected HTTP {want}, got {status}"),
+            detail,
+        )
+    } else if let Some(c) = e.contains.as_deref().filter(|c| !body.contains(*c)) {
+        Outcome::new(
+            Status::Fail,
+            format!("HTTP {want}, but the body does not contain {c:?}"),
+            detail,
+        )
+    } else {
+        Outcome::new(Status::Pass, format!("HTTP {status}"), detail)
+    }
+}
+
+/// An org limit: at least the expected remaining amount (or share).
+fn judge_limit(name: &str, e: &Expect, limits: &BTreeMap<String, Limit>) -> Outcome {
+    let Some(l) = limits.get(name) else {
+        let mut names: Vec<&String> = limits.keys().collect();
+        names.truncate(40);
+        return Outcome::new(
+            Status::Error,
+            format!("the org has no limit named {name}"),
+            format!(
+                "known limits: {}",
+                names
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    };
+    let (bound, pct) = e.min_remaining.unwrap_or((0.0, false));
+    let share = if l.max > 0 {
+        l.remaining as f64 * 100.0 / l.max as f64
+    } else {
+        0.0
+    };
+    let ok = if pct {
+        share >= bound
+    } else {
+        l.remaining as f64 >= bound
+    };
+    let shown = format!(
+        "{name}: {} of {} remaining ({share:.1} %)",
+        l.remaining, l.max
+    );
+    let want = if pct {
+        format!("at least {bound} % remaining")
+    } else {
+        format!("at least {bound} remaining")
+    };
+    Outcome::new(
+        if ok { Status::Pass } else { Status::Fail },
+        if ok {
+            shown.clone()
+        } else {
+            format!("{shown}; expected {want}")
+        },
+        format!("limit: {name}\nexpected: {want}\nactual: {shown}"),
+    )
+}
+
+/// The org connected to is the one expected (id, instance, sandbox or production).
+fn judge_org(want: &OrgExpect, id: &Identity) -> Outcome {
+    let mut wrong = Vec::new();
+    if let Some(w) = &want.id {
+        // 15- and 18-character ids name the same org.
+        if id.id.get(..15) != w.get(..15) {
+            wrong.push(format!("id {} (expected {w})", id.id));
+        }
+    }
+    if let Some(w) = &want.instance {
+        if !id.instance.eq_ignore_ascii_case(w) {
+            wrong.push(format!("instance {} (expected {w})", id.instance));
+        }
+    }
+    if let Some(w) = want.sandbox {
+        if id.sandbox != w {
+            wrong.push(format!(
+                "{} (expected {})",
+                if id.sandbox {
+                    "a sandbox"
+                } else {
+                    "production"
+                },
+                if w { "a sandbox" } else { "production" }
+            ));
+        }
+    }
+    let actual = format!(
+        "{} {} on {} ({})",
+        id.id,
+        id.name,
+        id.instance,
+        if id.sandbox { "sandbox" } else { "production" }
+    );
+    if wrong.is_empty() {
+        Outcome::new(
+            Status::Pass,
+            format!("connected to {actual}"),
+            String::new(),
+        )
+    } else {
+        Outcome::new(
+            Status::Fail,
+            format!("WRONG ORG: connected to {}", wrong.join(", ")),
+            format!("actual: {actual}"),
+        )
+    }
 }
 
 /// Runs one check: within its timeout, polling while it fails if it has a `wait:`.

@@ -1,6 +1,7 @@
-//! What every binary's `main` does after parsing its arguments: check the output
-//! flags, run the work on a thread with a large stack (the analyses recurse along
-//! deep call chains), write the reports and exit with the shared exit-code policy.
+//! A tool's process, from its arguments to its exit code: parse the arguments the sf way
+//! (`--json` with an optional value, the tool's `--junit` wording), check the output
+//! flags, run the work on a thread with a large stack (the analyses recurse along deep
+//! call chains), write the reports and exit with the shared exit-code policy.
 
 use crate::report::output::{emit, OutputArgs};
 use crate::report::{ExitCode, Render};

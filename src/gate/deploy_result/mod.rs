@@ -21,9 +21,18 @@
 //!
 //! The Markdown summary lists the worst-covered classes; `--cobertura` writes Cobertura XML
 //! ([`super::cobertura`]).
+//!
+//! [`command`] holds the command (thresholds, input, side files, note, record).
 
-use super::cobertura::{self, Fidelity};
-use super::sf_result::{ClassCoverage, ComponentFailure, Kind, Outcome, Parsed, TestMethod};
+mod apex_tests;
+pub mod command;
+mod components;
+mod coverage;
+mod worst;
+
+pub use command::{run, DeployResult};
+
+use super::sf_result::{ClassCoverage, ComponentFailure, Kind, Parsed};
 use super::GateError;
 use crate::config::CoverageTier;
 use crate::report::markdown::escape_cell;
@@ -32,7 +41,6 @@ use crate::report::{fingerprint, ExitCode, Finding, Render, RuleInfo, Severity};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// The rules of the findings this gate reports.
 pub const COMPONENT_FAILURE: RuleInfo = RuleInfo {
@@ -478,33 +486,8 @@ fn status_check(p: &Parsed) -> CheckResult {
     }
 }
 
-fn test_case(t: &TestMethod, idx: &SourceIndex) -> CheckResult {
-    let mut r = match t.outcome {
-        Outcome::Pass => CheckResult::pass(&t.method, "passed"),
-        Outcome::Skip => CheckResult::skip(&t.method, "skipped"),
-        Outcome::Fail => {
-            let m = t
-                .message
-                .clone()
-                .unwrap_or_else(|| "failed (no message)".into());
-            let mut r = CheckResult::fail(&t.method, m);
-            if let Some(st) = &t.stack_trace {
-                r = r.with_detail(st.clone());
-            }
-            r
-        }
-    }
-    .with_group(t.class.clone());
-    if let Some(ms) = t.time_ms {
-        r = r.with_duration(Duration::from_micros((ms.max(0.0) * 1000.0) as u64));
-    }
-    if let Some(f) = idx.apex(&t.class, false) {
-        r.file = Some(f.to_string());
-    }
-    r
-}
-
-/// Evaluates a parsed input.
+/// Evaluates a parsed input: the deployment status, the components, the Apex tests, the
+/// coverage checks, then the worst-covered classes and (when wanted) the Cobertura XML.
 pub fn evaluate(
     p: &Parsed,
     opts: &Options,
@@ -517,378 +500,19 @@ pub fn evaluate(
     if let Some(id) = &p.id {
         report.summary.insert("id".into(), id.clone().into());
     }
-    let mut results =
+    report.results =
         Vec::with_capacity(p.tests.len() + p.component_failures.len() + opts.tiers.len() + 4);
-    results.push(status_check(p));
-
-    // Components.
-    let mut failed_components = 0;
-    for f in &p.component_failures {
-        let ty = f.component_type.as_deref().unwrap_or("Component");
-        let name = format!("{ty} {}", f.full_name);
-        let file = idx.component(f, &p.files);
-        let loc = match (f.line, f.column) {
-            (Some(l), Some(c)) => format!(" ({l}:{c})"),
-            (Some(l), None) => format!(" (line {l})"),
-            _ => String::new(),
-        };
-        let mut r = if f.warning {
-            CheckResult::pass(&name, format!("warning: {}{loc}", f.problem))
-        } else {
-            failed_components += 1;
-            CheckResult::fail(&name, format!("{}{loc}", f.problem))
-        }
-        .with_group("components");
-        if let Some(file) = &file {
-            r.file = Some(file.clone());
-            report.findings.findings.push(finding(
-                &COMPONENT_FAILURE,
-                if f.warning {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                },
-                file.clone(),
-                f.line.unwrap_or(1),
-                f.column.unwrap_or(1),
-                format!("{ty}:{}", f.full_name),
-                format!("{name}: {}", f.problem),
-                &f.problem,
-            ));
-        }
-        results.push(r);
-    }
-    if p.kind == Kind::Deploy && p.component_failures.iter().all(|f| f.warning) {
-        let n = p
-            .components_total
-            .map(|n| format!("{n} component(s)"))
-            .unwrap_or_else(|| "all components".into());
-        results.push(
-            CheckResult::pass("components", format!("{n} deployed without errors"))
-                .with_group("components"),
-        );
-    }
-    report
-        .summary
-        .insert("component_failures".into(), failed_components.into());
-
-    // Tests.
-    let mut failed_tests = 0usize;
-    for t in &p.tests {
-        if t.outcome == Outcome::Fail {
-            failed_tests += 1;
-            if let Some(file) = idx.apex(&t.class, false) {
-                let line = t
-                    .stack_trace
-                    .as_deref()
-                    .and_then(|s| stack_line(s, &t.class))
-                    .unwrap_or(1);
-                let msg = t.message.clone().unwrap_or_else(|| "failed".into());
-                report.findings.findings.push(finding(
-                    &TEST_FAILURE,
-                    Severity::Error,
-                    file.to_string(),
-                    line,
-                    1,
-                    format!("{}.{}", t.class, t.method),
-                    format!("test {}.{} failed: {msg}", t.class, t.method),
-                    &t.method,
-                ));
-            }
-        }
-        results.push(test_case(t, idx));
-    }
-    if p.tests.is_empty() && p.kind != Kind::DeployError {
-        results.push(
-            CheckResult::skip("apex tests", "no Apex test results in the input")
-                .with_group("tests"),
-        );
-    }
-    report.summary.insert("tests".into(), p.tests.len().into());
-    report
-        .summary
-        .insert("test_failures".into(), failed_tests.into());
-
-    // Coverage.
+    report.results.push(status_check(p));
+    components::check(p, idx, &mut report);
+    apex_tests::check(p, idx, &mut report);
     let measured: Vec<&ClassCoverage> = p.coverage.iter().filter(|c| c.total > 0).collect();
-    let no_data = "no coverage data in the input (run the tests with coverage: `sf apex run test --code-coverage`, or deploy with a test level)";
-    let computed = if measured.is_empty() {
-        None
-    } else {
-        // f64 sums: counts come from the input and must not overflow.
-        let cov: f64 = measured.iter().map(|c| c.covered.min(c.total) as f64).sum();
-        let tot: f64 = measured.iter().map(|c| c.total as f64).sum();
-        Some(cov * 100.0 / tot)
-    };
-    let org = p
-        .org_wide_coverage
-        .map(|v| (v, "as reported by the org"))
-        .or(computed.map(|v| {
-            (
-            v,
-            "computed from the classes in the input; the input does not carry the org-wide figure",
-        )
-        }));
-    let org_name = format!("org-wide coverage ≥ {}", pct(opts.min_coverage));
-    // A deployment that ran no test (NoTestRun: metadata only, sandboxes) has no coverage to
-    // judge; that is a skip, not a failure to decide — unless coverage is required.
-    let finished = matches!(
-        p.status.as_deref(),
-        Some("Succeeded" | "SucceededPartial" | "Failed" | "Canceled")
-    );
-    let no_tests_ran = finished
-        && measured.is_empty()
-        && p.tests.is_empty()
-        && p.tests_declared.unwrap_or(0) == 0
-        && !opts.require_coverage;
-    let no_tests_message =
-        "no test ran in this deployment (NoTestRun?), so there is no coverage to check; --require-coverage makes this an error";
-    let shortfalls = specified_tests_shortfalls(&p.coverage_warnings);
-    let specified = opts.specified_tests || !shortfalls.is_empty();
-    if specified {
-        report
-            .summary
-            .insert("test_level".into(), "RunSpecifiedTests".into());
-    }
-    // A RunSpecifiedTests result covers only the classes its tests reached: a figure computed
-    // from them is no org-wide coverage (and must not reach the pipeline's coverage badge).
-    if let Some((v, _)) = org.filter(|_| !specified || p.org_wide_coverage.is_some()) {
-        report.summary.insert(
-            "org_wide_coverage".into(),
-            serde_json::json!((v * 100.0).round() / 100.0),
-        );
-    }
-    let mut org_check = if specified {
-        CheckResult::skip(
-            &org_name,
-            "RunSpecifiedTests: the org judges each Apex class and trigger of the deployment (≥ 75 % from the specified tests), not an org-wide figure; the input's classes are only those the tests reached",
-        )
-    } else if opts.min_coverage <= 0.0 {
-        CheckResult::skip(&org_name, "no minimum (--min-coverage 0)")
-    } else if no_tests_ran && org.is_none() {
-        CheckResult::skip(&org_name, no_tests_message)
-    } else {
-        match org {
-            None => CheckResult::inconclusive(&org_name, no_data),
-            Some((v, how)) if v + 1e-9 >= opts.min_coverage => {
-                CheckResult::pass(&org_name, format!("{} ({how})", pct(v)))
-            }
-            Some((v, how)) => CheckResult::fail(
-                &org_name,
-                format!(
-                    "{} is under the minimum {} ({how})",
-                    pct(v),
-                    pct(opts.min_coverage)
-                ),
-            ),
-        }
-    };
-    if !p.coverage_warnings.is_empty() {
-        org_check = org_check.with_detail(p.coverage_warnings.join("\n"));
-    }
-    results.push(org_check.with_group("coverage"));
-    if specified {
-        let name = format!(
-            "every class and trigger of the deployment ≥ {} from the specified tests",
-            pct(SPECIFIED_TESTS_MIN)
-        );
-        let r = if shortfalls.is_empty() && no_tests_ran {
-            CheckResult::skip(&name, no_tests_message)
-        } else if shortfalls.is_empty() {
-            CheckResult::pass(
-                &name,
-                "the org reports no class or trigger of the deployment under 75 %",
-            )
-        } else {
-            let list: Vec<String> = shortfalls
-                .iter()
-                .map(|(n, v)| match v {
-                    Some(v) => format!("{n} {}", pct(*v)),
-                    None => n.clone(),
-                })
-                .collect();
-            CheckResult::fail(
-                &name,
-                format!(
-                    "{} under {} from the specified tests: {} (add a test that reaches it, or deploy with RunLocalTests)",
-                    list.len(),
-                    pct(SPECIFIED_TESTS_MIN),
-                    list.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
-                ),
-            )
-            .with_detail(list.join("\n"))
-        };
-        let classes: Vec<serde_json::Value> =
-            shortfalls.iter().map(|(n, _)| n.clone().into()).collect();
-        results.push(
-            r.with_group("coverage")
-                .with_extra("classes", serde_json::Value::Array(classes)),
-        );
-    }
-
-    let mut tier_of: Vec<Option<usize>> = Vec::with_capacity(measured.len());
-    for c in &measured {
-        tier_of.push(opts.tiers.iter().position(|t| t.set.is_match(&c.name)));
-    }
-    let mut below = Vec::new();
-    for (ti, tier) in opts.tiers.iter().enumerate() {
-        let name = format!("tier {}: every class ≥ {}", tier.name, pct(tier.min));
-        let members: Vec<&ClassCoverage> = measured
-            .iter()
-            .zip(&tier_of)
-            .filter(|(_, t)| **t == Some(ti))
-            .map(|(c, _)| *c)
-            .collect();
-        let r = if no_tests_ran {
-            CheckResult::skip(&name, no_tests_message)
-        } else if measured.is_empty() {
-            CheckResult::inconclusive(&name, no_data)
-        } else if members.is_empty() {
-            CheckResult::skip(
-                &name,
-                format!("no class in the input matches {}", tier.patterns.join(", ")),
-            )
-        } else {
-            let mut under: Vec<(&ClassCoverage, f64)> = members
-                .iter()
-                .filter_map(|c| c.percent().filter(|v| v + 1e-9 < tier.min).map(|v| (*c, v)))
-                .collect();
-            under.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)));
-            below.extend(under.iter().map(|(c, v)| Below {
-                name: c.name.clone(),
-                percent: *v,
-                covered: c.covered,
-                total: c.total,
-                tier: tier.name.clone(),
-                min: tier.min,
-            }));
-            if under.is_empty() {
-                let low = members
-                    .iter()
-                    .filter_map(|c| c.percent().map(|v| (c, v)))
-                    .min_by(|a, b| a.1.total_cmp(&b.1));
-                CheckResult::pass(
-                    &name,
-                    format!(
-                        "{} class(es) at or above {}{}",
-                        members.len(),
-                        pct(tier.min),
-                        low.map(|(c, v)| format!(" (lowest: {} {})", c.name, pct(v)))
-                            .unwrap_or_default()
-                    ),
-                )
-            } else {
-                let list: Vec<String> = under
-                    .iter()
-                    .map(|(c, v)| {
-                        format!("{} {} ({}/{} lines)", c.name, pct(*v), c.covered, c.total)
-                    })
-                    .collect();
-                CheckResult::fail(
-                    &name,
-                    format!(
-                        "{} of {} class(es) under {}: {}",
-                        under.len(),
-                        members.len(),
-                        pct(tier.min),
-                        list.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
-                    ),
-                )
-                .with_detail(list.join("\n"))
-            }
-        };
-        results.push(
-            r.with_group("coverage")
-                .with_extra("tier", tier.name.clone().into()),
-        );
-    }
-
-    if let Some(min) = opts.min_flow_coverage {
-        let name = format!("flow coverage ≥ {}", pct(min));
-        let total: f64 = p.flow_coverage.iter().map(|f| f.elements as f64).sum();
-        let not: f64 = p
-            .flow_coverage
-            .iter()
-            .map(|f| f.not_covered.min(f.elements) as f64)
-            .sum();
-        let r = if total == 0.0 {
-            CheckResult::inconclusive(&name, "no flow coverage in the input (flow coverage comes with a deploy that runs tests on an org with flow test coverage)")
-        } else {
-            let v = (total - not) * 100.0 / total;
-            let flows = p.flow_coverage.len();
-            if v + 1e-9 >= min {
-                CheckResult::pass(&name, format!("{} over {flows} flow(s)", pct(v)))
-            } else {
-                CheckResult::fail(
-                    &name,
-                    format!("{} over {flows} flow(s) is under {}", pct(v), pct(min)),
-                )
-            }
-        };
-        let r = if p.flow_coverage_warnings.is_empty() {
-            r
-        } else {
-            r.with_detail(p.flow_coverage_warnings.join("\n"))
-        };
-        results.push(r.with_group("coverage"));
-    }
-
-    // Worst-covered classes.
-    let mut worst: Vec<Worst> = measured
+    let tier_of: Vec<Option<usize>> = measured
         .iter()
-        .zip(&tier_of)
-        .filter_map(|(c, t)| {
-            c.percent().map(|v| Worst {
-                name: c.name.clone(),
-                percent: v,
-                covered: c.covered,
-                total: c.total,
-                tier: t.map(|i| opts.tiers[i].name.clone()),
-            })
-        })
+        .map(|c| opts.tiers.iter().position(|t| t.set.is_match(&c.name)))
         .collect();
-    worst.sort_by(|a, b| {
-        a.percent
-            .total_cmp(&b.percent)
-            .then(b.total.cmp(&a.total))
-            .then(a.name.cmp(&b.name))
-    });
-    worst.truncate(10);
-
-    let cobertura = if want_cobertura {
-        let fidelity = if p.full_line_hits {
-            Fidelity::FullLineHits
-        } else {
-            Fidelity::UncoveredOnly
-        };
-        report
-            .summary
-            .insert("cobertura".into(), fidelity.describe().into());
-        let mut unmapped = 0usize;
-        let xml = cobertura::render(&p.coverage, fidelity, |c| {
-            let trigger = c
-                .kind
-                .as_deref()
-                .is_some_and(|k| k.eq_ignore_ascii_case("trigger"));
-            match idx.apex(&c.name, trigger) {
-                Some(f) => f.to_string(),
-                None => {
-                    unmapped += 1;
-                    format!("{}.{}", c.name, if trigger { "trigger" } else { "cls" })
-                }
-            }
-        });
-        if unmapped > 0 {
-            report
-                .summary
-                .insert("cobertura_unmapped_classes".into(), unmapped.into());
-        }
-        Some(xml)
-    } else {
-        None
-    };
-
-    report.results = results;
+    let below = coverage::check(p, opts, &measured, &tier_of, &mut report);
+    let worst = worst::worst_covered(&measured, &tier_of, &opts.tiers);
+    let cobertura = want_cobertura.then(|| worst::cobertura_xml(p, idx, &mut report.summary));
     DeployReport {
         results: report,
         worst,
