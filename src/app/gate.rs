@@ -778,13 +778,13 @@ where
             crate::cli::run_and_exit(TOOL, &output, false, move || -> Result<_, GateError> {
                 let started = Instant::now();
                 let ov = over.get()?;
-                let (allow, freeze) = if allow.is_empty() && freeze.is_empty() {
+                let gate = if allow.is_empty() && freeze.is_empty() {
                     let cfg = config(&root.root)?;
-                    (cfg.gate.window.allow, cfg.gate.window.freeze)
+                    let window = cfg.gate.window;
+                    WindowGate::from_parsed(window.allow, window.freeze, tz.as_deref())?
                 } else {
-                    (allow, freeze)
+                    WindowGate::new(&allow, &freeze, tz.as_deref())?
                 };
-                let gate = WindowGate::new(&allow, &freeze, tz.as_deref())?;
                 let at = match &now {
                     Some(n) => window::parse_now(n)?,
                     None => jiff::Timestamp::now(),

@@ -2,6 +2,7 @@
 //! attribution, the dependency graph and what a change adds to it.
 pub mod check;
 pub mod comment;
+pub mod config;
 pub mod conflicts;
 pub mod extract;
 pub mod graph;

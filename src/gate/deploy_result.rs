@@ -25,7 +25,7 @@
 use super::cobertura::{self, Fidelity};
 use super::sf_result::{ClassCoverage, ComponentFailure, Kind, Outcome, Parsed, TestMethod};
 use super::GateError;
-use crate::config::CoverageTier;
+use crate::gate::config::CoverageTier;
 use crate::report::markdown::escape_cell;
 use crate::report::results::{CheckResult, ResultsReport};
 use crate::report::{fingerprint, ExitCode, Finding, Render, RuleInfo, Severity};

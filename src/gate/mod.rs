@@ -16,6 +16,7 @@
 //! who ([`actor`]) and why, in the JSON, the JUnit and the summary.
 
 pub mod cobertura;
+pub mod config;
 pub mod deploy_comment;
 pub mod deploy_result;
 pub mod deploy_watch;

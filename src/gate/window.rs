@@ -342,6 +342,16 @@ impl WindowGate {
             .iter()
             .map(|f| Freeze::parse(f))
             .collect::<Result<Vec<_>, _>>()?;
+        Self::from_parsed(windows, freezes, tz)
+    }
+
+    /// [`WindowGate::new`] from windows and freezes already parsed (`.sfci.yml` `gate.window`,
+    /// parsed when the configuration is loaded).
+    pub fn from_parsed(
+        windows: Vec<Window>,
+        freezes: Vec<Freeze>,
+        tz: Option<&str>,
+    ) -> Result<WindowGate, GateError> {
         if windows.is_empty() && freezes.is_empty() {
             return Err(GateError(
                 "no windows or freezes: give --allow \"Fri 18:00-22:00 America/New_York\" and/or --freeze FROM..TO, or set gate.window in .sfci.yml".into(),

@@ -7,6 +7,7 @@
 //! * [`validate()`] runs the offline checks against the tracked files.
 pub mod approvals;
 pub mod check;
+pub mod config;
 pub mod matcher;
 pub mod model;
 pub mod parse;

@@ -6,6 +6,7 @@
 //! produces a [`ResultsReport`]. Ready-made specs for the post-deploy incidents of the
 //! reference material are compiled in as presets ([`PRESETS`]).
 
+pub mod config;
 pub mod expect;
 pub mod run;
 pub mod spec;
