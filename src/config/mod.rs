@@ -2,7 +2,8 @@
 //!
 //! The file is optional — every tool works on a standard Salesforce DX project with no
 //! configuration. When present it is a YAML mapping whose top-level sections are fixed:
-//! `lint`, `deps`, `owners`, `smoke` and `gate`. This version defines keys in `lint` and `deps`:
+//! `lint`, `deps`, `owners`, `smoke` and `gate`. This version defines keys in `lint`, `deps` and
+//! `gate` (see [`crate::gate::config`]):
 //!
 //! ```yaml
 //! lint:
@@ -114,10 +115,7 @@ pub const SECTIONS: &[&str] = &["lint", "deps", "owners", "smoke", "gate"];
 
 /// The whole `.sfci.yml`. `Config::default()` is what a repository without the file gets.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping with the sections `lint`, `deps`, `owners`, `smoke`, `gate`"
-)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// `lint-callout-mocks` settings.
     #[serde(default, deserialize_with = "null_as_default")]

@@ -604,3 +604,16 @@ fn schema_is_closed_and_documented_everywhere() {
     walk(&schema(), "", &mut problems);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn a_scalar_where_a_section_belongs_is_a_type_error_at_the_key() {
+    for (text, key) in [
+        ("lint: 5\n", "lint"),
+        ("gate:\n  window: yes\n", "gate.window"),
+        ("deps: text\n", "deps"),
+    ] {
+        let e = err(text);
+        assert_eq!(e.key.as_deref(), Some(key), "{e}");
+        assert!(e.message.contains("invalid type"), "{e}");
+    }
+}

@@ -306,10 +306,7 @@ fn compile_team_pattern(pattern: &str) -> Result<globset::Glob, Invalid> {
 
 /// `deps` as written; checked again and compiled into a [`DepsConfig`].
 #[derive(Default, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping with the keys `teams`, `allow`, `deny`"
-)]
+#[serde(deny_unknown_fields)]
 struct RawDeps {
     #[serde(
         default,

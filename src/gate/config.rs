@@ -31,10 +31,7 @@ use crate::gate::window::{Freeze, Window};
 ///       - { from: "release/*", to: main }
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping with the keys `coverage`, `window`, `promotion`"
-)]
+#[serde(deny_unknown_fields)]
 pub struct GateConfig {
     /// `gate deploy-result` coverage rules.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -49,10 +46,7 @@ pub struct GateConfig {
 
 /// `gate.coverage`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping with the keys `min`, `tiers`"
-)]
+#[serde(deny_unknown_fields)]
 pub struct CoverageConfig {
     /// Org-wide minimum coverage in percent (`--min-coverage` overrides it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,10 +108,7 @@ pub struct CoverageTier {
 
 /// `gate.window`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping with the keys `allow`, `freeze`"
-)]
+#[serde(deny_unknown_fields)]
 pub struct WindowConfig {
     /// Allowed windows such as `Fri 18:00-22:00 America/New_York` (parsed when loaded).
     #[serde(default, deserialize_with = "deserialize_windows")]
@@ -129,7 +120,7 @@ pub struct WindowConfig {
 
 /// `gate.promotion`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a mapping with the key `rules`")]
+#[serde(deny_unknown_fields)]
 pub struct PromotionConfig {
     /// Allowed merges as `{from, to}` branch globs; replaces the default flow when present.
     #[serde(default, deserialize_with = "null_as_default")]

@@ -14,10 +14,7 @@ use crate::config::{ConfigError, Invalid};
 
 /// The `lint` section.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a mapping with the keys `rules`, `exclude`, `baseline`"
-)]
+#[serde(deny_unknown_fields)]
 pub struct LintConfig {
     /// Per-rule settings keyed by rule id (only ids of [`crate::lint::RULES`]).
     #[serde(default, deserialize_with = "deserialize_rules")]
