@@ -105,7 +105,7 @@ for src in [ROOT / "src" / "gate" / "sf_result.rs", ROOT / "src" / "gate" / "dep
                 put("deploy_result", s)
 
 # config: .sfci.yml examples from the config unit tests, the CLI tests and the README.
-for src in [ROOT / "src" / "config.rs", *sorted((ROOT / "tests").glob("*.rs"))]:
+for src in [*sorted((ROOT / "src" / "config").glob("*.rs")), *sorted((ROOT / "src").glob("*/config.rs")), *sorted((ROOT / "tests").glob("*.rs"))]:
     for s in [*raw_strings(src), *plain_strings(src)]:
         if re.search(r"^\ufeff?(lint|deps|owners|smoke|gate):", s, re.M):
             put("config", s)

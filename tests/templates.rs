@@ -6,7 +6,7 @@
 //! to it. (The GitLab emulator of `.ci/ship` ignores `compare_to`, so only this test
 //! can prove it.)
 
-use serde_norway::Value;
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const COMPARE_TO: &str = "refs/heads/$[[ inputs.integration-branch ]]";
@@ -37,8 +37,8 @@ fn templates() -> Vec<PathBuf> {
 fn documents(path: &Path) -> (Value, Value) {
     let text = std::fs::read_to_string(path).unwrap();
     let (head, body) = text.split_once("\n---\n").unwrap_or(("", &text));
-    let head: Value = serde_norway::from_str(head).unwrap_or(Value::Null);
-    let body: Value = serde_norway::from_str(body)
+    let head: Value = serde_saphyr::from_str(head).unwrap_or(Value::Null);
+    let body: Value = serde_saphyr::from_str(body)
         .unwrap_or_else(|e| panic!("{}: not YAML: {e}", path.display()));
     (head, body)
 }
@@ -60,14 +60,14 @@ fn every_branch_pipeline_rules_changes_compares_to_the_integration_branch() {
     for path in templates() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let (head, body) = documents(&path);
-        let Some(jobs) = body.as_mapping() else {
+        let Some(jobs) = body.as_object() else {
             continue;
         };
         for (job, spec) in jobs {
-            let job = job.as_str().unwrap_or("?");
+            let job = job.as_str();
             let rules = spec
                 .get("rules")
-                .and_then(Value::as_sequence)
+                .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
             for (i, rule) in rules.iter().enumerate() {
@@ -88,7 +88,7 @@ fn every_branch_pipeline_rules_changes_compares_to_the_integration_branch() {
                 }
                 if changes
                     .get("paths")
-                    .and_then(Value::as_sequence)
+                    .and_then(Value::as_array)
                     .is_none_or(|p| p.is_empty())
                 {
                     problems.push(format!("{at}: changes: has no `paths:` list"));
@@ -112,7 +112,7 @@ fn every_branch_pipeline_rules_changes_compares_to_the_integration_branch() {
 
 #[test]
 fn merge_request_only_rules_are_recognised() {
-    let yaml = |t: &str| -> Value { serde_norway::from_str(t).unwrap() };
+    let yaml = |t: &str| -> Value { serde_saphyr::from_str(t).unwrap() };
     assert!(merge_request_only(&yaml(
         "if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\nchanges: [a]"
     )));

@@ -173,7 +173,7 @@ pub fn check(data: &[u8]) {
 
     let spec = match Spec::parse(text, "smoke.yml", &vars) {
         Err(e) => {
-            // YAML (libyaml, 1.1) breaks lines at LF, CR, NEL, LS and PS: an upper bound.
+            // YAML breaks lines at LF, CR, NEL, LS and PS: an upper bound.
             let lines = 1 + text
                 .chars()
                 .filter(|c| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'))

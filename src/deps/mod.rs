@@ -4,6 +4,7 @@ pub mod approvals;
 pub mod change;
 pub mod check;
 pub mod comment;
+pub mod config;
 pub mod conflicts;
 pub mod extract;
 pub mod graph;

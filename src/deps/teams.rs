@@ -1,7 +1,7 @@
 //! Which team a file belongs to when `.sfci.yml` does not say: the package directory of
 //! `sfdx-project.json` it is in, else its first path segment; and a team's owners.
 
-use crate::config::DepsConfig;
+use crate::deps::config::DepsConfig;
 use std::path::{Path, PathBuf};
 
 /// Teams of files: `.sfci.yml` `deps.teams` globs, else the package directory of

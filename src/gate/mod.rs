@@ -22,6 +22,7 @@
 //! the deployment record of a gate that adds context) are here.
 
 pub mod cobertura;
+pub mod config;
 pub mod deploy_comment;
 pub mod deploy_result;
 pub mod deploy_watch;

@@ -16,7 +16,7 @@
 //! request's (GitHub `GITHUB_HEAD_REF` / `GITHUB_BASE_REF`).
 
 use super::{GateError, Override};
-use crate::config::PromotionRule;
+use crate::gate::config::PromotionRule;
 use crate::notify::NotifyArgs;
 use crate::report::results::{CheckResult, ResultsReport};
 use globset::{GlobBuilder, GlobMatcher};

@@ -344,6 +344,16 @@ impl WindowGate {
             .iter()
             .map(|f| Freeze::parse(f))
             .collect::<Result<Vec<_>, _>>()?;
+        Self::from_parsed(windows, freezes, tz)
+    }
+
+    /// [`WindowGate::new`] from windows and freezes already parsed (`.sfci.yml` `gate.window`,
+    /// parsed when the configuration is loaded).
+    pub fn from_parsed(
+        windows: Vec<Window>,
+        freezes: Vec<Freeze>,
+        tz: Option<&str>,
+    ) -> Result<WindowGate, GateError> {
         if windows.is_empty() && freezes.is_empty() {
             return Err(GateError(
                 "no windows or freezes: give --allow \"Fri 18:00-22:00 America/New_York\" and/or --freeze FROM..TO, or set gate.window in .sfci.yml".into(),
@@ -518,13 +528,13 @@ pub fn check(gate: &WindowGate, at: Timestamp) -> (&'static str, CheckResult) {
 /// Is now a time to deploy? A blocking gate (`--override` passes it).
 pub fn run(c: &Check) -> Result<ResultsReport, GateError> {
     let started = std::time::Instant::now();
-    let (allow, freeze) = if c.allow.is_empty() && c.freeze.is_empty() {
-        let cfg = super::config(&c.root)?;
-        (cfg.gate.window.allow, cfg.gate.window.freeze)
+    // The config's windows were parsed when `.sfci.yml` was loaded; flags are parsed here.
+    let gate = if c.allow.is_empty() && c.freeze.is_empty() {
+        let window = super::config(&c.root)?.gate.window;
+        WindowGate::from_parsed(window.allow, window.freeze, c.tz.as_deref())?
     } else {
-        (c.allow.clone(), c.freeze.clone())
+        WindowGate::new(&c.allow, &c.freeze, c.tz.as_deref())?
     };
-    let gate = WindowGate::new(&allow, &freeze, c.tz.as_deref())?;
     let at = match &c.now {
         Some(n) => parse_now(n)?,
         None => Timestamp::now(),

@@ -11,6 +11,7 @@
 pub mod baseline;
 pub mod callout_without_mock;
 pub mod callout_without_timeout;
+pub mod config;
 pub mod hardcoded_endpoint;
 pub mod invalid_suppression;
 pub mod parse_error;
@@ -21,7 +22,8 @@ pub mod unmocked_callout_caught;
 use crate::apex::index::{ClassId, Index, MethodId};
 use crate::apex::model::{FileModel, TypeKind};
 use crate::apex::parse::parse_file;
-use crate::config::{Config, RuleSeverity};
+use crate::config::Config;
+use crate::lint::config::RuleSeverity;
 use crate::report::{fingerprint, Finding, FindingsReport, Severity};
 use rayon::prelude::*;
 use reach::Outcome;

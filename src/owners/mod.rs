@@ -8,6 +8,7 @@
 //!   turns them (and the forge checks) into the `validate` findings.
 pub mod approvals;
 pub mod check;
+pub mod config;
 pub mod matcher;
 pub mod model;
 pub mod parse;

@@ -6,6 +6,7 @@
 //! produces a [`ResultsReport`]. Ready-made specs for the post-deploy incidents of the
 //! reference material are compiled in as presets ([`PRESETS`]).
 
+pub mod config;
 pub mod expect;
 pub mod run;
 pub mod spec;
@@ -100,26 +101,7 @@ pub fn load(
     };
     for path in &specs {
         let origin = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| ConfigError {
-            origin: origin.clone(),
-            line: None,
-            column: None,
-            key: None,
-            message: format!("cannot read the spec: {e}"),
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let (line, column) = spec::position(
-                &String::from_utf8_lossy(e.as_bytes()),
-                e.utf8_error().valid_up_to(),
-            );
-            ConfigError {
-                origin: origin.clone(),
-                line: Some(line),
-                column: Some(column),
-                key: None,
-                message: "the spec is not UTF-8 text".into(),
-            }
-        })?;
+        let text = crate::config::yaml::read_text(path, &origin, "spec")?;
         add(Spec::parse(&text, &origin, vars)?)?;
     }
     for name in &opts.presets {
@@ -283,7 +265,7 @@ mod schema_tests {
     }
 
     fn yaml(text: &str) -> serde_json::Value {
-        serde_norway::from_str(text).unwrap()
+        serde_saphyr::from_str(text).unwrap()
     }
 
     #[test]

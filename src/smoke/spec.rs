@@ -7,7 +7,7 @@
 //! (`$${` writes a literal `${`); substitution happens after parsing, so a value can never
 //! change the spec's structure.
 
-use crate::config::{line_column, too_deep, translate_error_with, ConfigError};
+use crate::config::{load_strict, ConfigError};
 use crate::duration::parse_duration;
 use serde::Deserialize;
 use serde_json::Value;
@@ -374,18 +374,7 @@ impl Spec {
     /// Parses and resolves spec text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str, vars: &dyn Vars) -> Result<Spec, ConfigError> {
         let text = text.trim_start_matches('\u{feff}');
-        if let Some((line, column)) = too_deep(text) {
-            return Err(ConfigError {
-                origin: origin.into(),
-                line: Some(line),
-                column: Some(column),
-                key: None,
-                message: "the file nests `[` / `{` too deeply for a smoke spec".into(),
-            });
-        }
-        let de = serde_norway::Deserializer::from_str(text);
-        let file: Option<SpecFile> = serde_path_to_error::deserialize(de)
-            .map_err(|e| translate_error_with(&e, text, origin, |_| None))?;
+        let file: Option<SpecFile> = load_strict(text, origin)?;
         let Some(file) = file else {
             return Err(err_at(
                 origin,
@@ -681,7 +670,7 @@ fn min_remaining(v: &Value) -> Result<(f64, bool), String> {
 
 /// The line and column of a byte offset (for callers reporting raw text errors).
 pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    line_column(text.as_bytes(), offset)
+    crate::config::yaml::line_column(text.as_bytes(), offset)
 }
 
 #[cfg(test)]

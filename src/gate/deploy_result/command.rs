@@ -3,9 +3,9 @@
 //! the merge-request note, the release-channel message and the deployment record.
 
 use super::{evaluate, DeployReport, Options, SourceIndex, Tier};
-use crate::config::CoverageConfig;
 use crate::forge::args::ChangeArgs;
 use crate::forge::comment::CommentArgs;
+use crate::gate::config::CoverageConfig;
 use crate::gate::record::{self, Record, RecordArgs};
 use crate::gate::{GateError, TOOL};
 use crate::notify::{NotifyArgs, Policy};
@@ -138,7 +138,7 @@ pub fn run(c: &DeployResult) -> Result<DeployReport, GateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{CoverageTier, Percent};
+    use crate::gate::config::{CoverageTier, Percent};
 
     fn config(min: Option<f64>, tiers: &[(&str, f64, &str)]) -> CoverageConfig {
         CoverageConfig {

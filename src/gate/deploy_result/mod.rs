@@ -34,7 +34,7 @@ pub use command::{run, DeployResult};
 
 use super::sf_result::{ClassCoverage, ComponentFailure, Kind, Parsed};
 use super::GateError;
-use crate::config::CoverageTier;
+use crate::gate::config::CoverageTier;
 use crate::report::markdown::escape_cell;
 use crate::report::results::{CheckResult, ResultsReport};
 use crate::report::{fingerprint, ExitCode, Finding, Render, RuleInfo, Severity};
