@@ -711,8 +711,8 @@ mod tests {
             "t",
         )
         .unwrap();
-        let set = config.lint.exclude_set().unwrap();
-        let found = discover_apex(&[dir.path().to_path_buf()], Some(&set)).unwrap();
+        let set = config.lint.exclude_set();
+        let found = discover_apex(&[dir.path().to_path_buf()], Some(set)).unwrap();
         assert_eq!(
             rels(&found),
             vec![
@@ -722,7 +722,7 @@ mod tests {
         );
         // Excludes apply to explicitly named files too.
         let found =
-            discover_apex(&[dir.path().join("team-b/src/classes/B.cls")], Some(&set)).unwrap();
+            discover_apex(&[dir.path().join("team-b/src/classes/B.cls")], Some(set)).unwrap();
         assert!(found.files.is_empty());
     }
 

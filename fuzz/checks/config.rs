@@ -35,8 +35,16 @@ pub fn check(data: &[u8]) {
                 Err(e) => panic!("a loaded config does not load back: {e}\n{yaml}"),
             };
             assert_eq!(c, again, "round trip changed the config:\n{yaml}");
-            if let Ok(set) = c.lint.exclude_set() {
-                let _ = set.is_match("force-app/main/default/classes/A.cls");
+            let _ = c
+                .lint
+                .exclude_set()
+                .is_match("force-app/main/default/classes/A.cls");
+            for tier in &c.gate.coverage.tiers {
+                let _ = tier.classes.is_match("OrderService");
+            }
+            for rule in &c.gate.promotion.rules {
+                let _ = rule.from.matcher().is_match("feature/x");
+                let _ = rule.to.matcher().is_match("main");
             }
             for (name, _) in c.deps.teams_in_order() {
                 let _ = c.deps.is_allowed(name, "shared");

@@ -43,9 +43,9 @@ pub fn deserialize_checked_list<'de, D: Deserializer<'de>, T>(
 }
 
 /// One string turned into a `T` by `parse`; anything else (a number, a list) is a type error.
-struct Parsed<T> {
-    expecting: &'static str,
-    parse: fn(&str) -> Result<T, Invalid>,
+pub struct Parsed<T> {
+    pub expecting: &'static str,
+    pub parse: fn(&str) -> Result<T, Invalid>,
 }
 
 impl<'de, T> de::DeserializeSeed<'de> for Parsed<T> {
@@ -75,8 +75,16 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-/// One `lint.exclude` entry: must be a YAML string and a valid glob.
-pub struct GlobPattern(String);
+/// One `lint.exclude`-style entry: must be a YAML string and a valid path glob; holds the
+/// pattern and the globs it compiled to ([`compile_exclude`]).
+pub struct GlobPattern(String, Vec<globset::Glob>);
+
+impl GlobPattern {
+    /// The pattern as written and its compiled globs.
+    pub fn into_parts(self) -> (String, Vec<globset::Glob>) {
+        (self.0, self.1)
+    }
+}
 
 impl<'de> Deserialize<'de> for GlobPattern {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -87,8 +95,8 @@ impl<'de> Deserialize<'de> for GlobPattern {
                 f.write_str("a glob string (quote it if it starts with `*`)")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<GlobPattern, E> {
-                compile_exclude(v).map_err(E::custom)?;
-                Ok(GlobPattern(v.to_string()))
+                let globs = compile_exclude(v).map_err(E::custom)?;
+                Ok(GlobPattern(v.to_string(), globs))
             }
         }
         // `deserialize_any` so that `1` or `true` are type errors, as in the JSON Schema.

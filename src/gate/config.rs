@@ -1,14 +1,17 @@
-//! The `gate` section of `.sfci.yml`: coverage tiers, deployment windows and freezes (parsed
-//! once, when loaded, into [`crate::gate::window`] types) and promotion rules.
+//! The `gate` section of `.sfci.yml`: coverage tiers, deployment windows and freezes and
+//! promotion rules, each parsed once, when loaded: windows and freezes into
+//! [`crate::gate::window`] types, tier class globs into a [`ClassGlobs`] set and promotion
+//! branch globs into [`BranchGlob`] matchers, which `gate deploy-result` and `gate promotion`
+//! use as they are.
 
 use std::fmt;
 
-use globset::GlobBuilder;
-use serde::de::{self, Deserializer};
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+use serde::de::{self, DeserializeSeed, Deserializer};
 use serde::{Deserialize, Serialize};
 
-use crate::config::de::{deserialize_checked_list, null_as_default, CheckedString};
-use crate::config::glob::{build_glob, check_glob_len, names_nothing};
+use crate::config::de::{deserialize_checked_list, null_as_default, CheckedString, Parsed};
+use crate::config::glob::{check_glob_len, names_nothing};
 use crate::config::Invalid;
 use crate::gate::window::{Freeze, Window};
 
@@ -102,8 +105,7 @@ pub struct CoverageTier {
     /// Minimum coverage of every class in the tier, in percent.
     pub min: Percent,
     /// Globs on Apex class and trigger names (`Payment*`, `*Service`); case-insensitive.
-    #[serde(deserialize_with = "deserialize_class_globs")]
-    pub classes: Vec<String>,
+    pub classes: ClassGlobs,
 }
 
 /// `gate.window`.
@@ -135,11 +137,9 @@ pub struct PromotionConfig {
 )]
 pub struct PromotionRule {
     /// Glob on the source branch (`feature/*`).
-    #[serde(deserialize_with = "deserialize_branch_glob")]
-    pub from: String,
+    pub from: BranchGlob,
     /// Glob on the target branch (`integration`).
-    #[serde(deserialize_with = "deserialize_branch_glob")]
-    pub to: String,
+    pub to: BranchGlob,
 }
 
 fn deserialize_tier_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -155,43 +155,193 @@ fn deserialize_tier_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::E
     })
 }
 
-/// A class-name glob: `*` matches any run of characters.
-pub fn check_class_glob(p: &str) -> Result<(), Invalid> {
+/// A class-name glob: `*` matches any run of characters, case-insensitively (Apex names are).
+pub fn build_class_glob(p: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(p).case_insensitive(true).build()
+}
+
+/// A branch glob: `*` does not cross `/`.
+pub fn build_branch_glob(p: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(p).literal_separator(true).build()
+}
+
+fn invalid_glob(p: &str, e: &globset::Error) -> Invalid {
+    Invalid::Glob {
+        pattern: p.to_string(),
+        reason: e.kind().to_string(),
+    }
+}
+
+/// One `classes` entry of a tier: bounded, naming something, and a glob.
+fn compile_class_glob(p: &str) -> Result<Glob, Invalid> {
     check_glob_len(p)?;
     if p.trim().is_empty() {
         return Err(names_nothing(p, "class"));
     }
-    build_glob(p, GlobBuilder::new(p).case_insensitive(true)).map(|_| ())
+    build_class_glob(p).map_err(|e| invalid_glob(p, &e))
 }
 
-fn deserialize_class_globs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    struct Glob(String);
-    impl<'de> Deserialize<'de> for Glob {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_any(CheckedString {
-                expecting: "a class-name glob string such as \"Payment*\"",
-                check: check_class_glob,
-            })
-            .map(Glob)
-        }
+/// One `from`/`to` of a promotion rule: bounded, naming something, and a glob.
+fn compile_branch_glob(p: &str) -> Result<BranchGlob, Invalid> {
+    check_glob_len(p)?;
+    if p.trim().is_empty() {
+        return Err(names_nothing(p, "branch"));
     }
-    Ok(Vec::<Glob>::deserialize(d)?
-        .into_iter()
-        .map(|g| g.0)
-        .collect())
+    BranchGlob::new(p).map_err(|e| invalid_glob(p, &e))
 }
 
-fn deserialize_branch_glob<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    d.deserialize_any(CheckedString {
-        expecting: "a branch name or glob string (quote `*`)",
-        check: |p| {
-            check_glob_len(p)?;
-            if p.trim().is_empty() {
-                return Err(names_nothing(p, "branch"));
+/// A tier's class-name globs as written (for reports) and compiled, when loaded, into one
+/// case-insensitive set. Equal when written alike; written back as the list of patterns.
+#[derive(Clone, Default)]
+pub struct ClassGlobs {
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl ClassGlobs {
+    /// Compiles `patterns` ([`build_class_glob`]); the error names the first bad one. No
+    /// length or emptiness check: that is the loader's ([`ClassGlobs`]' `Deserialize`).
+    pub fn new(patterns: &[String]) -> Result<ClassGlobs, Invalid> {
+        let globs = patterns
+            .iter()
+            .map(|p| build_class_glob(p).map_err(|e| invalid_glob(p, &e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        ClassGlobs::from_globs(globs)
+    }
+
+    fn from_globs(globs: Vec<Glob>) -> Result<ClassGlobs, Invalid> {
+        let patterns: Vec<String> = globs.iter().map(|g| g.glob().to_string()).collect();
+        let mut b = GlobSetBuilder::new();
+        for g in globs {
+            b.add(g);
+        }
+        let set = b.build().map_err(|e| Invalid::Glob {
+            pattern: patterns.join(", "),
+            reason: e.to_string(),
+        })?;
+        Ok(ClassGlobs { patterns, set })
+    }
+
+    /// The globs as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// The compiled set (glob `i` is pattern `i`).
+    pub fn set(&self) -> &GlobSet {
+        &self.set
+    }
+
+    /// Whether some glob matches the class or trigger name.
+    pub fn is_match(&self, class: &str) -> bool {
+        self.set.is_match(class)
+    }
+}
+
+impl fmt::Debug for ClassGlobs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.patterns.fmt(f)
+    }
+}
+
+impl PartialEq for ClassGlobs {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+impl Eq for ClassGlobs {}
+
+impl Serialize for ClassGlobs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.patterns.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassGlobs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Item(Glob);
+        impl<'de> Deserialize<'de> for Item {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Parsed {
+                    expecting: "a class-name glob string such as \"Payment*\"",
+                    parse: compile_class_glob,
+                }
+                .deserialize(d)
+                .map(Item)
             }
-            build_glob(p, GlobBuilder::new(p).literal_separator(true)).map(|_| ())
-        },
-    })
+        }
+        let globs = Vec::<Item>::deserialize(d)?
+            .into_iter()
+            .map(|i| i.0)
+            .collect();
+        ClassGlobs::from_globs(globs).map_err(de::Error::custom)
+    }
+}
+
+/// A branch glob as written and compiled, when loaded, into a matcher. Equal when written
+/// alike; written back as the pattern.
+#[derive(Clone)]
+pub struct BranchGlob(GlobMatcher);
+
+impl BranchGlob {
+    /// Compiles `p` ([`build_branch_glob`]) with no length or emptiness check: that is the
+    /// loader's (`BranchGlob`'s `Deserialize`).
+    pub fn new(p: &str) -> Result<BranchGlob, globset::Error> {
+        build_branch_glob(p).map(|g| BranchGlob(g.compile_matcher()))
+    }
+
+    /// The glob as written.
+    pub fn as_str(&self) -> &str {
+        self.0.glob().glob()
+    }
+
+    /// The compiled matcher.
+    pub fn matcher(&self) -> &GlobMatcher {
+        &self.0
+    }
+}
+
+impl fmt::Display for BranchGlob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for BranchGlob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl PartialEq for BranchGlob {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for BranchGlob {}
+
+impl PartialEq<&str> for BranchGlob {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for BranchGlob {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BranchGlob {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Parsed {
+            expecting: "a branch name or glob string (quote `*`)",
+            parse: compile_branch_glob,
+        }
+        .deserialize(d)
+    }
 }
 
 fn deserialize_windows<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Window>, D::Error> {
@@ -248,7 +398,6 @@ mod tests {
         Config::from_str(text, ".sfci.yml").expect_err("config should be rejected")
     }
 
-    #[allow(dead_code)]
     fn ok(text: &str) -> Config {
         Config::from_str(text, ".sfci.yml").expect("config should load")
     }
@@ -273,5 +422,114 @@ mod tests {
                 .contains("valid keys here: `coverage`, `window`, `promotion`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn bad_tier_and_promotion_globs_are_refused_at_load_with_line_and_key() {
+        let e = err("gate:\n  coverage:\n    tiers:\n      - name: c\n        min: 50\n        classes:\n          - \"Order*\"\n          - \"Pay[ment\"\n");
+        assert_eq!(e.line, Some(8));
+        assert_eq!(e.key.as_deref(), Some("gate.coverage.tiers[0].classes[1]"));
+        assert!(
+            e.to_string().starts_with(
+                ".sfci.yml:8:13: `gate.coverage.tiers[0].classes[1]`: invalid glob `Pay[ment`: unclosed character class"
+            ),
+            "{e}"
+        );
+        let e =
+            err("gate:\n  coverage:\n    tiers:\n      - {name: c, min: 50, classes: [\" \"]}\n");
+        assert_eq!(e.key.as_deref(), Some("gate.coverage.tiers[0].classes[0]"));
+        assert!(e.message.contains("names no class"), "{e}");
+        let e = err("gate:\n  promotion:\n    rules:\n      - { from: \"feature/*\", to: integration }\n      - from: \"release/{a\"\n        to: main\n");
+        assert_eq!(e.line, Some(5));
+        assert_eq!(e.key.as_deref(), Some("gate.promotion.rules[1].from"));
+        assert!(
+            e.to_string().starts_with(
+                ".sfci.yml:5:15: `gate.promotion.rules[1].from`: invalid glob `release/{a`: unclosed alternate group"
+            ),
+            "{e}"
+        );
+        let e = err("gate:\n  promotion:\n    rules: [{ from: main, to: \"\" }]\n");
+        assert_eq!(e.key.as_deref(), Some("gate.promotion.rules[0].to"));
+        assert!(e.message.contains("names no branch"), "{e}");
+        let e = err(&format!(
+            "gate:\n  promotion:\n    rules: [{{ from: \"{}\", to: main }}]\n",
+            "a".repeat(crate::config::glob::MAX_GLOB_BYTES + 1)
+        ));
+        assert_eq!(e.key.as_deref(), Some("gate.promotion.rules[0].from"));
+    }
+
+    /// The globs compiled at load match what `gate deploy-result` and `gate promotion` matched
+    /// when they compiled the patterns themselves (`GlobBuilder`, case-insensitive for class
+    /// names, `*` not crossing `/` for branches).
+    #[test]
+    fn loaded_globs_match_as_the_tools_did() {
+        use globset::GlobBuilder;
+        let c = ok("gate:\n  coverage:\n    tiers:\n      - { name: svc, min: 90, classes: [\"*Service\", \"Pay?ent*\", \"[AB]cc*\"] }\n  promotion:\n    rules:\n      - { from: \"feature/*\", to: integration }\n      - { from: \"release/**\", to: \"{main,master}\" }\n");
+        let tier = &c.gate.coverage.tiers[0];
+        assert_eq!(tier.classes.patterns(), ["*Service", "Pay?ent*", "[AB]cc*"]);
+        let mut old = globset::GlobSetBuilder::new();
+        for p in tier.classes.patterns() {
+            old.add(GlobBuilder::new(p).case_insensitive(true).build().unwrap());
+        }
+        let old = old.build().unwrap();
+        for class in [
+            "OrderService",
+            "orderservice",
+            "ORDERSERVICE",
+            "Service",
+            "ServiceImpl",
+            "PaymentGateway",
+            "paybent",
+            "Payent",
+            "AccountTrigger",
+            "bcc",
+            "Ccc",
+            "ns/OrderService",
+            "",
+        ] {
+            assert_eq!(tier.classes.is_match(class), old.is_match(class), "{class}");
+        }
+        assert!(tier.classes.is_match("orderservice"), "case-insensitive");
+        assert!(!tier.classes.is_match("ServiceImpl"));
+
+        for rule in &c.gate.promotion.rules {
+            for glob in [&rule.from, &rule.to] {
+                let old = GlobBuilder::new(glob.as_str())
+                    .literal_separator(true)
+                    .build()
+                    .unwrap()
+                    .compile_matcher();
+                for branch in [
+                    "feature/x",
+                    "feature/a/b",
+                    "Feature/x",
+                    "integration",
+                    "release/2024/11",
+                    "main",
+                    "master",
+                    "mainline",
+                ] {
+                    assert_eq!(
+                        glob.matcher().is_match(branch),
+                        old.is_match(branch),
+                        "{glob} {branch}"
+                    );
+                }
+            }
+        }
+        let from = &c.gate.promotion.rules[0].from;
+        assert!(from.matcher().is_match("feature/x"));
+        assert!(
+            !from.matcher().is_match("feature/a/b"),
+            "`*` stays in one segment"
+        );
+        assert!(
+            !from.matcher().is_match("Feature/x"),
+            "branches are case-sensitive"
+        );
+        // Written back as the patterns.
+        let back = serde_json::to_value(&c.gate).unwrap();
+        assert_eq!(back["coverage"]["tiers"][0]["classes"][1], "Pay?ent*");
+        assert_eq!(back["promotion"]["rules"][1]["to"], "{main,master}");
     }
 }

@@ -16,10 +16,9 @@
 //! request's (GitHub `GITHUB_HEAD_REF` / `GITHUB_BASE_REF`).
 
 use super::{GateError, Override};
-use crate::gate::config::PromotionRule;
+use crate::gate::config::BranchGlob;
 use crate::notify::NotifyArgs;
 use crate::report::results::{CheckResult, ResultsReport};
-use globset::{GlobBuilder, GlobMatcher};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -33,35 +32,24 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("hotfix/*", "main"),
 ];
 
-/// A compiled rule.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    pub from: String,
-    pub to: String,
-    from_m: GlobMatcher,
-    to_m: GlobMatcher,
-}
+/// A compiled rule: the `{from, to}` of `gate.promotion.rules` (compiled when `.sfci.yml` was
+/// loaded), of a `--rule` flag or of [`DEFAULT_RULES`].
+pub use crate::gate::config::PromotionRule as Rule;
 
-fn glob(p: &str) -> Result<GlobMatcher, GateError> {
+fn glob(p: &str) -> Result<BranchGlob, GateError> {
     if p.trim().is_empty() {
         return Err(GateError(format!(
             "invalid branch glob `{p}`: it names no branch"
         )));
     }
-    GlobBuilder::new(p)
-        .literal_separator(true)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| GateError(format!("invalid branch glob `{p}`: {}", e.kind())))
+    BranchGlob::new(p).map_err(|e| GateError(format!("invalid branch glob `{p}`: {}", e.kind())))
 }
 
 impl Rule {
     pub fn new(from: &str, to: &str) -> Result<Rule, GateError> {
         Ok(Rule {
-            from: from.to_string(),
-            to: to.to_string(),
-            from_m: glob(from)?,
-            to_m: glob(to)?,
+            from: glob(from)?,
+            to: glob(to)?,
         })
     }
 
@@ -76,11 +64,9 @@ impl Rule {
     }
 }
 
-/// The rules in effect: flags, else config, else the default.
-pub fn rules(
-    flags: &[String],
-    config: &[PromotionRule],
-) -> Result<(Vec<Rule>, &'static str), GateError> {
+/// The rules in effect: flags, else config (compiled when loaded: cloned, not compiled again),
+/// else the default.
+pub fn rules(flags: &[String], config: &[Rule]) -> Result<(Vec<Rule>, &'static str), GateError> {
     if !flags.is_empty() {
         return Ok((
             flags
@@ -91,13 +77,7 @@ pub fn rules(
         ));
     }
     if !config.is_empty() {
-        return Ok((
-            config
-                .iter()
-                .map(|r| Rule::new(&r.from, &r.to))
-                .collect::<Result<_, _>>()?,
-            ".sfci.yml gate.promotion.rules",
-        ));
+        return Ok((config.to_vec(), ".sfci.yml gate.promotion.rules"));
     }
     Ok((
         DEFAULT_RULES
@@ -125,13 +105,19 @@ pub fn branches_from_env<F: Fn(&str) -> Option<String>>(
 /// The check: passes when the target is unrestricted or a rule allows source → target.
 pub fn check(source: &str, target: &str, rules: &[Rule], origin: &str) -> CheckResult {
     let name = format!("promotion {source} → {target}");
-    let for_target: Vec<&Rule> = rules.iter().filter(|r| r.to_m.is_match(target)).collect();
+    let for_target: Vec<&Rule> = rules
+        .iter()
+        .filter(|r| r.to.matcher().is_match(target))
+        .collect();
     let result = if for_target.is_empty() {
         CheckResult::pass(
             &name,
             format!("`{target}` has no promotion rule ({origin}): any source may merge"),
         )
-    } else if let Some(r) = for_target.iter().find(|r| r.from_m.is_match(source)) {
+    } else if let Some(r) = for_target
+        .iter()
+        .find(|r| r.from.matcher().is_match(source))
+    {
         CheckResult::pass(
             &name,
             format!("allowed by {} → {} ({origin})", r.from, r.to),

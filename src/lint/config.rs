@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use globset::{GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
-use crate::config::de::deserialize_globs;
+use crate::config::de::{keyed_error, GlobPattern};
 use crate::config::glob::compile_exclude;
 use crate::config::{ConfigError, Invalid};
 
@@ -19,9 +19,9 @@ pub struct LintConfig {
     /// Per-rule settings keyed by rule id (only ids of [`crate::lint::RULES`]).
     #[serde(default, deserialize_with = "deserialize_rules")]
     pub rules: BTreeMap<String, RuleConfig>,
-    /// Repository-relative path globs of files the linter skips (validated when loaded).
-    #[serde(default, deserialize_with = "deserialize_globs")]
-    pub exclude: Vec<String>,
+    /// Repository-relative path globs of files the linter skips (compiled when loaded).
+    #[serde(default)]
+    pub exclude: ExcludeGlobs,
     /// Repository-relative path of the baseline file (written by `--write-baseline`): known
     /// findings it lists are not reported. Used when `--baseline` is not given, so the
     /// pre-commit hooks and the CI templates pick it up with no extra argument.
@@ -98,28 +98,115 @@ impl LintConfig {
         self.rules.get(rule_id).and_then(|r| r.severity)
     }
 
-    /// Compiles `exclude` into one matcher for repository-relative `/` paths.
-    ///
-    /// `*` and `?` do not cross `/`; `**` does. A pattern also matches everything below a
-    /// directory it matches, so `force-app/legacy` excludes the whole folder. A leading `./` or
-    /// `/` is ignored (patterns are always relative to the repository root).
-    pub fn exclude_set(&self) -> Result<GlobSet, ConfigError> {
-        let mut builder = GlobSetBuilder::new();
-        for (i, pattern) in self.exclude.iter().enumerate() {
-            let globs = compile_exclude(pattern).map_err(|message| ConfigError {
-                origin: String::new(),
-                line: None,
-                column: None,
-                key: Some(format!("lint.exclude[{i}]")),
-                message: format!("`lint.exclude[{i}]`: {message}"),
-            })?;
-            for glob in globs {
-                builder.add(glob);
-            }
-        }
-        builder
-            .build()
+    /// `exclude` as one matcher for repository-relative `/` paths (compiled when loaded; see
+    /// [`ExcludeGlobs`]).
+    pub fn exclude_set(&self) -> &GlobSet {
+        &self.exclude.set
+    }
+}
+
+/// `lint.exclude`: the patterns as written and compiled, when loaded, into one matcher for
+/// repository-relative `/` paths.
+///
+/// `*` and `?` do not cross `/`; `**` does. A pattern also matches everything below a
+/// directory it matches, so `force-app/legacy` excludes the whole folder. A leading `./` or
+/// `/` is ignored (patterns are always relative to the repository root). Equal when written
+/// alike (also to a list of strings); written back as the list of patterns.
+#[derive(Clone, Default)]
+pub struct ExcludeGlobs {
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl ExcludeGlobs {
+    /// Compiles `patterns`; an error names the key (`lint.exclude[1]`) but has no line.
+    pub fn new(patterns: Vec<String>) -> Result<ExcludeGlobs, ConfigError> {
+        let globs = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                compile_exclude(p).map_err(|m| keyed_error(format!("lint.exclude[{i}]"), m))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        ExcludeGlobs::from_globs(patterns, globs.into_iter().flatten())
             .map_err(|e| ConfigError::plain("", format!("`lint.exclude`: {e}")))
+    }
+
+    fn from_globs(
+        patterns: Vec<String>,
+        globs: impl IntoIterator<Item = Glob>,
+    ) -> Result<ExcludeGlobs, globset::Error> {
+        let mut builder = GlobSetBuilder::new();
+        for glob in globs {
+            builder.add(glob);
+        }
+        Ok(ExcludeGlobs {
+            patterns,
+            set: builder.build()?,
+        })
+    }
+
+    /// The patterns as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// The compiled matcher.
+    pub fn set(&self) -> &GlobSet {
+        &self.set
+    }
+}
+
+impl std::ops::Deref for ExcludeGlobs {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.patterns
+    }
+}
+
+impl fmt::Debug for ExcludeGlobs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.patterns.fmt(f)
+    }
+}
+
+impl PartialEq for ExcludeGlobs {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+impl Eq for ExcludeGlobs {}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for ExcludeGlobs {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        self.patterns.len() == other.len()
+            && self
+                .patterns
+                .iter()
+                .zip(other)
+                .all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl Serialize for ExcludeGlobs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.patterns.serialize(s)
+    }
+}
+
+/// A list of [`GlobPattern`]s (`null` is none), each compiled as it is read.
+impl<'de> Deserialize<'de> for ExcludeGlobs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items = Option::<Vec<GlobPattern>>::deserialize(d)?.unwrap_or_default();
+        let mut patterns = Vec::with_capacity(items.len());
+        let mut globs = Vec::new();
+        for item in items {
+            let (pattern, compiled) = item.into_parts();
+            patterns.push(pattern);
+            globs.extend(compiled);
+        }
+        ExcludeGlobs::from_globs(patterns, globs).map_err(de::Error::custom)
     }
 }
 
@@ -332,7 +419,7 @@ lint:
     #[test]
     fn exclude_set_matches_repo_relative_paths() {
         let c = ok("lint:\n  exclude:\n    - \"force-app/main/legacy\"\n    - \"**/*Mock.cls\"\n    - \"./scripts/*.cls\"\n    - \"/Tmp.cls\"\n");
-        let set = c.lint.exclude_set().unwrap();
+        let set = c.lint.exclude_set();
         assert!(set.is_match("force-app/main/legacy/classes/A.cls"));
         assert!(set.is_match("force-app/main/legacy"));
         assert!(!set.is_match("force-app/main/legacyX/A.cls"));
@@ -342,13 +429,9 @@ lint:
         assert!(!set.is_match("scripts/sub/A.cls"), "`*` does not cross `/`");
         assert!(set.is_match("Tmp.cls"));
         assert!(!set.is_match("force-app/main/default/classes/Service.cls"));
-        assert!(LintConfig::default().exclude_set().unwrap().is_empty());
+        assert!(LintConfig::default().exclude_set().is_empty());
 
-        let bad = LintConfig {
-            exclude: vec!["ok".into(), "a/{b".into()],
-            ..LintConfig::default()
-        };
-        let e = bad.exclude_set().unwrap_err();
+        let e = ExcludeGlobs::new(vec!["ok".into(), "a/{b".into()]).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("lint.exclude[1]"));
         assert!(
             e.to_string()

@@ -244,7 +244,7 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
         Some(p) => Config::load(p)?,
         None => Config::discover(&sources.root)?,
     };
-    let exclude = config.lint.exclude_set()?;
+    let exclude = config.lint.exclude_set();
     let severity = |rule: &str, default: Severity| -> Option<Severity> {
         match config.lint.severity_override(rule) {
             Some(RuleSeverity::Off) => None,

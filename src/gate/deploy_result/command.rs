@@ -48,11 +48,7 @@ pub fn thresholds(
     config: &CoverageConfig,
 ) -> Result<(f64, Vec<Tier>), GateError> {
     let tiers = if tier_flags.is_empty() {
-        config
-            .tiers
-            .iter()
-            .map(Tier::from_config)
-            .collect::<Result<Vec<_>, _>>()?
+        config.tiers.iter().map(Tier::from_config).collect()
     } else {
         tier_flags
             .iter()
@@ -138,7 +134,7 @@ pub fn run(c: &DeployResult) -> Result<DeployReport, GateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::config::{CoverageTier, Percent};
+    use crate::gate::config::{ClassGlobs, CoverageTier, Percent};
 
     fn config(min: Option<f64>, tiers: &[(&str, f64, &str)]) -> CoverageConfig {
         CoverageConfig {
@@ -148,7 +144,7 @@ mod tests {
                 .map(|(name, min, glob)| CoverageTier {
                     name: name.to_string(),
                     min: Percent(*min),
-                    classes: vec![glob.to_string()],
+                    classes: ClassGlobs::new(&[glob.to_string()]).unwrap(),
                 })
                 .collect(),
         }

@@ -34,11 +34,11 @@ pub use command::{run, DeployResult};
 
 use super::sf_result::{ClassCoverage, ComponentFailure, Kind, Parsed};
 use super::GateError;
-use crate::gate::config::CoverageTier;
+use crate::gate::config::{ClassGlobs, CoverageTier};
 use crate::report::markdown::escape_cell;
 use crate::report::results::{CheckResult, ResultsReport};
 use crate::report::{fingerprint, ExitCode, Finding, Render, RuleInfo, Severity};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -59,7 +59,8 @@ pub const TEST_FAILURE: RuleInfo = RuleInfo {
     default_severity: Severity::Error,
 };
 
-/// A coverage tier, compiled.
+/// A coverage tier, compiled: from `gate.coverage.tiers` (compiled when `.sfci.yml` was
+/// loaded) or a `--tier` flag.
 #[derive(Debug, Clone)]
 pub struct Tier {
     pub name: String,
@@ -75,27 +76,23 @@ impl Tier {
                 "tier `{name}`: minimum {min} is not a percentage from 0 to 100"
             )));
         }
-        let mut b = GlobSetBuilder::new();
-        for p in patterns {
-            b.add(
-                GlobBuilder::new(p)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| {
-                        GateError(format!("tier `{name}`: invalid glob `{p}`: {}", e.kind()))
-                    })?,
-            );
-        }
-        Ok(Tier {
-            name: name.to_string(),
-            min,
-            patterns: patterns.to_vec(),
-            set: b.build().map_err(|e| GateError(e.to_string()))?,
-        })
+        let classes =
+            ClassGlobs::new(patterns).map_err(|e| GateError(format!("tier `{name}`: {e}")))?;
+        Ok(Tier::with_classes(name, min, &classes))
     }
 
-    pub fn from_config(t: &CoverageTier) -> Result<Tier, GateError> {
-        Tier::new(&t.name, t.min.0, &t.classes)
+    fn with_classes(name: &str, min: f64, classes: &ClassGlobs) -> Tier {
+        Tier {
+            name: name.to_string(),
+            min,
+            patterns: classes.patterns().to_vec(),
+            set: classes.set().clone(),
+        }
+    }
+
+    /// The tier as loaded: its globs were checked and compiled then, so this cannot fail.
+    pub fn from_config(t: &CoverageTier) -> Tier {
+        Tier::with_classes(&t.name, t.min.0, &t.classes)
     }
 
     /// `--tier NAME=MIN:GLOB,GLOB` (`critical=100:Payment*,Order*`).
