@@ -179,7 +179,7 @@ fn check_owners(co: &CodeOwners, client: &Client) -> Result<(Vec<Finding>, usize
     let mut out = Vec::new();
     let owners = distinct_owners(co);
     let mut push =
-        |rule: &crate::rules::Rule, owner: &str, line: u32, column: u32, message: String| {
+        |rule: &super::rules::Rule, owner: &str, line: u32, column: u32, message: String| {
             out.push(Finding {
                 rule: rule.id.into(),
                 severity: rule.default_severity,
