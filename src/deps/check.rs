@@ -4,8 +4,9 @@
 //!
 //! `run` is the pipeline; its stages are in their own modules: [`super::teams`] (team
 //! fallback), [`super::change`] (the change and its base), [`super::scan`] (facts),
-//! [`super::select`] (test selection), [`super::render`] (the team graph) and
-//! [`super::approvals`] (`--approvals`).
+//! [`super::rules`] (one file per rule with its check, run over a
+//! [`Context`](super::rules::Context)), [`super::select`] (test selection),
+//! [`super::render`] (the team graph) and [`super::approvals`] (`--approvals`).
 
 use super::change::{self, Base};
 use super::extract;

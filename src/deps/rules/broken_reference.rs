@@ -1,5 +1,5 @@
-//! The `broken-reference` rule of `validate-deps`: its declaration (the doc comment on [`RULE`] is its
-//! documentation) and its check.
+//! The `broken-reference` rule of `validate-deps`: its declaration (the doc comment on [`RULE`] is
+//! its documentation) and its check.
 
 use super::{Check, Context, Rule};
 use crate::deps::graph::{key, Key};

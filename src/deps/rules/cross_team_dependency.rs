@@ -1,5 +1,5 @@
-//! The `cross-team-dependency` rule of `validate-deps`: its declaration (the doc comment on [`RULE`] is its
-//! documentation) and its check.
+//! The `cross-team-dependency` rule of `validate-deps`: its declaration (the doc comment on
+//! [`RULE`] is its documentation) and its check.
 
 use super::{Check, Context, Rule};
 use crate::report::{Finding, Severity};

@@ -1,6 +1,6 @@
-//! The `open-change-conflict` rule of `validate-deps --conflicts`: its declaration (the doc comment on
-//! [`RULE`] is its documentation). [`conflicts`](crate::deps::conflicts) checks it: the
-//! open changes are compared pairwise in one pass that reports every `open-change-*` rule.
+//! The `open-change-conflict` rule of `validate-deps --conflicts`: its declaration (the doc comment
+//! on [`RULE`] is its documentation). [`conflicts`](crate::deps::conflicts) checks it: the open
+//! changes are compared pairwise in one pass that reports every `open-change-*` rule.
 
 use super::{Check, Rule};
 

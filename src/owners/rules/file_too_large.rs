@@ -1,6 +1,7 @@
 //! The `file-too-large` rule of `codeowners-check`: its declaration (the doc comment on [`RULE`] is
 //! its documentation). The parser reports it as it reads the file
-//! ([`CodeOwners::problems`](crate::owners::model::CodeOwners)): GitHub reads no rule from such a file, so the parser reports it instead of reading it.
+//! ([`CodeOwners::problems`](crate::owners::model::CodeOwners)): GitHub reads no rule from such a
+//! file, so the parser reports it instead of reading it.
 
 use super::{Check, Rule};
 

@@ -6,8 +6,11 @@
 //! line (`syntax-error`, `unsupported-syntax`, `file-too-large`);
 //! [`offline_problems`](super::offline_problems) runs the offline checks of [`RULES`] in
 //! order (`duplicate-pattern`, `shadowed-rule`, `pattern-matches-nothing`, `unowned-file`);
-//! the forge checks (`unknown-owner`, `owner-without-write-access`) and `missing-approval`
-//! are the loops of [`check`](super::check) that ask the forge.
+//! [`check::validate`](super::check::validate) with a forge token asks the forge about each
+//! distinct owner once, then runs the forge checks (`unknown-owner`,
+//! `owner-without-write-access`) over the answers ([`ForgeContext`]);
+//! [`check::approvals`](super::check::approvals) evaluates the approvals, then runs
+//! `missing-approval` over them ([`ApprovalContext`]).
 
 pub mod duplicate_pattern;
 pub mod file_too_large;
@@ -31,11 +34,14 @@ pub use unknown_owner::RULE as UNKNOWN_OWNER;
 pub use unowned_file::RULE as UNOWNED;
 pub use unsupported_syntax::RULE as UNSUPPORTED;
 
+use super::approvals::Status;
 use super::matcher::Matcher;
 use super::model::{CodeOwners, Problem};
 use super::validate::{scan, FileScan};
-use crate::report::RuleInfo;
+use crate::forge::Standing;
+use crate::report::{fingerprint, Finding, RuleInfo};
 use globset::GlobSet;
+use std::collections::BTreeMap;
 
 /// A `codeowners-check` rule: its id, severity, summary and documentation, and its [`Check`].
 pub type Rule = crate::rules::Rule<Check>;
@@ -47,10 +53,12 @@ pub enum Check {
     Parser,
     /// An offline check of the file (and the tracked files): pushes its problems.
     Offline(fn(&Context, &mut Vec<Problem>)),
-    /// `validate` with a forge token ([`check::validate`](super::check::validate)).
-    Forge,
-    /// The `approvals` run ([`check::approvals`](super::check::approvals)).
-    Approvals,
+    /// `validate` with a forge token ([`check::validate`](super::check::validate)): over
+    /// what the forge said of each owner, pushes its findings.
+    Forge(fn(&ForgeContext, &mut Vec<Finding>)),
+    /// The `approvals` run ([`check::approvals`](super::check::approvals)): over the
+    /// requirements of the changed files and their approvals, pushes its findings.
+    Approvals(fn(&ApprovalContext, &mut Vec<Finding>)),
 }
 
 /// What every offline check reads.
@@ -96,6 +104,49 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What the forge checks read: what the forge said of each owner.
+pub struct ForgeContext<'a> {
+    pub co: &'a CodeOwners,
+    /// Each distinct owner the forge was asked about (users, teams, groups: not e-mail
+    /// addresses or GitLab roles), in name order.
+    pub owners: Vec<OwnerStanding>,
+}
+
+/// An owner, the first CODEOWNERS place naming it, and how it stands on the forge.
+pub struct OwnerStanding {
+    pub owner: String,
+    pub line: u32,
+    pub column: u32,
+    pub standing: Standing,
+}
+
+impl ForgeContext<'_> {
+    /// The finding of `rule` about owner `o`: at the first line naming it, the owner as
+    /// its symbol.
+    pub fn finding(&self, rule: &Rule, o: &OwnerStanding, message: String) -> Finding {
+        Finding {
+            rule: rule.id.into(),
+            severity: rule.default_severity,
+            file: self.co.path.clone(),
+            line: o.line,
+            column: o.column,
+            symbol: Some(o.owner.clone()),
+            message,
+            fingerprint: fingerprint(&[rule.id, &self.co.path, &o.owner]),
+            chain: Vec::new(),
+            in_change: false,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// What the approval checks read: the target branch's CODEOWNERS, and each requirement
+/// of the changed files with the approvals that count for it.
+pub struct ApprovalContext<'a> {
+    pub co: &'a CodeOwners,
+    pub statuses: &'a [Status],
+}
+
 /// Every rule of `codeowners-check`, in documentation order: those of `validate`, then
 /// `missing-approval` (`approvals`). Ids are part of the interface.
 pub const RULES: &[Rule] = &[
@@ -115,7 +166,7 @@ pub const RULES: &[Rule] = &[
 pub fn validate_rules() -> Vec<RuleInfo> {
     RULES
         .iter()
-        .filter(|r| !matches!(r.check, Check::Approvals))
+        .filter(|r| !matches!(r.check, Check::Approvals(_)))
         .map(|r| r.info())
         .collect()
 }

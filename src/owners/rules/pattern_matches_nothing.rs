@@ -1,5 +1,5 @@
-//! The `pattern-matches-nothing` rule of `codeowners-check validate`: its declaration (the doc comment on
-//! [`RULE`] is its documentation) and its check.
+//! The `pattern-matches-nothing` rule of `codeowners-check validate`: its declaration (the doc
+//! comment on [`RULE`] is its documentation) and its check.
 
 use super::{Check, Context, Rule};
 use crate::owners::model::Problem;

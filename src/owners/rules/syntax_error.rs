@@ -1,6 +1,7 @@
 //! The `syntax-error` rule of `codeowners-check`: its declaration (the doc comment on [`RULE`] is
 //! its documentation). The parser reports it as it reads the file
-//! ([`CodeOwners::problems`](crate::owners::model::CodeOwners)): a line that is not valid syntax cannot become a rule, so finding it is part of reading it.
+//! ([`CodeOwners::problems`](crate::owners::model::CodeOwners)): a line that is not valid syntax
+//! cannot become a rule, so finding it is part of reading it.
 
 use super::{Check, Rule};
 

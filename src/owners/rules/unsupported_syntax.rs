@@ -1,6 +1,7 @@
-//! The `unsupported-syntax` rule of `codeowners-check`: its declaration (the doc comment on [`RULE`] is
-//! its documentation). The parser reports it as it reads the file
-//! ([`CodeOwners::problems`](crate::owners::model::CodeOwners)): the pattern is judged as the line is read, and such a line never becomes a rule.
+//! The `unsupported-syntax` rule of `codeowners-check`: its declaration (the doc comment on
+//! [`RULE`] is its documentation). The parser reports it as it reads the file
+//! ([`CodeOwners::problems`](crate::owners::model::CodeOwners)): the pattern is judged as the line
+//! is read, and such a line never becomes a rule.
 
 use super::{Check, Rule};
 
