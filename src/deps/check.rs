@@ -4,12 +4,13 @@
 //!
 //! `run` is the pipeline; its stages are in their own modules: [`super::teams`] (team
 //! fallback), [`super::change`] (the change and its base), [`super::scan`] (facts),
-//! [`super::select`] (test selection), [`super::render`] (the team graph) and
-//! [`super::approvals`] (`--approvals`).
+//! [`super::rules`] (one file per rule with its check, run over a
+//! [`Context`](super::rules::Context)), [`super::select`] (test selection),
+//! [`super::render`] (the team graph) and [`super::approvals`] (`--approvals`).
 
-use super::change::{self, teamed, Base, Change};
+use super::change::{self, Base};
 use super::extract;
-use super::graph::{key, Graph, Key};
+use super::graph::{Graph, Key};
 use super::model::FileFacts;
 use super::render::render_graph;
 use super::scan::{scan, scan_change};
@@ -17,14 +18,14 @@ use super::select::select_tests;
 use super::teams::Teams;
 use crate::apex::model::FileModel;
 use crate::config::Config;
-use crate::report::{fingerprint, Finding, FindingsReport, Severity};
+use crate::report::FindingsReport;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub const TOOL: &str = "validate-deps";
 
-use super::rules::{rules, BROKEN, CROSS_TEAM, FORBIDDEN, PARSE_ERROR};
+use super::rules::{pairs, rules, ChangeContext, Check, Context, PairInfo, RULES};
 
 #[derive(Debug, Clone, Default)]
 pub struct DepsOptions {
@@ -56,44 +57,11 @@ pub enum DepsError {
     Other(String),
 }
 
-/// A (from, to) component pair with its first reference and reference count.
-struct PairInfo {
-    fact: usize,
-    line: u32,
-    column: u32,
-    count: usize,
-}
-
-fn pairs(g: &Graph) -> BTreeMap<(usize, usize), PairInfo> {
-    let mut out: BTreeMap<(usize, usize), PairInfo> = BTreeMap::new();
-    for e in &g.edges {
-        out.entry((e.from, e.to))
-            .and_modify(|p| p.count += 1)
-            .or_insert(PairInfo {
-                fact: e.fact,
-                line: e.line,
-                column: e.column,
-                count: 1,
-            });
-    }
-    out
-}
-
 /// What a run produced: the report, and the team graph (for `--graph` and the note).
 pub struct Outcome {
     pub report: FindingsReport,
     /// Team graph: (from team, to team) → reference count.
     pub team_edges: BTreeMap<(String, String), usize>,
-}
-
-/// What the checks found so far.
-#[derive(Default)]
-struct Found {
-    findings: Vec<Finding>,
-    /// (from team, to team) → reference count, over the cross-team pairs reported on.
-    team_edges: BTreeMap<(String, String), usize>,
-    /// Rule → the files it looked at.
-    checked: BTreeMap<String, Vec<String>>,
 }
 
 /// Scans, attributes teams, builds the graph and reports on it: the whole repository,
@@ -143,44 +111,67 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
     let g = Graph::build(&facts, &|rel: &str| teams.team_of(rel));
     let head_pairs = pairs(&g);
 
-    let mut found = Found::default();
-    let changed_files = match &change {
-        None => {
-            every_edge(&g, &teams, &facts, &head_pairs, &mut found);
-            Vec::new()
+    let changed: HashSet<&str> = change
+        .iter()
+        .flat_map(|c| c.files.iter().map(String::as_str))
+        .collect();
+    let base = change
+        .as_ref()
+        .map(|c| Base::of(&g, &facts, c, &changed, &|rel: &str| teams.team_of(rel)));
+    let ctx = Context::new(
+        &g,
+        &teams,
+        &facts,
+        &head_pairs,
+        base.as_ref().map(|base| ChangeContext {
+            files: &changed,
+            base,
+        }),
+    );
+    let mut findings = Vec::new();
+    let mut checked = BTreeMap::new();
+    for rule in RULES {
+        if let Check::Run {
+            check,
+            checked: files,
+        } = rule.check
+        {
+            check(&ctx, &mut findings);
+            if let Some(files) = files(&ctx) {
+                checked.insert(rule.id.to_string(), files);
+            }
         }
-        Some(change) => {
-            let removed = what_the_change_adds(&g, &teams, &facts, &head_pairs, change, &mut found);
+    }
+    let team_edges = ctx.team_edges();
+    let changed_files = match (&change, &base) {
+        (Some(change), Some(base)) => {
             if let Some(path) = &opts.select_tests {
                 let selection = Selection {
                     tests: path,
                     uncovered: opts.uncovered.as_deref(),
                 };
-                selection.write(&g, &facts, models, &change.files, &removed)?;
+                selection.write(&g, &facts, models, &change.files, &base.removed)?;
             }
             change.files.clone()
         }
+        _ => Vec::new(),
     };
-    parse_problems(&facts, &mut found);
 
     let mut report = FindingsReport {
         tool: TOOL,
         version: env!("CARGO_PKG_VERSION"),
         rules: rules(),
-        findings: found.findings,
-        checked: found.checked,
+        findings,
+        checked,
         summary: summary(&facts, analysed, &g, &head_pairs, opts.base.is_some()),
         changed_files,
         duration: started.elapsed(),
     };
     report.sort();
     if let Some(path) = &opts.graph {
-        write_file(path, &render_graph(path, &found.team_edges)?)?;
+        write_file(path, &render_graph(path, &team_edges)?)?;
     }
-    Ok(Outcome {
-        report,
-        team_edges: found.team_edges,
-    })
+    Ok(Outcome { report, team_edges })
 }
 
 /// The options that only make sense together.
@@ -196,140 +187,6 @@ fn check_options(opts: &DepsOptions) -> Result<(), DepsError> {
         ));
     }
     Ok(())
-}
-
-/// The whole repository: every cross-team pair (a warning; a denied one an error).
-fn every_edge(
-    g: &Graph,
-    teams: &Teams,
-    facts: &[FileFacts],
-    head_pairs: &BTreeMap<(usize, usize), PairInfo>,
-    found: &mut Found,
-) {
-    for ((from, to), p) in head_pairs {
-        edge_finding(
-            g,
-            teams,
-            facts,
-            *from,
-            *to,
-            p,
-            false,
-            &mut found.findings,
-            &mut found.team_edges,
-        );
-    }
-    found.checked.insert(
-        CROSS_TEAM.id.into(),
-        facts
-            .iter()
-            .filter(|f| !f.refs.is_empty())
-            .map(|f| f.rel.clone())
-            .collect(),
-    );
-}
-
-/// A change: the cross-team pairs that did not exist at base, and the references to
-/// components it deletes or renames. Returns those components.
-fn what_the_change_adds(
-    g: &Graph,
-    teams: &Teams,
-    facts: &[FileFacts],
-    head_pairs: &BTreeMap<(usize, usize), PairInfo>,
-    change: &Change,
-    found: &mut Found,
-) -> HashMap<Key, (String, String)> {
-    let changed: HashSet<&str> = change.files.iter().map(String::as_str).collect();
-    let base = Base::of(g, facts, change, &changed, &|rel: &str| teams.team_of(rel));
-    for ((from, to), p) in head_pairs {
-        let (fc, tc) = (&g.components[*from], &g.components[*to]);
-        if !base.pairs.contains(&(teamed(fc), teamed(tc))) {
-            edge_finding(
-                g,
-                teams,
-                facts,
-                *from,
-                *to,
-                p,
-                true,
-                &mut found.findings,
-                &mut found.team_edges,
-            );
-        }
-    }
-    broken_references(g, facts, &base.removed, &changed, &mut found.findings);
-    let with_refs: Vec<String> = facts
-        .iter()
-        .filter(|f| changed.contains(f.rel.as_str()) && !f.refs.is_empty())
-        .map(|f| f.rel.clone())
-        .collect();
-    found
-        .checked
-        .insert(CROSS_TEAM.id.into(), with_refs.clone());
-    found.checked.insert(FORBIDDEN.id.into(), with_refs);
-    found.checked.insert(
-        BROKEN.id.into(),
-        facts
-            .iter()
-            .filter(|f| !f.refs.is_empty())
-            .map(|f| f.rel.clone())
-            .collect(),
-    );
-    base.removed
-}
-
-/// Broken references: components the change removed that a file still references (one
-/// finding per referencing component and removed component).
-fn broken_references(
-    g: &Graph,
-    facts: &[FileFacts],
-    removed: &HashMap<Key, (String, String)>,
-    changed: &HashSet<&str>,
-    findings: &mut Vec<Finding>,
-) {
-    let removed_keys: HashSet<Key> = removed.keys().cloned().collect();
-    let broken = g.unresolved_matching(facts, &removed_keys);
-    let mut seen: HashSet<(usize, Key)> = HashSet::new();
-    for u in &broken {
-        let r = &u.reference;
-        let Some((k, (name, team))) = r.kinds.iter().find_map(|&kind| {
-            let k = key(kind, &r.name);
-            removed.get(&k).map(|v| (k, v))
-        }) else {
-            continue;
-        };
-        if !seen.insert((u.from, k.clone())) {
-            continue;
-        }
-        let fc = &g.components[u.from];
-        let rel = &facts[u.fact].rel;
-        let mut extra = BTreeMap::new();
-        extra.insert("from".into(), fc.name.clone().into());
-        extra.insert("to".into(), name.clone().into());
-        extra.insert("from_team".into(), fc.team.clone().into());
-        extra.insert("to_team".into(), team.clone().into());
-        extra.insert("to_kind".into(), k.0.as_str().into());
-        findings.push(Finding {
-            rule: BROKEN.id.into(),
-            severity: Severity::Error,
-            file: rel.clone(),
-            line: r.line,
-            column: r.column,
-            symbol: Some(fc.name.clone()),
-            message: format!(
-                "{} ({}) still references {} {} ({}), which this change deletes or renames",
-                fc.name,
-                fc.team,
-                k.0.as_str(),
-                name,
-                team
-            ),
-            fingerprint: fingerprint(&[BROKEN.id, rel, &fc.name, &k.1]),
-            chain: Vec::new(),
-            in_change: changed.contains(rel.as_str()),
-            extra,
-        });
-    }
 }
 
 /// `--select-tests FILE` and `--uncovered FILE`.
@@ -373,31 +230,6 @@ impl Selection<'_> {
     }
 }
 
-/// Parse problems: a warning per problem, every file checked.
-fn parse_problems(facts: &[FileFacts], found: &mut Found) {
-    for f in facts {
-        for p in &f.problems {
-            found.findings.push(Finding {
-                rule: PARSE_ERROR.id.into(),
-                severity: Severity::Warning,
-                file: f.rel.clone(),
-                line: p.line,
-                column: p.column,
-                symbol: None,
-                message: p.message.clone(),
-                fingerprint: fingerprint(&[PARSE_ERROR.id, &f.rel, &p.message]),
-                chain: Vec::new(),
-                in_change: false,
-                extra: BTreeMap::new(),
-            });
-        }
-    }
-    found.checked.insert(
-        PARSE_ERROR.id.into(),
-        facts.iter().map(|f| f.rel.clone()).collect(),
-    );
-}
-
 /// The report's summary figures.
 fn summary(
     facts: &[FileFacts],
@@ -421,88 +253,6 @@ fn summary(
         if change_mode { "change" } else { "all" }.into(),
     );
     summary
-}
-
-#[allow(clippy::too_many_arguments)]
-fn edge_finding(
-    g: &Graph,
-    teams: &Teams,
-    facts: &[FileFacts],
-    from: usize,
-    to: usize,
-    p: &PairInfo,
-    change_mode: bool,
-    findings: &mut Vec<Finding>,
-    team_edges: &mut BTreeMap<(String, String), usize>,
-) {
-    let (fc, tc) = (&g.components[from], &g.components[to]);
-    if fc.team == tc.team {
-        return;
-    }
-    *team_edges
-        .entry((fc.team.clone(), tc.team.clone()))
-        .or_default() += p.count;
-    let denied = teams.config.is_denied(&fc.team, &tc.team);
-    if !denied && teams.config.is_allowed(&fc.team, &tc.team) {
-        return;
-    }
-    let (rule, severity) = if denied {
-        (FORBIDDEN.id, Severity::Error)
-    } else if change_mode {
-        (CROSS_TEAM.id, Severity::Error)
-    } else {
-        (CROSS_TEAM.id, Severity::Warning)
-    };
-    let rel = &facts[p.fact].rel;
-    let owners = teams.owners(&tc.team);
-    let approval = if denied {
-        format!("; .sfci.yml denies {} → {}", fc.team, tc.team)
-    } else if owners.is_empty() {
-        format!("; needs the approval of team {}", tc.team)
-    } else {
-        format!(
-            "; needs the approval of {} ({})",
-            tc.team,
-            owners.join(", ")
-        )
-    };
-    let refs = if p.count == 1 {
-        "1 reference".to_string()
-    } else {
-        format!("{} references", p.count)
-    };
-    let mut extra = BTreeMap::new();
-    extra.insert("from".into(), fc.name.clone().into());
-    extra.insert("to".into(), tc.name.clone().into());
-    extra.insert("from_team".into(), fc.team.clone().into());
-    extra.insert("to_team".into(), tc.team.clone().into());
-    extra.insert("from_kind".into(), fc.kind.as_str().into());
-    extra.insert("to_kind".into(), tc.kind.as_str().into());
-    extra.insert("references".into(), p.count.into());
-    if !owners.is_empty() {
-        extra.insert("to_owners".into(), owners.clone().into());
-    }
-    findings.push(Finding {
-        rule: rule.into(),
-        severity,
-        file: rel.clone(),
-        line: p.line,
-        column: p.column,
-        symbol: Some(fc.name.clone()),
-        message: format!(
-            "{} {} ({}) depends on {} {} ({}): {refs}{approval}",
-            fc.kind.as_str(),
-            fc.name,
-            fc.team,
-            tc.kind.as_str(),
-            tc.name,
-            tc.team
-        ),
-        fingerprint: fingerprint(&[rule, rel, &fc.name, tc.kind.as_str(), &tc.name]),
-        chain: Vec::new(),
-        in_change: change_mode,
-        extra,
-    });
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), DepsError> {

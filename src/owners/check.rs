@@ -20,6 +20,7 @@ pub use super::rules::{
     validate_rules, DUPLICATE, MATCHES_NOTHING, MISSING, NO_WRITE, SHADOWED, SYNTAX, TOO_LARGE,
     UNKNOWN_OWNER, UNOWNED, UNSUPPORTED,
 };
+use super::rules::{ApprovalContext, Check, ForgeContext, OwnerStanding, RULES};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OwnersError {
@@ -31,7 +32,6 @@ pub enum OwnersError {
     Other(String),
 }
 
-use crate::forge::Standing;
 pub use crate::forge::{Client, ForgeOptions};
 
 fn env(k: &str) -> Option<String> {
@@ -175,25 +175,11 @@ fn distinct_owners(co: &CodeOwners) -> Vec<(String, u32, u32)> {
     seen.into_iter().map(|(o, (l, c))| (o, l, c)).collect()
 }
 
+/// Asks the forge about each distinct owner once, then runs the forge checks of
+/// [`RULES`] over the answers. Returns their findings and the number of owners.
 fn check_owners(co: &CodeOwners, client: &Client) -> Result<(Vec<Finding>, usize), OwnersError> {
-    let mut out = Vec::new();
     let owners = distinct_owners(co);
-    let mut push =
-        |rule: &crate::rules::Rule, owner: &str, line: u32, column: u32, message: String| {
-            out.push(Finding {
-                rule: rule.id.into(),
-                severity: rule.default_severity,
-                file: co.path.clone(),
-                line,
-                column,
-                symbol: Some(owner.to_string()),
-                message,
-                fingerprint: fingerprint(&[rule.id, &co.path, owner]),
-                chain: Vec::new(),
-                in_change: false,
-                extra: BTreeMap::new(),
-            });
-        };
+    let mut asked = Vec::new();
     for (owner, line, column) in &owners {
         let Some(name) = owner.strip_prefix('@') else {
             continue; // e-mail owners cannot be looked up
@@ -201,10 +187,18 @@ fn check_owners(co: &CodeOwners, client: &Client) -> Result<(Vec<Finding>, usize
         if name.starts_with('@') {
             continue; // GitLab roles
         }
-        match client.owner_standing(owner, name)? {
-            Standing::Writer => {}
-            Standing::Unknown(why) => push(&UNKNOWN_OWNER, owner, *line, *column, why),
-            Standing::CannotWrite(why) => push(&NO_WRITE, owner, *line, *column, why),
+        asked.push(OwnerStanding {
+            owner: owner.clone(),
+            line: *line,
+            column: *column,
+            standing: client.owner_standing(owner, name)?,
+        });
+    }
+    let ctx = ForgeContext { co, owners: asked };
+    let mut out = Vec::new();
+    for rule in RULES {
+        if let Check::Forge(check) = rule.check {
+            check(&ctx, &mut out);
         }
     }
     Ok((out, owners.len()))
@@ -340,52 +334,11 @@ fn approval_report(
     started: Instant,
 ) -> FindingsReport {
     let mut findings = Vec::new();
-    for st in statuses
-        .iter()
-        .filter(|s| s.missing > 0 && !s.requirement.optional)
-    {
-        let r = &st.requirement;
-        let mut extra = BTreeMap::new();
-        extra.insert("section".into(), r.name.clone().into());
-        extra.insert("owners".into(), r.owners.clone().into());
-        extra.insert("approvals_required".into(), r.approvals_required.into());
-        extra.insert("approved_by".into(), st.approved_by.clone().into());
-        extra.insert("missing".into(), st.missing.into());
-        extra.insert("files".into(), r.files.clone().into());
-        let shown: Vec<&str> = r.files.iter().take(5).map(String::as_str).collect();
-        let more = r.files.len().saturating_sub(shown.len());
-        findings.push(Finding {
-            rule: MISSING.id.into(),
-            severity: Severity::Error,
-            file: co.path.clone(),
-            line: r.line.max(1),
-            column: 1,
-            symbol: Some(format!("{} (line {})", r.name, r.line)),
-            message: format!(
-                "{} (line {}): {} more approval(s) needed from {} (required {}, approved by {}) for {}{}",
-                r.name,
-                r.line,
-                st.missing,
-                r.owners.join(", "),
-                r.approvals_required,
-                if st.approved_by.is_empty() {
-                    "nobody".to_string()
-                } else {
-                    st.approved_by.join(", ")
-                },
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more file(s)")
-                } else {
-                    String::new()
-                }
-            ),
-            // One requirement per section and pattern: the rule's line tells them apart.
-            fingerprint: fingerprint(&[MISSING.id, &co.path, &r.name.to_lowercase(), &r.line.to_string()]),
-            chain: Vec::new(),
-            in_change: true,
-            extra,
-        });
+    let ctx = ApprovalContext { co, statuses };
+    for rule in RULES {
+        if let Check::Approvals(check) = rule.check {
+            check(&ctx, &mut findings);
+        }
     }
     let mut summary = BTreeMap::new();
     summary.insert("changed_files".into(), changed.len().into());

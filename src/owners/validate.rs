@@ -1,34 +1,22 @@
-//! Offline validation of a CODEOWNERS against the tracked files: the checks that need no forge.
+//! Offline validation of a CODEOWNERS against the tracked files: the checks that need no
+//! forge. Each is the check of its rule's file in [`rules`](super::rules) (declared
+//! [`Check::Offline`]); this module runs them and holds what they share: one pass over the
+//! tracked files ([`FileScan`]).
 //!
-//! Adds to the parser's problems (`syntax-error`, `unsupported-syntax`, `file-too-large`):
-//!
-//! * `duplicate-pattern`: a pattern that repeats an earlier one in the same section (GitHub: the
-//!   whole file). On GitHub two patterns are the same when they compile to the same match
-//!   (`foo/bar` and `/foo/bar`), and the earlier rule can never decide. On GitLab the key is
-//!   GitLab's normalised pattern within a section (`docs` and `/**/docs`; an exclusion `!x`
-//!   and an entry `x` share one key): GitLab keeps only the last entry, in the place of the
-//!   first.
-//! * `shadowed-rule`: a rule that matches tracked files but decides none of them, because for
-//!   every file it matches another rule of its section takes precedence (GitHub: a later line;
-//!   GitLab: a later entry, or an exclusion that removes the file from the section). Reported
-//!   only for rules that match at least one file, never for exclusions or for the earlier
-//!   copies of a duplicate pattern (those are `duplicate-pattern`s).
-//! * `pattern-matches-nothing`: no tracked file matches the pattern.
-//! * `unowned-file`: a tracked file without owners: GitHub, no rule decides it or the deciding
-//!   rule has no owners; GitLab, no required section (the default section or one without `^`)
-//!   has a deciding entry with owners. Files matching the allow-list are not reported. One
-//!   problem per file, line 0 (no place in CODEOWNERS), the file's path first in the message.
+//! The problems are the parser's (`syntax-error`, `unsupported-syntax`, `file-too-large`),
+//! then the offline checks' in [`RULES`] order (`duplicate-pattern`, `shadowed-rule`,
+//! `pattern-matches-nothing`, `unowned-file`): those about a CODEOWNERS line in line order,
+//! then those about a tracked file (line 0) in file order.
 //!
 //! The checks that look at files are skipped when `tracked_files` is empty. Each file is
 //! matched once through the compiled [`Matcher`] (one query per path component), in parallel;
 //! nothing loops over rules × files.
 
-use super::matcher::{compile_github, gitlab_normalize, Matcher};
-use super::model::{CodeOwners, Dialect, Problem};
-use super::rules::{DUPLICATE, MATCHES_NOTHING, SHADOWED, UNOWNED};
+use super::matcher::Matcher;
+use super::model::{CodeOwners, Problem};
+use super::rules::{unowned_file, Check, Context, RULES};
 use globset::GlobSet;
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// Validates `co` against `tracked_files` (repository-relative paths); returns the parser's
 /// problems followed by the offline checks' problems.
@@ -47,153 +35,36 @@ pub fn offline_problems_with(
     tracked_files: &[String],
     unowned_allow: &GlobSet,
 ) -> Vec<Problem> {
+    let ctx = Context::new(co, matcher, tracked_files, unowned_allow);
+    let mut found = Vec::new();
+    for rule in RULES {
+        if let Check::Offline(check) = rule.check {
+            check(&ctx, &mut found);
+        }
+    }
+    // Stable: at one place, the problems keep the order of RULES.
+    found.sort_by_key(|p| (p.line == 0, p.line, p.column));
     let mut out = co.problems.clone();
-    let mut found = duplicates(co);
-    let overridden = overridden_rules(co, matcher);
-    if !tracked_files.is_empty() {
-        let acc = scan(co, matcher, tracked_files);
-        for (i, rule) in co.rules.iter().enumerate() {
-            if acc.matched[i] == 0 {
-                found.push(Problem {
-                    rule: MATCHES_NOTHING.id,
-                    line: rule.line,
-                    column: rule.column,
-                    message: format!("`{}` matches no tracked file", pattern_of(co, i)),
-                });
-            } else if !acc.decided[i] && !rule.exclusion && !overridden[i] {
-                let Some((file, beater)) = acc.beaten[i] else {
-                    continue;
-                };
-                let b = &co.rules[beater];
-                let why = if b.exclusion {
-                    format!("the exclusion on line {} (`!{}`)", b.line, b.pattern)
-                } else {
-                    format!("line {} (`{}`)", b.line, b.pattern)
-                };
-                let scope = match (co.dialect, rule.section) {
-                    (Dialect::GitLab, Some(s)) => format!(" in section `{}`", co.sections[s].name),
-                    _ => String::new(),
-                };
-                found.push(Problem {
-                    rule: SHADOWED.id,
-                    line: rule.line,
-                    column: rule.column,
-                    message: format!(
-                        "`{}` never decides ownership: every tracked file it matches ({}) is decided \
-                         by another rule{scope}, e.g. `{}` by {why}",
-                        pattern_of(co, i),
-                        acc.matched[i],
-                        tracked_files[file]
-                    ),
-                });
-            }
-        }
-        found.sort_by_key(|p| (p.line, p.column));
-        out.extend(found);
-        let mut unowned = acc.unowned;
-        unowned.sort_by_key(|(f, _)| *f);
-        for (f, reason) in unowned {
-            let path = &tracked_files[f];
-            if unowned_allow.is_match(path) {
-                continue;
-            }
-            out.push(Problem {
-                rule: UNOWNED.id,
-                line: 0,
-                column: 0,
-                message: format!("{path}: no code owner ({reason})"),
-            });
-        }
-    } else {
-        found.sort_by_key(|p| (p.line, p.column));
-        out.extend(found);
-    }
-    out
-}
-
-fn pattern_of(co: &CodeOwners, i: usize) -> String {
-    let r = &co.rules[i];
-    if r.exclusion {
-        format!("!{}", r.pattern)
-    } else {
-        r.pattern.clone()
-    }
-}
-
-/// `duplicate-pattern` problems.
-fn duplicates(co: &CodeOwners) -> Vec<Problem> {
-    let mut seen: HashMap<(Option<usize>, String), usize> = HashMap::new();
-    let mut out = Vec::new();
-    for (i, rule) in co.rules.iter().enumerate() {
-        let key = match co.dialect {
-            Dialect::GitHub => match compile_github(&rule.pattern) {
-                Some(c) => (None, format!("{:?}\u{0}{}", c.mode, c.glob())),
-                None => (None, format!("never\u{0}{}", rule.pattern)),
-            },
-            Dialect::GitLab => (rule.section, gitlab_normalize(&rule.pattern)),
-        };
-        match seen.get(&key) {
-            Some(&first) => {
-                let f = &co.rules[first];
-                let effect = match co.dialect {
-                    Dialect::GitHub => "the earlier rule never applies".to_string(),
-                    Dialect::GitLab => format!(
-                        "GitLab keeps only this entry, at the position of line {}",
-                        f.line
-                    ),
-                };
-                let same = if pattern_of(co, first) == pattern_of(co, i) {
-                    String::new()
-                } else {
-                    format!(" (`{}`)", pattern_of(co, first))
-                };
-                out.push(Problem {
-                    rule: DUPLICATE.id,
-                    line: rule.line,
-                    column: rule.column,
-                    message: format!(
-                        "`{}` repeats the pattern of line {}{same}; {effect}",
-                        pattern_of(co, i),
-                        f.line
-                    ),
-                });
-            }
-            None => {
-                seen.insert(key, i);
-            }
-        }
-    }
-    out
-}
-
-/// Rules replaced by a later rule with the same pattern.
-fn overridden_rules(co: &CodeOwners, matcher: &Matcher) -> Vec<bool> {
-    let mut out = vec![false; co.rules.len()];
-    for t in 0..matcher.target_count() {
-        let (rules, effective) = matcher.target_rules(t);
-        for &r in rules {
-            out[r] = r != effective;
-        }
-    }
+    out.extend(found);
     out
 }
 
 /// What the files tell about the rules.
-struct Acc {
+pub struct FileScan {
     /// Files each rule matches.
-    matched: Vec<u32>,
+    pub matched: Vec<u32>,
     /// Whether each rule decides at least one file.
-    decided: Vec<bool>,
+    pub decided: Vec<bool>,
     /// For a rule that matched a file it did not decide: the first such file and the rule
     /// that beat it there.
-    beaten: Vec<Option<(usize, usize)>>,
-    /// Files without owners and why.
-    unowned: Vec<(usize, String)>,
+    pub beaten: Vec<Option<(usize, usize)>>,
+    /// Files without owners and why, in file order.
+    pub unowned: Vec<(usize, String)>,
 }
 
-impl Acc {
-    fn new(n: usize) -> Acc {
-        Acc {
+impl FileScan {
+    fn new(n: usize) -> FileScan {
+        FileScan {
             matched: vec![0; n],
             decided: vec![false; n],
             beaten: vec![None; n],
@@ -201,7 +72,7 @@ impl Acc {
         }
     }
 
-    fn merge(mut self, other: Acc) -> Acc {
+    fn merge(mut self, other: FileScan) -> FileScan {
         for (a, b) in self.matched.iter_mut().zip(other.matched) {
             *a += b;
         }
@@ -219,13 +90,15 @@ impl Acc {
     }
 }
 
-fn scan(co: &CodeOwners, matcher: &Matcher, files: &[String]) -> Acc {
+/// Matches each tracked file once (in parallel) and gathers what the files tell about the
+/// rules.
+pub(crate) fn scan(co: &CodeOwners, matcher: &Matcher, files: &[String]) -> FileScan {
     let n = co.rules.len();
-    files
+    let mut acc = files
         .par_iter()
         .enumerate()
         .fold(
-            || Acc::new(n),
+            || FileScan::new(n),
             |mut acc, (fi, path)| {
                 let eval = matcher.evaluate(path);
                 for s in &eval.sections {
@@ -256,64 +129,21 @@ fn scan(co: &CodeOwners, matcher: &Matcher, files: &[String]) -> Acc {
                         *slot = Some((fi, beater));
                     }
                 }
-                if let Some(reason) = unowned_reason(co, &eval.sections) {
+                if let Some(reason) = unowned_file::reason(co, &eval.sections) {
                     acc.unowned.push((fi, reason));
                 }
                 acc
             },
         )
-        .reduce(|| Acc::new(n), Acc::merge)
-}
-
-/// Why a file has no owner, or None when it has one.
-fn unowned_reason(co: &CodeOwners, sections: &[super::matcher::SectionEval]) -> Option<String> {
-    match co.dialect {
-        Dialect::GitHub => match sections.first().and_then(|s| s.decider) {
-            None => Some("no rule matches it".to_string()),
-            Some(d) if co.rules[d].owners.is_empty() => Some(format!(
-                "line {} (`{}`) decides it and has no owners",
-                co.rules[d].line, co.rules[d].pattern
-            )),
-            Some(_) => None,
-        },
-        Dialect::GitLab => {
-            let mut optional_only = false;
-            let mut excluded = false;
-            let mut empty = false;
-            for s in sections {
-                let required = s.section.is_none_or(|i| !co.sections[i].optional);
-                match s.decider {
-                    Some(d) if !co.rules[d].owners.is_empty() => {
-                        if required {
-                            return None;
-                        }
-                        optional_only = true;
-                    }
-                    Some(_) => empty = true,
-                    None => excluded |= s.excluded_by.is_some(),
-                }
-            }
-            let mut why: Vec<&str> = Vec::new();
-            if sections.is_empty() {
-                why.push("no rule matches it");
-            }
-            if optional_only {
-                why.push("only optional sections own it");
-            }
-            if excluded {
-                why.push("excluded by `!` patterns");
-            }
-            if empty {
-                why.push("a matching entry has no owners");
-            }
-            Some(why.join("; "))
-        }
-    }
+        .reduce(|| FileScan::new(n), FileScan::merge);
+    acc.unowned.sort_by_key(|(f, _)| *f);
+    acc
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::owners::model::Dialect;
     use crate::owners::parse::parse;
     use globset::{Glob, GlobSetBuilder};
 
