@@ -7,7 +7,7 @@ set -uo pipefail
 cd "${1:-$(dirname "$0")/..}"
 command -v jscpd >/dev/null || { echo "house_metrics.sh: jscpd is not installed (npm install -g jscpd)" >&2; exit 2; }
 echo "== lines"
-for f in src/forge/http.rs src/org/send.rs src/gate/prometheus.rs src/config.rs src/config src/lint/mod.rs src/app/gate.rs src/app/gate src/deps/check.rs src/gate/deploy_result.rs src/gate/error_rate.rs src/smoke/run.rs src/owners/check.rs src/apex/events.rs src/apex/model.rs src/net; do
+for f in src/forge/http.rs src/org/send.rs src/gate/prometheus.rs src/net src/config.rs src/config src/lint/mod.rs src/app/gate.rs src/app/gate src/deps/check.rs src/gate/deploy_result.rs src/gate/deploy_result src/gate/error_rate.rs src/smoke/run.rs src/owners/check.rs src/apex/events.rs src/apex/model.rs; do
   if [ -d "$f" ]; then echo "$(cat $f/*.rs | wc -l) $f/ ($(ls $f/*.rs | wc -l) files)"; elif [ -f "$f" ]; then wc -l < "$f" | sed "s|\$| $f|"; else echo "- $f (absent)"; fi
 done
 echo "src total: $(find src -name '*.rs' | xargs cat | wc -l)  tests total: $(find tests -name '*.rs' | xargs cat | wc -l)"

@@ -65,6 +65,39 @@ impl<T> de::Visitor<'_> for Parsed<T> {
     }
 }
 
+/// A value that must be a mapping, read as `T`: `key:` alone (a null) or a scalar is a type
+/// error showing `expecting`, as in the JSON Schema (`deps.teams.<name>`, `lint.rules.<id>`).
+pub struct Mapping<T> {
+    pub expecting: &'static str,
+    pub of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Mapping<T> {
+    pub const fn new(expecting: &'static str) -> Self {
+        Mapping {
+            expecting,
+            of: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> de::DeserializeSeed<'de> for Mapping<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> de::Visitor<'de> for Mapping<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+}
+
 // Deserialization helpers
 
 pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>

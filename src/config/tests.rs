@@ -6,11 +6,13 @@ use crate::deps::config::{EdgeRule, TeamConfig};
 use crate::gate::config::Percent;
 use crate::lint::config::RuleSeverity;
 
-fn err(text: &str) -> ConfigError {
+/// `text` as `.sfci.yml`, which must be refused (the sections' own tests use it too).
+pub(crate) fn err(text: &str) -> ConfigError {
     Config::from_str(text, ".sfci.yml").expect_err("config should be rejected")
 }
 
-fn ok(text: &str) -> Config {
+/// `text` as `.sfci.yml`, which must load.
+pub(crate) fn ok(text: &str) -> Config {
     Config::from_str(text, ".sfci.yml").expect("config should load")
 }
 

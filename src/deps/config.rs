@@ -9,7 +9,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
-use crate::config::de::{deserialize_globs, keyed_error, null_as_default, CheckedString};
+use crate::config::de::{deserialize_globs, keyed_error, null_as_default, CheckedString, Mapping};
 use crate::config::glob::{
     build_glob, check_glob_len, compile_exclude, names_nothing, normalize_rel,
 };
@@ -362,7 +362,9 @@ where
         fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut teams: Vec<(String, TeamConfig)> = Vec::new();
             while let Some(name) = map.next_key_seed(TeamName(&teams))? {
-                let team = map.next_value_seed(PresentTeam)?;
+                let team = map.next_value_seed(Mapping::<TeamConfig>::new(
+                    "a mapping such as `{ paths: [\"sales/**\"], owners: [\"@acme/sales\"] }`",
+                ))?;
                 teams.push((name, team));
             }
             Ok(teams)
@@ -392,26 +394,6 @@ impl de::Visitor<'_> for TeamName<'_> {
             return Err(E::custom(Invalid::DuplicateTeam(v.to_string())));
         }
         Ok(v.to_string())
-    }
-}
-
-/// A team's value must be a mapping: `sales:` alone (null) is an error, as in the JSON Schema.
-struct PresentTeam;
-
-impl<'de> de::DeserializeSeed<'de> for PresentTeam {
-    type Value = TeamConfig;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TeamConfig, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> de::Visitor<'de> for PresentTeam {
-    type Value = TeamConfig;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a mapping such as `{ paths: [\"sales/**\"], owners: [\"@acme/sales\"] }`")
-    }
-    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<TeamConfig, A::Error> {
-        TeamConfig::deserialize(de::value::MapAccessDeserializer::new(map))
     }
 }
 
@@ -452,16 +434,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, ConfigError};
-
-    fn err(text: &str) -> ConfigError {
-        Config::from_str(text, ".sfci.yml").expect_err("config should be rejected")
-    }
-
-    #[allow(dead_code)]
-    fn ok(text: &str) -> Config {
-        Config::from_str(text, ".sfci.yml").expect("config should load")
-    }
+    use crate::config::tests::{err, ok};
+    use crate::config::Config;
 
     #[test]
     fn keys_in_deps_are_checked() {

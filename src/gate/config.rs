@@ -392,15 +392,7 @@ impl Serialize for Freeze {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{Config, ConfigError};
-
-    fn err(text: &str) -> ConfigError {
-        Config::from_str(text, ".sfci.yml").expect_err("config should be rejected")
-    }
-
-    fn ok(text: &str) -> Config {
-        Config::from_str(text, ".sfci.yml").expect("config should load")
-    }
+    use crate::config::tests::{err, ok};
 
     #[test]
     fn gate_errors_name_key_and_line() {

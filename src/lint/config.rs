@@ -8,7 +8,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
-use crate::config::de::{keyed_error, GlobPattern};
+use crate::config::de::{keyed_error, GlobPattern, Mapping};
 use crate::config::glob::compile_exclude;
 use crate::config::{ConfigError, Invalid};
 
@@ -253,7 +253,9 @@ where
         fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut rules = BTreeMap::new();
             while let Some(id) = map.next_key_seed(RuleId)? {
-                let rule = map.next_value_seed(PresentRule)?;
+                let rule = map.next_value_seed(Mapping::<RuleConfig>::new(
+                    "a mapping such as `{ severity: warning }`",
+                ))?;
                 rules.insert(id.to_string(), rule);
             }
             Ok(rules)
@@ -262,39 +264,10 @@ where
     deserializer.deserialize_any(Rules)
 }
 
-/// A rule's value must be a mapping.
-struct PresentRule;
-
-impl<'de> de::DeserializeSeed<'de> for PresentRule {
-    type Value = RuleConfig;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<RuleConfig, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> de::Visitor<'de> for PresentRule {
-    type Value = RuleConfig;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a mapping such as `{ severity: warning }`")
-    }
-    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RuleConfig, A::Error> {
-        RuleConfig::deserialize(de::value::MapAccessDeserializer::new(map))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, ConfigError};
-
-    fn err(text: &str) -> ConfigError {
-        Config::from_str(text, ".sfci.yml").expect_err("config should be rejected")
-    }
-
-    #[allow(dead_code)]
-    fn ok(text: &str) -> Config {
-        Config::from_str(text, ".sfci.yml").expect("config should load")
-    }
+    use crate::config::tests::{err, ok};
 
     #[test]
     fn every_rule_id_is_accepted_and_maps_to_itself() {
