@@ -1,7 +1,9 @@
 //! What users see, pinned: every tool's reports on the repository's fixtures, as
 //! `insta` snapshots under `tests/snapshots/` — the text and `--format github` output
 //! with the exit status, and the JSON, JUnit, SARIF and Code Quality reports (plus the
-//! gate's Cobertura and Markdown where it writes them).
+//! gate's Cobertura and Markdown where it writes them). `smoke` runs against the fake org
+//! of `tests/fake_org/` (a passing and a failing release spec, a refused login, retries
+//! running out, presets) besides its offline commands.
 //!
 //! These snapshots are the one place where a fixture's expected findings are written:
 //! `tests/lint_cli.rs` keeps only assertions about a behaviour, and the tables of
@@ -9,15 +11,26 @@
 //! (`expected_md_tables_match_the_snapshots`).
 //!
 //! What varies between runs and machines is redacted by filters: the package version,
-//! durations, JUnit `time`/`timestamp`, and temporary paths. Review a change with
-//! `cargo insta review`, or accept it with `INSTA_UPDATE=always cargo test --test snapshots`;
-//! under `CI=true` a mismatch fails and nothing is written.
+//! durations, JUnit `time`/`timestamp`, temporary paths, and the fake org's URL and port.
+//! Review a change with `cargo insta review`, or accept it with
+//! `INSTA_UPDATE=always cargo test --test snapshots`; under `CI=true` a mismatch fails and
+//! nothing is written.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
 use common::{command, copy_dir, fixture, git};
+
+#[allow(dead_code, unused_imports)]
+#[path = "../src/forge/fake.rs"]
+mod fake;
+#[allow(unused_imports)]
+use sfci::forge::{ForgeError, HttpConfig};
+#[allow(dead_code)]
+mod fake_org;
+use fake::FakeResponse as R;
+use fake_org::{scenario_org, FakeOrg, API, ORG_ID, SCENARIO_2};
 
 const LINT: &str = env!("CARGO_BIN_EXE_lint-callout-mocks");
 const DEPS: &str = env!("CARGO_BIN_EXE_validate-deps");
@@ -46,6 +59,8 @@ struct Case<'a> {
     reports: Reports,
     /// Other files the run writes, relative to the reports folder: (flag, file name).
     extra: &'a [(&'a str, &'a str)],
+    /// More filters (e.g. [`smoke_filters`]): (regex, replacement).
+    redact: &'a [(String, &'a str)],
 }
 
 impl Case<'_> {
@@ -58,6 +73,7 @@ impl Case<'_> {
             env: &[],
             reports: Reports::All,
             extra: &[],
+            redact: &[],
         }
     }
 
@@ -96,6 +112,9 @@ impl Case<'_> {
         let output = self.run(&args);
 
         let mut settings = settings(&[self.dir, out]);
+        for (re, name) in self.redact {
+            settings.add_filter(re, *name);
+        }
         let bin = Path::new(self.bin).file_name().unwrap().to_string_lossy();
         // The command as a reader would type it: fixtures repository-relative, temporary
         // folders as [TMP].
@@ -443,6 +462,126 @@ fn smoke_offline() {
         };
         case.check();
     }
+}
+
+// --- smoke against an org (the fake org of `tests/smoke_cli.rs`) ---------------------------
+
+/// What varies in a run against the fake org at `url`: its URL and port, and each check's
+/// duration, which ends its line as ` (4ms)` — or is left out when under a millisecond, so it
+/// is removed rather than replaced.
+fn smoke_filters(url: &str) -> Vec<(String, &'static str)> {
+    let host = url.trim_start_matches("http://");
+    vec![
+        (regex::escape(url), "[ORG_URL]"),
+        (regex::escape(host), "[ORG_HOST]"),
+        (
+            r"(?m)^((?:PASS|FAIL|ERROR|SKIP) .*) \(\d+(?:\.\d+)?(?:ms|s|m \d+s|h \d+m)\)$".into(),
+            "$1",
+        ),
+    ]
+}
+
+/// Scenario 2's release spec against a healthy org (exit 0) and against the org of the
+/// incident (exit 1: the approval process inactive, Sales_Ops unassigned, the pricing flag on,
+/// the Apex throwing), with every report and the Markdown summary.
+#[test]
+fn smoke_scenario_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("smoke.yml"), SCENARIO_2).unwrap();
+    let var = format!("EXPECTED_ORG={ORG_ID}");
+    let args = ["--var", var.as_str()];
+    for (name, healthy, extra) in [
+        ("smoke_scenario-2_pass", true, &[][..]),
+        (
+            "smoke_scenario-2_fail",
+            false,
+            &[("--markdown", "summary.md")][..],
+        ),
+    ] {
+        let org = scenario_org(healthy);
+        let (auth, url) = (org.auth_url(), org.url());
+        let case = Case {
+            env: &[("SF_AUTH_URL", &auth)],
+            extra,
+            redact: &smoke_filters(&url),
+            ..Case::new(name, SMOKE, p, &args)
+        };
+        case.check();
+    }
+}
+
+/// Runs that cannot decide: exit 2, the checks `error`. The refresh token refused (no check
+/// runs), and the limits endpoint answering 503 until the retries run out (the query passes).
+#[test]
+fn smoke_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("smoke.yml"),
+        "checks:\n  - name: accounts exist\n    soql: SELECT Id FROM Account LIMIT 1\n    expect: {min: 1}\n  - name: api headroom\n    limits: DailyApiRequests\n    expect: {min_remaining: 10%}\n",
+    )
+    .unwrap();
+
+    let org = FakeOrg::start();
+    org.token(vec![R::json(
+        400,
+        serde_json::json!({"error": "invalid_grant", "error_description": "expired access/refresh token"}),
+    )]);
+    let (auth, url) = (org.auth_url(), org.url());
+    let case = Case {
+        env: &[("SF_AUTH_URL", &auth)],
+        redact: &smoke_filters(&url),
+        ..Case::new("smoke_auth-refused", SMOKE, p, &[])
+    };
+    case.check();
+
+    let org = FakeOrg::start();
+    org.soql(
+        "SELECT Id FROM Account LIMIT 1",
+        vec![serde_json::json!({"Id": "001000000000001AAA"})],
+    );
+    org.server.route(
+        "GET",
+        &format!("{API}/limits"),
+        vec![R::raw(503, "text/plain", "Service Unavailable").header("Retry-After", "0")],
+    );
+    let (auth, url) = (org.auth_url(), org.url());
+    let case = Case {
+        env: &[("SF_AUTH_URL", &auth)],
+        redact: &smoke_filters(&url),
+        reports: Reports::Json,
+        extra: &[("--junit", "junit.xml")],
+        ..Case::new("smoke_retries-exhausted", SMOKE, p, &["--retries", "2"])
+    };
+    case.check();
+}
+
+/// Two presets at once: a failed queueable job since the deployment (exit 1) and the org's
+/// identity.
+#[test]
+fn smoke_presets() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = FakeOrg::start();
+    let q = "SELECT Id, ApexClass.Name, JobType, Status, ExtendedStatus FROM AsyncApexJob WHERE Status = 'Failed' AND CreatedDate >= 2026-11-27T22:00:00Z";
+    org.soql(q, vec![serde_json::json!({"Id": "707x", "ApexClass": {"Name": "InvoiceSync"}, "JobType": "Queueable", "Status": "Failed", "ExtendedStatus": "System.CalloutException: Read timed out"})]);
+    org.soql("SELECT Id, ApexClass.Name, NumberOfErrors, ExtendedStatus FROM AsyncApexJob WHERE JobType = 'BatchApex' AND NumberOfErrors > 0 AND CreatedDate >= 2026-11-27T22:00:00Z", vec![]);
+    let (auth, url) = (org.auth_url(), org.url());
+    let args = [
+        "--preset",
+        "no-failed-async-jobs",
+        "--preset",
+        "org-identity",
+        "--var",
+        "DEPLOY_STARTED_AT=2026-11-27T22:00:00Z",
+    ];
+    let case = Case {
+        env: &[("SF_AUTH_URL", &auth), ("EXPECTED_ORG_ID", ORG_ID)],
+        redact: &smoke_filters(&url),
+        reports: Reports::Json,
+        ..Case::new("smoke_presets", SMOKE, dir.path(), &args)
+    };
+    case.check();
 }
 
 // --- EXPECTED.md, checked against the snapshots ---------------------------------------------

@@ -2,7 +2,8 @@
 //! scripted loopback server of the forge tests, loaded with the documented wire formats —
 //! OAuth 2.0 token endpoint (refresh-token grant, rotating refresh tokens), REST and
 //! Tooling `query` (with `nextRecordsUrl` pages), `limits`, `tooling/executeAnonymous`,
-//! `Sforce-Limit-Info` — and able to answer any of them with a failure instead.
+//! `Sforce-Limit-Info` — and able to answer any of them with a failure instead; and the release
+//! spec of Scenario 2 with the org it runs against ([`SCENARIO_2`], [`scenario_org`]).
 
 use super::fake::{FakeResponse, FakeServer};
 use serde_json::{json, Value};
@@ -165,4 +166,80 @@ impl FakeOrg {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// The release spec of Scenario 2 (an approval process, a permission set, a feature flag,
+/// scheduled jobs, Apex classes, anonymous Apex, limits and an endpoint): nine checks.
+pub const SCENARIO_2: &str = r#"
+checks:
+  - name: connected to production
+    org: {id: "${EXPECTED_ORG}", sandbox: false}
+  - name: opportunity approval active
+    tags: [scenario-2]
+    soql: SELECT Id, State FROM ProcessDefinition WHERE Type = 'Approval' AND DeveloperName = 'Opp_Approval'
+    expect: {count: 1, equals: {State: Active}}
+  - name: sales ops assigned
+    tags: [scenario-2]
+    soql: SELECT COUNT() FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Sales_Ops'
+    expect: {min: 10}
+  - name: pricing flag off in production
+    tags: [scenario-2]
+    soql: SELECT DeveloperName, Enabled__c FROM Feature_Flag__mdt WHERE DeveloperName = 'New_Pricing'
+    expect: {count: 1, equals: {Enabled__c: false}}
+  - name: nightly jobs waiting
+    soql: SELECT CronJobDetail.Name, State, NextFireTime FROM CronTrigger WHERE CronJobDetail.Name LIKE 'Nightly%'
+    expect: {min: 1, all: {State: WAITING, NextFireTime: {present: true}}}
+  - name: no invalid classes
+    tooling: SELECT Id, Name FROM ApexClass WHERE IsValid = false
+    expect: {count: 0}
+  - name: approval submits
+    apex: |
+      Approval.ProcessSubmitRequest req = new Approval.ProcessSubmitRequest();
+      Approval.process(req);
+  - name: api headroom
+    limits: DailyApiRequests
+    expect: {min_remaining: "20%"}
+  - name: health endpoint
+    http: /services/apexrest/health
+    expect: {status: 200, contains: '"status":"UP"'}
+"#;
+
+/// An org for [`SCENARIO_2`]: every check passes when `healthy`, else four fail (the
+/// approval process inactive, Sales_Ops unassigned, the pricing flag on, the Apex throwing).
+pub fn scenario_org(healthy: bool) -> FakeOrg {
+    let org = FakeOrg::start();
+    org.soql(
+        "SELECT Id, State FROM ProcessDefinition WHERE Type = 'Approval' AND DeveloperName = 'Opp_Approval'",
+        vec![json!({"attributes": {"type": "ProcessDefinition"}, "Id": "04a000000000001", "State": if healthy { "Active" } else { "Inactive" }})],
+    );
+    org.count(
+        "SELECT COUNT() FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Sales_Ops'",
+        if healthy { 250 } else { 0 },
+    );
+    org.soql(
+        "SELECT DeveloperName, Enabled__c FROM Feature_Flag__mdt WHERE DeveloperName = 'New_Pricing'",
+        vec![json!({"DeveloperName": "New_Pricing", "Enabled__c": !healthy})],
+    );
+    org.soql(
+        "SELECT CronJobDetail.Name, State, NextFireTime FROM CronTrigger WHERE CronJobDetail.Name LIKE 'Nightly%'",
+        vec![json!({"CronJobDetail": {"attributes": {"type": "CronJobDetail"}, "Name": "Nightly sync"}, "State": "WAITING", "NextFireTime": "2026-11-28T02:00:00.000+0000"})],
+    );
+    org.tooling(
+        "SELECT Id, Name FROM ApexClass WHERE IsValid = false",
+        vec![],
+    );
+    org.anonymous(vec![if healthy {
+        FakeOrg::anonymous_rolled_back()
+    } else {
+        FakeOrg::anonymous_exception(
+            "System.DmlException: Process failed. First exception on row 0; first error: NO_APPLICABLE_PROCESS, No applicable approval process was found.: []",
+            "AnonymousBlock: line 4, column 1",
+        )
+    }]);
+    org.server.route(
+        "GET",
+        "/services/apexrest/health",
+        vec![FakeResponse::json(200, json!({"status": "UP"}))],
+    );
+    org
 }
