@@ -361,8 +361,11 @@ pub fn format_of(url: &str) -> Format {
 /// The request policy of notifications.
 pub fn http_config() -> HttpConfig {
     HttpConfig {
-        request_timeout: Duration::from_secs(10),
-        max_retries: 2,
+        policy: crate::net::Policy {
+            request_timeout: Duration::from_secs(10),
+            max_retries: 2,
+            ..crate::net::Policy::default()
+        },
         ..HttpConfig::default()
     }
     .with_run_timeout(Duration::from_secs(30))

@@ -2,6 +2,7 @@
 
 use super::HttpConfig;
 use crate::duration::parse_duration;
+use crate::net::Policy;
 use std::time::Duration;
 
 /// Request timeout, retries and the run's deadline for the forge clients.
@@ -22,8 +23,11 @@ impl NetArgs {
     /// The HTTP layer's configuration, its deadline counted from now.
     pub fn http_config(&self) -> HttpConfig {
         HttpConfig {
-            request_timeout: self.request_timeout,
-            max_retries: self.retries.min(10),
+            policy: Policy {
+                request_timeout: self.request_timeout,
+                max_retries: self.retries.min(10),
+                ..Policy::default()
+            },
             ..HttpConfig::default()
         }
         .with_run_timeout(self.timeout)

@@ -15,6 +15,7 @@
 //!   characters).
 use super::args::ChangeArgs;
 use super::{Forge, HttpConfig, Upsert};
+use crate::net::Policy;
 use std::time::Duration;
 
 /// Largest comment body posted, in bytes (below GitHub's 65,536-character limit).
@@ -86,8 +87,11 @@ pub fn http_config() -> HttpConfig {
 /// The request policy of comments with `run` for all of them.
 fn http_config_within(run: Duration) -> HttpConfig {
     HttpConfig {
-        request_timeout: Duration::from_secs(20),
-        max_retries: 2,
+        policy: Policy {
+            request_timeout: Duration::from_secs(20),
+            max_retries: 2,
+            ..Policy::default()
+        },
         ..HttpConfig::default()
     }
     .with_run_timeout(run)

@@ -304,15 +304,20 @@ pub(crate) fn assert_no_token(err: &super::ForgeError, token: &str) -> String {
 
 /// Short timeouts and backoffs so that the tests stay fast.
 pub(crate) fn fast_config() -> super::HttpConfig {
-    super::HttpConfig {
+    // Built without naming `Policy`: the integration tests include this file by path, where
+    // only `HttpConfig` is in scope.
+    let mut config = super::HttpConfig {
         connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(3),
-        max_retries: 3,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        max_wait: Duration::from_secs(5),
-        deadline: None,
         max_pages: 20,
-        log_retries: false,
-    }
+        ..Default::default()
+    };
+    let policy = &mut config.policy;
+    policy.request_timeout = Duration::from_secs(3);
+    policy.max_retries = 3;
+    policy.initial_backoff = Duration::from_millis(10);
+    policy.max_backoff = Duration::from_millis(40);
+    policy.max_wait = Duration::from_secs(5);
+    policy.deadline = None;
+    policy.log_retries = false;
+    config
 }

@@ -2,6 +2,7 @@
 //! documentation ("List pull requests files", "List reviews for a pull request", "Get a user",
 //! "List team members", "Check team permissions for a repository", "Get repository permissions
 //! for a user", issue comments).
+use crate::net::Policy;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -567,8 +568,11 @@ fn retries_and_timeouts_through_octocrab() {
         vec![FakeResponse::json(200, user("slowpoke")).delay(Duration::from_millis(1500))],
     );
     let config = HttpConfig {
-        request_timeout: Duration::from_millis(200),
-        max_retries: 2,
+        policy: Policy {
+            request_timeout: Duration::from_millis(200),
+            max_retries: 2,
+            ..Policy::default()
+        },
         ..fast_config()
     };
     let gh =

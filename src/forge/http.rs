@@ -4,11 +4,11 @@
 //!
 //! - **Timeouts:** a connect timeout and a total timeout per request ([`HttpConfig`]), both cut
 //!   short by the run's deadline when one is set.
-//! - **Retries:** at most [`HttpConfig::max_retries`] more attempts, with exponential backoff, for
+//! - **Retries:** at most [`Policy::max_retries`](crate::net::Policy::max_retries) more attempts, with exponential backoff, for
 //!   429, 5xx and connection errors (and timeouts of idempotent requests). `Retry-After` (seconds
 //!   or an HTTP date) is honoured, and so are GitHub's `x-ratelimit-reset` and GitLab's
 //!   `RateLimit-Reset` when the remaining count is 0 — but never a wait longer than
-//!   [`HttpConfig::max_wait`] or past the deadline: then a [`ForgeError::RateLimited`] says when
+//!   [`Policy::max_wait`](crate::net::Policy::max_wait) or past the deadline: then a [`ForgeError::RateLimited`] says when
 //!   the limit resets. A `POST` is retried only when it cannot have been processed (connection
 //!   refused, 429), so a comment is never posted twice.
 //! - **Decoding:** JSON errors name the path of the bad value
@@ -387,7 +387,7 @@ impl HttpClient {
             endpoint: self.endpoint(req.method, &req.url),
         };
         self.rt
-            .block_on(net::send(&self.config.policy(), &mut exchange))
+            .block_on(net::send(&self.config.policy, &mut exchange))
     }
 
     async fn send_once(&self, req: &Request) -> Result<Response, Transport> {
@@ -651,7 +651,7 @@ impl Exchange for ForgeExchange<'_> {
             GiveUp::Spent => return err,
             GiveUp::TooLong(_) => format!(
                 "not waiting longer than {} s for it",
-                self.client.config.max_wait.as_secs()
+                self.client.config.policy.max_wait.as_secs()
             ),
             GiveUp::Deadline(_) => "the run's deadline comes first".into(),
         };

@@ -1,5 +1,6 @@
 //! Tests of the HTTP layer against the scripted server in `fake.rs`, through a GitLab-style
 //! client (plain reqwest, `PRIVATE-TOKEN`) and a GitHub-style one (octocrab on reqwest).
+use crate::net::Policy;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
@@ -127,8 +128,11 @@ fn slow_response_times_out() {
         vec![ok_items().delay(Duration::from_millis(1500))],
     );
     let config = HttpConfig {
-        request_timeout: Duration::from_millis(200),
-        max_retries: 1,
+        policy: Policy {
+            request_timeout: Duration::from_millis(200),
+            max_retries: 1,
+            ..Policy::default()
+        },
         ..fast_config()
     };
     let client = gitlab_client(&server.url(), config);
@@ -292,7 +296,10 @@ fn body_cut_short_is_a_network_error_after_retries() {
         ],
     );
     let config = HttpConfig {
-        max_retries: 1,
+        policy: Policy {
+            max_retries: 1,
+            ..Policy::default()
+        },
         ..fast_config()
     };
     let client = gitlab_client(&server.url(), config);
@@ -605,7 +612,10 @@ fn errors_carry_no_query_string() {
         vec![FakeResponse::json(500, json!({"message": "boom"}))],
     );
     let config = HttpConfig {
-        max_retries: 0,
+        policy: Policy {
+            max_retries: 0,
+            ..Policy::default()
+        },
         ..fast_config()
     };
     let client = gitlab_client(&server.url(), config);

@@ -397,7 +397,7 @@ pub fn run(w: &Watch) -> Result<ResultsReport, GateError> {
     let creds = w.org.auth_inputs().resolve()?;
     let mut cfg = w.org.config()?;
     // No request or retry outlives --timeout.
-    cfg.deadline = Some(started + opts.timeout);
+    cfg.policy.deadline = Some(started + opts.timeout);
     let rt = crate::org::runtime().map_err(|e| e.to_string())?;
     let mut on_warn = |m: &str| {
         let msg = crate::notify::Message::warning(

@@ -164,7 +164,7 @@ impl Source {
                     ))
                 })?;
                 let mut cfg = self.org.config()?;
-                cfg.request_timeout = cfg.request_timeout.min(self.query_timeout);
+                cfg.policy.request_timeout = cfg.policy.request_timeout.min(self.query_timeout);
                 Ok(OrgSource::connect(creds, cfg, Api::Rest)
                     .map(|source| Box::new(source) as Box<dyn Measure>))
             }

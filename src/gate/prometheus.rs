@@ -26,12 +26,8 @@ pub struct Prometheus {
     token: Option<Secret>,
     client: reqwest::Client,
     runtime: tokio::runtime::Runtime,
-    /// Total time of one attempt.
-    timeout: Duration,
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// First backoff (doubled per retry).
-    pub backoff: Duration,
+    /// Timeouts, retries and waits of a measurement (see the module doc).
+    pub policy: Policy,
 }
 
 impl Prometheus {
@@ -65,9 +61,12 @@ impl Prometheus {
             token,
             client,
             runtime,
-            timeout,
-            max_retries: 3,
-            backoff: Duration::from_secs(1),
+            policy: Policy {
+                request_timeout: timeout,
+                max_backoff: MAX_WAIT,
+                max_wait: MAX_WAIT,
+                ..Policy::default()
+            },
         })
     }
 
@@ -80,19 +79,6 @@ impl Prometheus {
             s = t.scrub(&s);
         }
         s
-    }
-
-    /// The send policy of a measurement.
-    fn policy(&self) -> Policy {
-        Policy {
-            request_timeout: self.timeout,
-            max_retries: self.max_retries,
-            initial_backoff: self.backoff,
-            max_backoff: MAX_WAIT,
-            max_wait: MAX_WAIT,
-            deadline: None,
-            log_retries: true,
-        }
     }
 }
 
@@ -267,7 +253,7 @@ impl Measure for Prometheus {
         };
         let resp = self
             .runtime
-            .block_on(net::send(&self.policy(), &mut exchange))
+            .block_on(net::send(&self.policy, &mut exchange))
             .map_err(|e| fail(e.to_string()))?;
         if net::is_html(&resp.headers, &resp.body) {
             return Err(fail(format!(

@@ -828,11 +828,14 @@ mod tests {
             now(),
         );
         let quick = HttpConfig {
-            request_timeout: Duration::from_millis(500),
             connect_timeout: Duration::from_millis(500),
-            max_retries: 1,
-            initial_backoff: Duration::from_millis(10),
-            log_retries: false,
+            policy: crate::net::Policy {
+                request_timeout: Duration::from_millis(500),
+                max_retries: 1,
+                initial_backoff: Duration::from_millis(10),
+                log_retries: false,
+                ..crate::net::Policy::default()
+            },
             ..HttpConfig::default()
         };
         let port = std::net::TcpListener::bind("127.0.0.1:0")

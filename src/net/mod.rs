@@ -69,43 +69,24 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Timeouts, retries and limits of a client (the forges, the webhook, the Pushgateway).
-/// `Default` gives the production values.
+/// What a client of `net` sets beyond the [`Policy`] of each request (the forges, the
+/// webhook, the Pushgateway). `Default` gives the production values.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     /// Time to establish a connection (TCP + TLS). Default 10 s.
     pub connect_timeout: Duration,
-    /// Total time for one request, body included. Default 30 s.
-    pub request_timeout: Duration,
-    /// Retries after the first attempt. Default 3.
-    pub max_retries: u32,
-    /// First backoff; doubled on every retry. Default 1 s.
-    pub initial_backoff: Duration,
-    /// Longest backoff between two attempts. Default 30 s.
-    pub max_backoff: Duration,
-    /// Longest wait for a `Retry-After` or a rate-limit reset; a longer one fails at once with
-    /// an error. Default 60 s.
-    pub max_wait: Duration,
-    /// Deadline for the whole run: no request starts or waits past it.
-    pub deadline: Option<Instant>,
     /// Most pages one listing may read (paginated clients). Default 1,000.
     pub max_pages: usize,
-    /// Print a line on stderr before each retry. Default true.
-    pub log_retries: bool,
+    /// Timeouts, retries, waits and the run's deadline of each request ([`Policy::default`]).
+    pub policy: Policy,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            max_retries: 3,
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(30),
-            max_wait: Duration::from_secs(60),
-            deadline: None,
             max_pages: 1000,
-            log_retries: true,
+            policy: Policy::default(),
         }
     }
 }
@@ -113,7 +94,7 @@ impl Default for HttpConfig {
 impl HttpConfig {
     /// Sets the run's deadline (share one `Instant` between clients of one run).
     pub fn with_deadline(mut self, deadline: Instant) -> Self {
-        self.deadline = Some(deadline);
+        self.policy.deadline = Some(deadline);
         self
     }
 
@@ -124,19 +105,6 @@ impl HttpConfig {
 
     /// The nominal backoff before retry number `retry + 1` (see [`Policy::backoff`]).
     pub fn backoff(&self, retry: u32) -> Duration {
-        self.policy().backoff(retry)
-    }
-
-    /// The send policy of [`crate::net`].
-    pub fn policy(&self) -> Policy {
-        Policy {
-            request_timeout: self.request_timeout,
-            max_retries: self.max_retries,
-            initial_backoff: self.initial_backoff,
-            max_backoff: self.max_backoff,
-            max_wait: self.max_wait,
-            deadline: self.deadline,
-            log_retries: self.log_retries,
-        }
+        self.policy.backoff(retry)
     }
 }

@@ -71,7 +71,7 @@ pub fn post(post: &Post, config: &HttpConfig) -> Result<(), PostError> {
         client,
         path: post.secret.scrub(post.url.path()),
     };
-    rt.block_on(super::send(&config.policy(), &mut exchange))?;
+    rt.block_on(super::send(&config.policy, &mut exchange))?;
     Ok(())
 }
 

@@ -27,6 +27,23 @@ pub struct Policy {
     pub log_retries: bool,
 }
 
+/// The general defaults (the forges, the webhook, the Pushgateway): 30 s per attempt, 3
+/// retries, backoff from 1 s doubling up to 30 s, `Retry-After` waits up to 60 s, no
+/// deadline, a line per retry. A client with other needs overrides fields.
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            request_timeout: Duration::from_secs(30),
+            max_retries: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(30),
+            max_wait: Duration::from_secs(60),
+            deadline: None,
+            log_retries: true,
+        }
+    }
+}
+
 impl Policy {
     /// The nominal backoff before retry number `retry + 1`: `initial_backoff · 2^retry`, at
     /// most `max_backoff`.

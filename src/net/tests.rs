@@ -62,6 +62,7 @@ mod shared_policy {
     use crate::forge::{Forge, ForgeError, HttpConfig};
     use crate::gate::error_rate::Measure;
     use crate::gate::prometheus::Prometheus;
+    use crate::net::Policy;
     use crate::net::Secret;
     use crate::org::{self, Credentials, Org, OrgConfig, OrgError};
 
@@ -88,11 +89,14 @@ mod shared_policy {
                 "application/json",
                 &[],
                 HttpConfig {
-                    request_timeout: timeout,
-                    max_retries: retries,
-                    initial_backoff: Duration::from_millis(10),
-                    max_backoff: Duration::from_millis(40),
-                    log_retries: false,
+                    policy: Policy {
+                        request_timeout: timeout,
+                        max_retries: retries,
+                        initial_backoff: Duration::from_millis(10),
+                        max_backoff: Duration::from_millis(40),
+                        log_retries: false,
+                        ..Policy::default()
+                    },
                     ..HttpConfig::default()
                 },
             )
@@ -105,18 +109,21 @@ mod shared_policy {
                         instance_url: reqwest::Url::parse(&server.url()).unwrap(),
                     },
                     OrgConfig {
-                        request_timeout: timeout,
-                        max_retries: retries,
-                        initial_backoff: Duration::from_millis(10),
-                        max_backoff: Duration::from_millis(40),
-                        log_retries: false,
+                        policy: Policy {
+                            request_timeout: timeout,
+                            max_retries: retries,
+                            initial_backoff: Duration::from_millis(10),
+                            max_backoff: Duration::from_millis(40),
+                            log_retries: false,
+                            ..OrgConfig::default().policy
+                        },
                         ..OrgConfig::default()
                     },
                 ))
                 .unwrap();
             let mut prometheus = Prometheus::new(&server.url(), None, timeout).unwrap();
-            prometheus.max_retries = retries;
-            prometheus.backoff = Duration::from_millis(10);
+            prometheus.policy.max_retries = retries;
+            prometheus.policy.initial_backoff = Duration::from_millis(10);
             Clients {
                 forge,
                 org,

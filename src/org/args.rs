@@ -4,6 +4,7 @@
 use super::auth::AuthInputs;
 use super::OrgConfig;
 use crate::duration::parse_duration;
+use crate::net::Policy;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -78,12 +79,16 @@ impl OrgArgs {
                 super::DEFAULT_API_VERSION
             ));
         }
+        let defaults = OrgConfig::default();
         Ok(OrgConfig {
             api_version: v.to_string(),
-            request_timeout: self.request_timeout,
-            max_retries: self.retries.min(10),
             verbose: self.verbose,
-            ..OrgConfig::default()
+            policy: Policy {
+                request_timeout: self.request_timeout,
+                max_retries: self.retries.min(10),
+                ..defaults.policy
+            },
+            ..defaults
         })
     }
 }

@@ -6,7 +6,7 @@
 //!   second 401 is an auth error, never a loop. An access token cannot be renewed.
 //! - **Retries:** bounded, with exponential backoff, on connection failures, 429, 5xx and a
 //!   `REQUEST_LIMIT_EXCEEDED` for concurrent requests; `Retry-After` is honoured up to
-//!   [`OrgConfig::max_wait`]. When the org's 24-hour API allocation is spent the call fails at
+//!   [`Policy::max_wait`](crate::net::Policy::max_wait). When the org's 24-hour API allocation is spent the call fails at
 //!   once with the usage ([`OrgError::ApiLimit`]). A call that changes data (anonymous Apex
 //!   that commits) is retried only when it cannot have run (no connection, 429).
 //! - **Timeouts:** connect and per-request timeouts, both cut short by the run's deadline.
@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The API version used unless `--api-version` says otherwise (Spring '26).
 pub const DEFAULT_API_VERSION: &str = "66.0";
@@ -46,30 +46,21 @@ pub const DEFAULT_API_VERSION: &str = "66.0";
 /// Anonymous Apex goes in the URL of a GET; Salesforce refuses URIs over 16,384 bytes.
 pub const MAX_ANONYMOUS_URL: usize = 16_000;
 
-/// Timeouts, retries and limits of the org client.
+/// Limits of the org client beyond the [`Policy`] of each request.
 #[derive(Debug, Clone)]
 pub struct OrgConfig {
     /// `66.0`.
     pub api_version: String,
     pub connect_timeout: Duration,
-    /// Total time of one request, body included.
-    pub request_timeout: Duration,
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    pub initial_backoff: Duration,
-    pub max_backoff: Duration,
-    /// Longest `Retry-After` honoured.
-    pub max_wait: Duration,
-    /// No request starts or waits past it.
-    pub deadline: Option<Instant>,
     /// Most pages one query reads.
     pub max_pages: usize,
     /// Most records one query keeps (the total size is still reported).
     pub max_records: usize,
     /// One line on stderr per request (method, path, status, time; never a secret).
     pub verbose: bool,
-    /// One line on stderr per retry.
-    pub log_retries: bool,
+    /// Timeouts, retries, waits and the run's deadline of each request: 60 s per attempt,
+    /// 3 retries, backoff from 0.5 s up to 20 s, `Retry-After` up to 60 s.
+    pub policy: Policy,
 }
 
 impl Default for OrgConfig {
@@ -77,31 +68,15 @@ impl Default for OrgConfig {
         OrgConfig {
             api_version: DEFAULT_API_VERSION.into(),
             connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(60),
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(20),
-            max_wait: Duration::from_secs(60),
-            deadline: None,
             max_pages: 500,
             max_records: 50_000,
             verbose: false,
-            log_retries: true,
-        }
-    }
-}
-
-impl OrgConfig {
-    /// The send policy of [`crate::net`].
-    pub fn policy(&self) -> Policy {
-        Policy {
-            request_timeout: self.request_timeout,
-            max_retries: self.max_retries,
-            initial_backoff: self.initial_backoff,
-            max_backoff: self.max_backoff,
-            max_wait: self.max_wait,
-            deadline: self.deadline,
-            log_retries: self.log_retries,
+            policy: Policy {
+                request_timeout: Duration::from_secs(60),
+                initial_backoff: Duration::from_millis(500),
+                max_backoff: Duration::from_secs(20),
+                ..Policy::default()
+            },
         }
     }
 }

@@ -50,7 +50,7 @@ impl Org {
             generation: 0,
             early: None,
         };
-        net::send(&self.cfg.policy(), &mut exchange).await
+        net::send(&self.cfg.policy, &mut exchange).await
     }
 
     /// What a non-2xx answer means.
@@ -164,7 +164,7 @@ impl Org {
             url,
             body,
         };
-        let resp = net::send(&self.cfg.policy(), &mut exchange).await?;
+        let resp = net::send(&self.cfg.policy, &mut exchange).await?;
         self.read_token(&endpoint, &resp, &login_url)
     }
 
@@ -322,7 +322,7 @@ impl Exchange for ApiCall<'_, '_> {
             ))),
             Judgement::Fail(_) if call.any_status => Verdict::Done,
             Judgement::Fail(e) => Verdict::Fail(e),
-            Judgement::Retry(..) if call.any_status && attempts > org.cfg.max_retries => {
+            Judgement::Retry(..) if call.any_status && attempts > org.cfg.policy.max_retries => {
                 Verdict::Done
             }
             Judgement::Retry(e, wait) => Verdict::Retry(e, wait),

@@ -4,6 +4,7 @@
 use super::*;
 use crate::forge::fake::{closed_port_url, FakeResponse as R, FakeServer};
 use serde_json::json;
+use std::time::Instant;
 
 const REFRESH: &str = "5Aep861REFRESHsecretTOKEN.abc";
 const ROTATED: &str = "5Aep861ROTATEDsecretTOKEN.xyz";
@@ -15,12 +16,15 @@ const V: &str = "/services/data/v66.0";
 fn cfg() -> OrgConfig {
     OrgConfig {
         connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(2),
-        max_retries: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        max_wait: Duration::from_secs(2),
-        log_retries: false,
+        policy: Policy {
+            request_timeout: Duration::from_secs(2),
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+            max_wait: Duration::from_secs(2),
+            log_retries: false,
+            ..OrgConfig::default().policy
+        },
         ..OrgConfig::default()
     }
 }
@@ -374,8 +378,8 @@ fn slow_answers_time_out_within_the_deadline() {
         vec![token(&s, ACCESS, None)],
     );
     let mut c = cfg();
-    c.request_timeout = Duration::from_millis(200);
-    c.max_retries = 1;
+    c.policy.request_timeout = Duration::from_millis(200);
+    c.policy.max_retries = 1;
     let (rt, org) = connect(auth_url(&s), c.clone());
     let org = org.unwrap();
     s.route(
@@ -388,8 +392,8 @@ fn slow_answers_time_out_within_the_deadline() {
     assert!(matches!(e, OrgError::Timeout { attempts: 2, .. }), "{e}");
     assert!(t.elapsed() < Duration::from_millis(1500));
 
-    c.request_timeout = Duration::from_secs(5);
-    c.deadline = Some(Instant::now() + Duration::from_millis(300));
+    c.policy.request_timeout = Duration::from_secs(5);
+    c.policy.deadline = Some(Instant::now() + Duration::from_millis(300));
     let (rt, org) = connect(auth_url(&s), c);
     let t = Instant::now();
     let e = rt.block_on(org.unwrap().limits()).unwrap_err();

@@ -159,7 +159,7 @@ pub fn run(
 ) -> ResultsReport {
     let started = Instant::now();
     let deadline = started + opts.timeout;
-    cfg.deadline = Some(deadline);
+    cfg.policy.deadline = Some(deadline);
     let mut report = ResultsReport::new("smoke");
     report
         .summary
