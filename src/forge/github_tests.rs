@@ -571,7 +571,7 @@ fn retries_and_timeouts_through_octocrab() {
         policy: Policy {
             request_timeout: Duration::from_millis(200),
             max_retries: 2,
-            ..Policy::default()
+            ..fast_config().policy
         },
         ..fast_config()
     };

@@ -131,7 +131,7 @@ fn slow_response_times_out() {
         policy: Policy {
             request_timeout: Duration::from_millis(200),
             max_retries: 1,
-            ..Policy::default()
+            ..fast_config().policy
         },
         ..fast_config()
     };
@@ -298,7 +298,7 @@ fn body_cut_short_is_a_network_error_after_retries() {
     let config = HttpConfig {
         policy: Policy {
             max_retries: 1,
-            ..Policy::default()
+            ..fast_config().policy
         },
         ..fast_config()
     };
@@ -614,7 +614,7 @@ fn errors_carry_no_query_string() {
     let config = HttpConfig {
         policy: Policy {
             max_retries: 0,
-            ..Policy::default()
+            ..fast_config().policy
         },
         ..fast_config()
     };
