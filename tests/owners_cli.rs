@@ -130,19 +130,8 @@ fn owners_query_text_and_json() {
 
 #[test]
 fn validate_reports_structure_problems_offline() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::codeowners_with_each_problem();
     let p = dir.path();
-    std::fs::create_dir_all(p.join(".github")).unwrap();
-    std::fs::write(
-        p.join(".github/CODEOWNERS"),
-        "/billing/ @acme/billing\n/billing/ @acme/finance\n/nothing-here/ @x\n[a-z].cls @y\nsales/ not-an-owner\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(p.join("billing")).unwrap();
-    std::fs::write(p.join("billing/a.cls"), "x").unwrap();
-    std::fs::write(p.join("loose.txt"), "x").unwrap();
-    git(p, &["init", "-q"]);
-    git(p, &["add", "-A"]);
     let out = run(p, &["validate", "--dialect", "github", "--json", "-"], &[]);
     assert_eq!(out.status.code(), Some(1));
     let v = stdout_json(&out);

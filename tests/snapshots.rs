@@ -287,19 +287,8 @@ fn codeowners_check() {
     }
 
     // A CODEOWNERS with one problem of each kind the offline validation finds.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::codeowners_with_each_problem();
     let p = dir.path();
-    std::fs::create_dir_all(p.join(".github")).unwrap();
-    std::fs::write(
-        p.join(".github/CODEOWNERS"),
-        "/billing/ @acme/billing\n/billing/ @acme/finance\n/nothing-here/ @x\n[a-z].cls @y\nsales/ not-an-owner\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(p.join("billing")).unwrap();
-    std::fs::write(p.join("billing/a.cls"), "x").unwrap();
-    std::fs::write(p.join("loose.txt"), "x").unwrap();
-    git(p, &["init", "-q"]);
-    git(p, &["add", "-A"]);
     let args = ["validate", "--dialect", "github"];
     Case::new("owners_validate_problems", OWNERS, p, &args).check();
 }

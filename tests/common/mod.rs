@@ -121,3 +121,23 @@ pub fn test_server_url(var: &str, who: &str, what: &str) -> String {
     }
     url
 }
+
+/// A git repository whose `.github/CODEOWNERS` has one problem of each kind the offline
+/// validation finds (a duplicate and shadowed rule, a pattern matching nothing, unsupported
+/// syntax, a bad owner, an unowned file). The folder is removed when the value is dropped.
+pub fn codeowners_with_each_problem() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join(".github")).unwrap();
+    std::fs::write(
+        p.join(".github/CODEOWNERS"),
+        "/billing/ @acme/billing\n/billing/ @acme/finance\n/nothing-here/ @x\n[a-z].cls @y\nsales/ not-an-owner\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(p.join("billing")).unwrap();
+    std::fs::write(p.join("billing/a.cls"), "x").unwrap();
+    std::fs::write(p.join("loose.txt"), "x").unwrap();
+    git(p, &["init", "-q"]);
+    git(p, &["add", "-A"]);
+    dir
+}
