@@ -16,11 +16,9 @@ pub const TOOL: &str = "codeowners-check";
 /// The hidden marker that finds the summary comment again.
 pub const MARKER: &str = "sfci:codeowners-check";
 
-pub use super::rules::{
-    validate_rules, DUPLICATE, MATCHES_NOTHING, MISSING, NO_WRITE, SHADOWED, SYNTAX, TOO_LARGE,
-    UNKNOWN_OWNER, UNOWNED, UNSUPPORTED,
+use super::rules::{
+    validate_rules, ApprovalContext, Check, ForgeContext, OwnerStanding, MISSING, RULES, UNOWNED,
 };
-use super::rules::{ApprovalContext, Check, ForgeContext, OwnerStanding, RULES};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OwnersError {
