@@ -213,6 +213,15 @@ impl Config {
         }
     }
 
+    /// `--config FILE` when given, else [`Config::discover`] under `root`: what every tool
+    /// with a `--config` flag loads.
+    pub fn load_or_discover(file: Option<&Path>, root: &Path) -> Result<Config, ConfigError> {
+        match file {
+            Some(p) => Self::load(p),
+            None => Self::discover(root),
+        }
+    }
+
     /// The configuration file [`Config::discover`] would read under `root`, if any.
     pub fn find(root: &Path) -> Result<Option<PathBuf>, ConfigError> {
         let found: Vec<PathBuf> = CONFIG_FILE_NAMES

@@ -78,10 +78,7 @@ pub fn run(opts: &DepsOptions) -> Result<Outcome, DepsError> {
         render_graph(path, &BTreeMap::new())?;
     }
     let sources = crate::source::discover(&paths, extract::EXTENSIONS, None)?;
-    let config = match &opts.config {
-        Some(p) => Config::load(p)?,
-        None => Config::discover(&sources.root)?,
-    };
+    let config = Config::load_or_discover(opts.config.as_deref(), &sources.root)?;
     let teams = Teams::new(&config.deps, &sources.root, &paths);
     check_options(opts)?;
 

@@ -336,10 +336,7 @@ pub fn run(opts: &ConflictOptions) -> Result<FindingsReport, DepsError> {
     let started = Instant::now();
     let root = crate::git::toplevel(&opts.path)?;
     let root = root.canonicalize().unwrap_or(root);
-    let config = match &opts.config {
-        Some(p) => Config::load(p)?,
-        None => Config::discover(&root)?,
-    };
+    let config = Config::load_or_discover(opts.config.as_deref(), &root)?;
     let teams = Teams::new(&config.deps, &root, std::slice::from_ref(&root));
     let target = resolve_target(&root, &opts.target)?;
 

@@ -240,10 +240,7 @@ pub fn run(opts: &LintOptions) -> Result<FindingsReport, LintError> {
     // real); only findings located in them are dropped.
     set_phase("finding the Apex sources".into());
     let sources = crate::source::discover_apex(&paths, None)?;
-    let config = match &opts.config {
-        Some(p) => Config::load(p)?,
-        None => Config::discover(&sources.root)?,
-    };
+    let config = Config::load_or_discover(opts.config.as_deref(), &sources.root)?;
     let exclude = config.lint.exclude_set();
     let severity = |rule: &str, default: Severity| -> Option<Severity> {
         match config.lint.severity_override(rule) {
